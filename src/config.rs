@@ -1,0 +1,298 @@
+//! Site configuration: `studysite.toml` at the site root, parsed from a string so tests can
+//! build configs inline. Unknown keys are warnings, not errors, so an old config keeps working.
+
+use crate::diagnostics::{Diagnostic, line_col};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "studysite.toml";
+
+/// Everything a site can configure. Built with [`Config::parse`] or [`Config::default`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// The site's name, shown in the header and in page titles.
+    pub title: String,
+    /// One sentence about the site, used for the home page and `<meta name="description">`.
+    pub description: String,
+    /// Where the site will be hosted, e.g. `https://user.example.io/aws-notes/`; a path such as
+    /// `/` or `/notes/` works for sites that do not need absolute URLs.
+    pub base_url: String,
+    /// The `lang` of the pages.
+    pub language: String,
+    /// Shown in the footer and in page metadata when set.
+    pub author: Option<String>,
+    /// The folder of notes, relative to the site root.
+    pub content_dir: PathBuf,
+    /// Where the built site goes, relative to the site root.
+    pub output_dir: PathBuf,
+    /// Whether notes marked `draft: true` are built.
+    pub drafts: bool,
+    /// Markdown and code highlighting.
+    pub markdown: MarkdownConfig,
+    /// Free-form values handed to templates as `site.extra`.
+    pub extra: toml::Table,
+}
+
+/// The `[markdown]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MarkdownConfig {
+    /// Highlight fenced code at build time.
+    pub highlight_code: bool,
+    /// syntect theme for the light colour scheme.
+    pub highlight_theme_light: String,
+    /// syntect theme for the dark colour scheme.
+    pub highlight_theme_dark: String,
+    /// Turn straight quotes and `--` into typographic ones.
+    pub smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        Self {
+            highlight_code: true,
+            highlight_theme_light: "InspiredGitHub".into(),
+            highlight_theme_dark: "base16-ocean.dark".into(),
+            smart_punctuation: false,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            title: "Study notes".into(),
+            description: String::new(),
+            base_url: "/".into(),
+            language: "en".into(),
+            author: None,
+            content_dir: "content".into(),
+            output_dir: "public".into(),
+            drafts: false,
+            markdown: MarkdownConfig::default(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+/// The keys each table accepts; used to warn about unknown ones with their position.
+const KNOWN_TOP: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "author",
+    "content_dir",
+    "output_dir",
+    "drafts",
+    "markdown",
+    "extra",
+];
+const KNOWN_MARKDOWN: &[&str] = &[
+    "highlight_code",
+    "highlight_theme_light",
+    "highlight_theme_dark",
+    "smart_punctuation",
+];
+
+impl Config {
+    /// Parses the text of a `studysite.toml`. `file` is only used to name the file in
+    /// diagnostics. Returns the config and its warnings, or the error that stops the build.
+    pub fn parse(text: &str, file: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
+        let table: toml::de::DeTable = match toml::de::DeTable::parse(text) {
+            Ok(t) => t.into_inner(),
+            Err(e) => return Err(toml_error(text, file, &e)),
+        };
+        let mut warnings = Vec::new();
+        for (key, value) in &table {
+            let name = key.get_ref().as_ref();
+            if !KNOWN_TOP.contains(&name) {
+                let (line, col) = line_col(text, key.span().start);
+                warnings.push(Diagnostic::warning(
+                    file,
+                    line,
+                    col,
+                    format!("unknown configuration key `{name}` (ignored)"),
+                ));
+                continue;
+            }
+            if name == "markdown"
+                && let Some(md) = value.get_ref().as_table()
+            {
+                for (k, _) in md {
+                    let sub = k.get_ref().as_ref();
+                    if !KNOWN_MARKDOWN.contains(&sub) {
+                        let (line, col) = line_col(text, k.span().start);
+                        warnings.push(Diagnostic::warning(
+                            file,
+                            line,
+                            col,
+                            format!("unknown configuration key `markdown.{sub}` (ignored)"),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut config: Config = match toml::from_str::<Config>(text) {
+            Ok(c) => c,
+            Err(e) => return Err(toml_error(text, file, &e)),
+        };
+        config.base_url = normalize_base_url(&config.base_url).map_err(|msg| {
+            let line = find_key_line(text, "base_url");
+            Diagnostic::error(file, line, 0, msg)
+        })?;
+        if config.content_dir.is_absolute() {
+            let line = find_key_line(text, "content_dir");
+            let msg = "`content_dir` must be a path relative to the site root";
+            return Err(Diagnostic::error(file, line, 0, msg));
+        }
+        if config.output_dir.as_os_str().is_empty() {
+            let line = find_key_line(text, "output_dir");
+            return Err(Diagnostic::error(
+                file,
+                line,
+                0,
+                "`output_dir` must not be empty",
+            ));
+        }
+        Ok((config, warnings))
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/` (e.g. `/aws-notes/`).
+    /// Every link the site writes starts with it, so a project site under a sub-path works.
+    pub fn base_path(&self) -> &str {
+        match self.base_url.find("://") {
+            Some(i) => {
+                let after = &self.base_url[i + 3..];
+                after.find('/').map_or("/", |j| &after[j..])
+            }
+            None => &self.base_url,
+        }
+    }
+
+    /// An absolute URL for a site path such as `ec2/pricing/` (for the sitemap), or the
+    /// root-relative path when `base_url` has no host.
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+fn toml_error(text: &str, file: &Path, e: &toml::de::Error) -> Diagnostic {
+    let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+    let message = e.message().trim().to_string();
+    Diagnostic::error(file, line, col, format!("invalid TOML: {message}"))
+}
+
+fn find_key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(0, |i| i + 1)
+}
+
+/// Checks a `base_url` and gives it a trailing slash.
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let ok = url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://");
+    if !ok {
+        return Err(format!(
+            "`base_url` must start with `http://`, `https://` or `/`, got `{url}`"
+        ));
+    }
+    if url.contains(['?', '#', ' ']) {
+        return Err(format!(
+            "`base_url` must not contain a query, fragment or space: `{url}`"
+        ));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
+        Config::parse(text, Path::new("studysite.toml"))
+    }
+
+    #[test]
+    fn empty_config_gives_defaults() {
+        let (config, warnings) = parse("").unwrap();
+        assert_eq!(config, Config::default());
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn can_parse_a_full_config() {
+        let (config, warnings) = parse(
+            r#"
+title = "AWS notes"
+description = "Exam prep"
+base_url = "https://user.example.io/aws-notes"
+language = "fr"
+output_dir = "dist"
+[markdown]
+highlight_code = false
+[extra]
+accent = "teal"
+"#,
+        )
+        .unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.title, "AWS notes");
+        assert_eq!(config.base_url, "https://user.example.io/aws-notes/");
+        assert_eq!(config.base_path(), "/aws-notes/");
+        assert_eq!(config.output_dir, PathBuf::from("dist"));
+        assert!(!config.markdown.highlight_code);
+        assert_eq!(config.extra["accent"].as_str(), Some("teal"));
+    }
+
+    #[test]
+    fn warns_on_unknown_keys_with_their_line() {
+        let (config, warnings) =
+            parse("title = \"x\"\ncolour = \"red\"\n[markdown]\nhighlite = true\n").unwrap();
+        assert_eq!(config.title, "x");
+        let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "studysite.toml:2:1: warning: unknown configuration key `colour` (ignored)",
+                "studysite.toml:4:1: warning: unknown configuration key `markdown.highlite` (ignored)"
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_toml_reports_line_and_column() {
+        let err = parse("title = \"x\"\nbase_url = https://x\n").unwrap_err();
+        assert_eq!((err.line, err.col), (2, 12));
+        assert!(err.message.starts_with("invalid TOML"), "{}", err.message);
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_with_position() {
+        let err = parse("\n\ndrafts = \"yes\"\n").unwrap_err();
+        assert_eq!(err.line, 3);
+    }
+
+    #[test]
+    fn base_url_must_be_a_url_or_path() {
+        let err = parse("base_url = \"example.com\"").unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(err.message.contains("base_url"));
+        let (c, _) = parse("base_url = \"/notes\"").unwrap();
+        assert_eq!(c.base_path(), "/notes/");
+        let (c, _) = parse("base_url = \"https://example.com\"").unwrap();
+        assert_eq!(c.base_path(), "/");
+        assert_eq!(c.absolute_url("a/b/"), "https://example.com/a/b/");
+    }
+}

@@ -1,0 +1,59 @@
+//! `studysite init`: a new site with a config file and a first note. Templates and static files
+//! are built into the binary, so a new site needs nothing else.
+
+use anyhow::{Context, Result, bail};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const CONFIG: &str = r#"# studysite configuration. Every key is optional.
+title = "My study notes"
+description = "Notes, flashcards and diagrams for my exam"
+# Where the site will be hosted; a sub-path such as https://you.example.io/notes/ works.
+base_url = "/"
+language = "en"
+
+[markdown]
+highlight_code = true
+"#;
+
+const FIRST_NOTE: &str = r#"---
+title: Welcome
+tags: [getting-started]
+---
+# Welcome
+
+This is your first note. Every markdown file under `content/` becomes a page, and every
+folder becomes a section in the sidebar.
+
+## Writing notes
+
+- Link to other notes with `[[Note name]]` or `[text](other-note.md)`.
+- Headings get anchors, so `[see below](#flashcards)` works.
+- Fenced code is highlighted when the site is built.
+
+## Flashcards
+
+### What does a heading that ends with #card become? #card
+
+A flashcard: the heading is the question, the text under it the answer.
+"#;
+
+/// Creates `dir` with `studysite.toml` and `content/welcome.md`. Refuses to overwrite an
+/// existing site. Returns the files created.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
+    let config = dir.join(crate::config::CONFIG_FILE);
+    if config.exists() {
+        bail!("{} already exists; not overwriting it", config.display());
+    }
+    let content = dir.join("content");
+    fs::create_dir_all(&content).with_context(|| format!("cannot create {}", content.display()))?;
+    let note = content.join("welcome.md");
+    let mut created = Vec::new();
+    fs::write(&config, CONFIG).with_context(|| format!("cannot write {}", config.display()))?;
+    created.push(config);
+    if !note.exists() {
+        fs::write(&note, FIRST_NOTE).with_context(|| format!("cannot write {}", note.display()))?;
+        created.push(note);
+    }
+    Ok(created)
+}

@@ -1,0 +1,21 @@
+//! studysite: turns a folder of markdown study notes into a fast, cross-linked study site.
+//!
+//! The pipeline, one module a stage: [`vault`] loads notes, [`markdown`] parses each note,
+//! [`site`] assembles them with [`nav`]igation, [`graph`] resolves links, [`render`] fills the
+//! templates, and [`output`] writes the files. [`build`] runs it end to end.
+
+pub mod build;
+pub mod config;
+pub mod diagnostics;
+pub mod graph;
+pub mod init;
+pub mod markdown;
+pub mod nav;
+pub mod output;
+pub mod paths;
+pub mod render;
+pub mod site;
+pub mod theme;
+pub mod vault;
+
+pub use build::{BuildOptions, BuildReport, build, check};

@@ -1,0 +1,199 @@
+//! Code blocks: highlighted at build time with syntect into CSS classes (one light and one dark
+//! stylesheet colour them), plain escaped code for unknown languages, and mermaid blocks kept
+//! as source for the diagram stage.
+
+use super::{Spanned, escape_html};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use std::sync::OnceLock;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+/// The class prefix of highlighted tokens (`hl-keyword`), so they cannot clash with the theme.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Highlights code. The syntax definitions are loaded once, on the first code block, so sites
+/// without code never pay for them.
+#[derive(Debug, Default)]
+pub struct Highlighter {
+    syntaxes: OnceLock<SyntaxSet>,
+}
+
+impl Highlighter {
+    fn syntaxes(&self) -> &SyntaxSet {
+        self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
+    }
+
+    /// Whether the syntax definitions have been loaded (for tests and timing).
+    pub fn is_loaded(&self) -> bool {
+        self.syntaxes.get().is_some()
+    }
+
+    fn find(&self, lang: &str) -> Option<&SyntaxReference> {
+        let set = self.syntaxes();
+        let lang = alias(lang);
+        set.find_syntax_by_token(lang)
+            .or_else(|| set.find_syntax_by_name(lang))
+    }
+
+    /// Highlighted HTML for the code (the inside of `<code>`), or `None` when the language is
+    /// not known.
+    pub fn highlight(&self, code: &str, lang: &str) -> Option<String> {
+        if is_plain(lang) {
+            return None;
+        }
+        let syntax = self.find(lang)?;
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, self.syntaxes(), CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            if generator
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
+                return None;
+            }
+        }
+        Some(generator.finalize())
+    }
+}
+
+/// Names people write after the fence that syntect knows under another token.
+fn alias(lang: &str) -> &str {
+    match lang {
+        "shell" | "zsh" | "console" | "terminal" | "shell-session" => "bash",
+        "ts" | "typescript" | "tsx" | "jsx" | "javascript" => "js",
+        "yml" => "yaml",
+        "py" | "python3" => "python",
+        "c++" => "cpp",
+        "golang" => "go",
+        "rs" => "rust",
+        other => other,
+    }
+}
+
+fn is_plain(lang: &str) -> bool {
+    matches!(lang, "" | "text" | "txt" | "plain" | "plaintext")
+}
+
+/// The stylesheet for one syntect theme, or why there is none.
+pub fn theme_css(theme: &str) -> Result<String, String> {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    let Some(found) = themes.themes.get(theme) else {
+        let known: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
+        return Err(format!(
+            "unknown highlight theme `{theme}`; available: {}",
+            known.join(", ")
+        ));
+    };
+    css_for_theme_with_class_style(found, CLASS_STYLE).map_err(|e| e.to_string())
+}
+
+/// Replaces every code block with its final HTML.
+pub fn render_blocks(
+    events: Vec<Spanned>,
+    highlight: bool,
+    highlighter: &Highlighter,
+) -> Vec<Spanned> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut iter = events.into_iter();
+    while let Some((event, offset)) = iter.next() {
+        let Event::Start(Tag::CodeBlock(kind)) = event else {
+            out.push((event, offset));
+            continue;
+        };
+        let mut code = String::new();
+        for (e, _) in iter.by_ref() {
+            match e {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(t) => code.push_str(&t),
+                _ => {}
+            }
+        }
+        let lang = match &kind {
+            CodeBlockKind::Fenced(info) => info
+                .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let html = block_html(&code, &lang, highlight, highlighter);
+        out.push((Event::Html(html.into()), offset));
+    }
+    out
+}
+
+fn block_html(code: &str, lang: &str, highlight: bool, highlighter: &Highlighter) -> String {
+    if lang == "mermaid" {
+        return format!("<pre class=\"mermaid\">{}</pre>\n", escape_html(code));
+    }
+    let lang_attr = escape_html(lang);
+    let body = highlight
+        .then(|| highlighter.highlight(code, lang))
+        .flatten();
+    match (body, lang.is_empty()) {
+        (Some(body), _) => format!(
+            "<pre class=\"code highlighted\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{body}</code></pre>\n"
+        ),
+        (None, false) => format!(
+            "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
+            escape_html(code)
+        ),
+        (None, true) => format!(
+            "<pre class=\"code\"><code>{}</code></pre>\n",
+            escape_html(code)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::html_of;
+    use super::*;
+
+    #[test]
+    fn known_language_is_highlighted_with_classes() {
+        let h = Highlighter::default();
+        let html = h.highlight("fn main() {}\n", "rust").unwrap();
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(h.highlight("x\n", "bash").is_some());
+        assert!(h.highlight("a: 1\n", "yml").is_some());
+    }
+
+    #[test]
+    fn unknown_language_is_escaped_plain_code() {
+        let html = html_of("```nosuchlang\n<b>&\n```\n");
+        assert!(
+            html.contains("<code class=\"language-nosuchlang\">&lt;b&gt;&amp;\n</code>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn mermaid_is_left_as_source() {
+        let html = html_of("```mermaid\ngraph TD\nA-->B\n```\n");
+        assert!(
+            html.contains("<pre class=\"mermaid\">graph TD\nA--&gt;B\n</pre>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn syntaxes_load_only_when_needed() {
+        let h = Highlighter::default();
+        let _ = super::super::parse("no code here", 0, Default::default(), &h);
+        assert!(!h.is_loaded());
+        let options = super::super::ParseOptions {
+            highlight_code: true,
+            ..Default::default()
+        };
+        let _ = super::super::parse("```rust\nfn x(){}\n```", 0, options, &h);
+        assert!(h.is_loaded());
+    }
+
+    #[test]
+    fn theme_css_knows_default_themes() {
+        assert!(theme_css("InspiredGitHub").unwrap().contains(".hl-"));
+        assert!(theme_css("nope").unwrap_err().contains("available"));
+    }
+}

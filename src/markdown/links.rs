@@ -1,0 +1,453 @@
+//! Links and images: collected with their positions when a note is parsed, rewritten with
+//! their resolutions when it is rendered, and bare `https://` URLs in text made clickable.
+
+use super::{LineIndex, Spanned, escape_html};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+/// Whether a reference is a link or an image/embed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](target)` or `[[target]]`.
+    Link,
+    /// `![alt](target)` or `![[target]]`.
+    Image,
+}
+
+/// One link or image as written in a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// Link or image.
+    pub kind: LinkKind,
+    /// Written as a wikilink (`[[…]]`).
+    pub wiki: bool,
+    /// The destination as written (`../ec2/pricing.md#spot`, `Note#Heading`).
+    pub target: String,
+    /// The text shown (a wikilink's label after `|`, an image's alt text).
+    pub label: String,
+    /// Whether a wikilink had an explicit `|label`.
+    pub has_label: bool,
+    /// File line of the link.
+    pub line: usize,
+    /// Column (in characters) of the link.
+    pub col: usize,
+}
+
+/// What to do with one link when rendering, decided by the link stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Leave it as written (external URLs, in-page `#anchors`).
+    Keep,
+    /// Point it at `url`; for links, optionally show `text` instead of what was written.
+    Href {
+        /// The new destination.
+        url: String,
+        /// Replacement link text (for wikilinks without a label).
+        text: Option<String>,
+    },
+    /// An image with an explicit size (`![[x.png|300x200]]`).
+    Sized {
+        /// The image URL.
+        src: String,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels, if given.
+        height: Option<u32>,
+    },
+    /// The target does not exist: shown as a marked placeholder with `reason` as its title.
+    Missing {
+        /// Why, for the tooltip.
+        reason: String,
+    },
+    /// Replace the whole link or image with this HTML.
+    Html(String),
+    /// Replace it with this block of HTML (a transclusion); a paragraph holding nothing else
+    /// is dropped around it, since a block cannot sit inside `<p>`.
+    Block(String),
+}
+
+/// Collects every link and image, in event order, with its file position.
+pub fn collect(events: &[Spanned], body: &str, lines: &LineIndex) -> Vec<LinkRef> {
+    let mut refs = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (event, offset) in events {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let kind = if matches!(event, Event::Start(Tag::Image { .. })) {
+                    LinkKind::Image
+                } else {
+                    LinkKind::Link
+                };
+                let (line, col) = lines.line_col(body, *offset);
+                let (wiki, has_label) = match link_type {
+                    LinkType::WikiLink { has_pothole } => (true, *has_pothole),
+                    _ => (false, false),
+                };
+                open.push(refs.len());
+                refs.push(LinkRef {
+                    kind,
+                    wiki,
+                    target: dest_url.to_string(),
+                    label: String::new(),
+                    has_label,
+                    line,
+                    col,
+                });
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                open.pop();
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(&i) = open.last() {
+                    refs[i].label.push_str(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    refs
+}
+
+/// Applies the resolutions (one per collected link, in order) to the events.
+pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> Vec<Event<'a>> {
+    let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
+    let mut next = 0;
+    let mut i = 0;
+    while i < events.len() {
+        let event = &events[i];
+        let is_image = matches!(event, Event::Start(Tag::Image { .. }));
+        if !matches!(event, Event::Start(Tag::Link { .. })) && !is_image {
+            out.push(borrow(event));
+            i += 1;
+            continue;
+        }
+        let end = matching_end(events, i);
+        let resolution = resolutions.get(next).unwrap_or(&Resolution::Keep);
+        next += 1 + count_links(&events[i + 1..end]);
+        let inner = &events[i + 1..end];
+        match resolution {
+            Resolution::Keep => out.extend(events[i..=end].iter().map(borrow)),
+            Resolution::Href { url, text } => {
+                out.push(Event::Start(with_dest(event, url)));
+                match text {
+                    Some(t) if !is_image => out.push(Event::Text(CowStr::from(t.clone()))),
+                    _ => out.extend(inner.iter().map(borrow)),
+                }
+                out.push(borrow(&events[end]));
+            }
+            Resolution::Sized { src, width, height } => {
+                let alt = escape_html(&plain(inner));
+                let height = height.map_or(String::new(), |h| format!(" height=\"{h}\""));
+                out.push(Event::Html(
+                    format!(
+                        "<img src=\"{}\" alt=\"{alt}\" width=\"{width}\"{height}>",
+                        escape_href(src)
+                    )
+                    .into(),
+                ));
+            }
+            Resolution::Missing { reason } => {
+                let class = if is_image {
+                    "missing missing-image"
+                } else {
+                    "missing missing-link"
+                };
+                let mut shown = plain(inner);
+                if shown.is_empty() {
+                    shown = dest(event).to_string();
+                }
+                out.push(Event::Html(
+                    format!(
+                        "<span class=\"{class}\" title=\"{}\">{}</span>",
+                        escape_html(reason),
+                        escape_html(&shown)
+                    )
+                    .into(),
+                ));
+            }
+            Resolution::Html(html) => out.push(Event::Html(CowStr::from(html.clone()))),
+            Resolution::Block(html) => {
+                let alone = matches!(out.last(), Some(Event::Start(Tag::Paragraph)))
+                    && matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
+                if alone {
+                    out.pop();
+                    out.push(Event::Html(CowStr::from(html.clone())));
+                    i = end + 2;
+                    continue;
+                }
+                out.push(Event::Html(CowStr::from(html.clone())));
+            }
+        }
+        i = end + 1;
+    }
+    out
+}
+
+fn borrow<'a>(event: &'a Event<'static>) -> Event<'a> {
+    event.clone()
+}
+
+/// The index of the end event that closes the link or image starting at `start`.
+fn matching_end(events: &[Event<'static>], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, e) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+/// How many links and images start in `events`.
+pub fn count_links(events: &[Event<'static>]) -> usize {
+    events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. })
+            )
+        })
+        .count()
+}
+
+fn dest<'a>(event: &'a Event<'static>) -> &'a str {
+    match event {
+        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            dest_url
+        }
+        _ => "",
+    }
+}
+
+fn with_dest(event: &Event<'static>, url: &str) -> Tag<'static> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            title,
+            id,
+            ..
+        }) => Tag::Link {
+            link_type: *link_type,
+            dest_url: CowStr::from(url.to_string()),
+            title: title.clone(),
+            id: id.clone(),
+        },
+        Event::Start(Tag::Image {
+            link_type,
+            title,
+            id,
+            ..
+        }) => Tag::Image {
+            link_type: *link_type,
+            dest_url: CowStr::from(url.to_string()),
+            title: title.clone(),
+            id: id.clone(),
+        },
+        _ => unreachable!("with_dest is only called on link and image starts"),
+    }
+}
+
+fn plain(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+/// Escapes a URL for an attribute the way pulldown-cmark does for links.
+pub fn escape_href(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    pulldown_cmark_escape::escape_href(&mut out, url).expect("writing to a String cannot fail");
+    escape_html(&out)
+}
+
+/// Turns `https://…` URLs written as plain text into links, as GitHub and Obsidian do.
+pub fn autolink_bare_urls(events: Vec<Spanned>) -> Vec<Spanned> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut depth = 0usize; // inside a link, image or code block
+    for (event, offset) in events {
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => depth += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                depth = depth.saturating_sub(1)
+            }
+            Event::Text(text) if depth == 0 && text.contains("://") => {
+                split_urls(text, offset, &mut out);
+                continue;
+            }
+            _ => {}
+        }
+        out.push((event, offset));
+    }
+    out
+}
+
+fn split_urls(text: &str, offset: usize, out: &mut Vec<Spanned>) {
+    let mut rest = text;
+    while let Some(start) = find_url_start(rest) {
+        let len = url_len(&rest[start..]);
+        if len == 0 {
+            break;
+        }
+        if start > 0 {
+            out.push((Event::Text(rest[..start].to_string().into()), offset));
+        }
+        let url = &rest[start..start + len];
+        out.push((
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: url.to_string().into(),
+                title: "".into(),
+                id: "".into(),
+            }),
+            offset,
+        ));
+        out.push((Event::Text(url.to_string().into()), offset));
+        out.push((Event::End(TagEnd::Link), offset));
+        rest = &rest[start + len..];
+    }
+    if !rest.is_empty() {
+        out.push((Event::Text(rest.to_string().into()), offset));
+    }
+}
+
+fn find_url_start(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("http") {
+        let at = from + i;
+        let tail = &text[at..];
+        let word_start = at == 0 || !text[..at].ends_with(|c: char| c.is_alphanumeric());
+        if word_start && (tail.starts_with("https://") || tail.starts_with("http://")) {
+            return Some(at);
+        }
+        from = at + 4;
+    }
+    None
+}
+
+/// Length of the URL at the start of `text`: up to white space, without trailing punctuation
+/// (a closing parenthesis stays when the URL opened one).
+fn url_len(text: &str) -> usize {
+    let end = text
+        .find(|c: char| c.is_whitespace() || c == '<' || c == '"')
+        .unwrap_or(text.len());
+    let mut url = &text[..end];
+    loop {
+        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '*', '_']);
+        let trimmed = if trimmed.ends_with(')')
+            && trimmed.matches('(').count() < trimmed.matches(')').count()
+        {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if trimmed.len() == url.len() {
+            break;
+        }
+        url = trimmed;
+    }
+    if url.ends_with("://") { 0 } else { url.len() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::html_of;
+    use super::super::{Highlighter, ParseOptions, parse, render};
+    use super::*;
+
+    fn links(md: &str) -> Vec<LinkRef> {
+        parse(md, 0, ParseOptions::default(), &Highlighter::default()).links
+    }
+
+    #[test]
+    fn links_and_wikilinks_are_collected_with_positions() {
+        let l = links(
+            "Intro\n\nSee [pricing](pricing.md#spot) and [[Cognito#User Pools|pools]].\n\n![[diagram.png|300]]\n",
+        );
+        assert_eq!(l.len(), 3);
+        assert_eq!(
+            (l[0].target.as_str(), l[0].line, l[0].col),
+            ("pricing.md#spot", 3, 5)
+        );
+        assert!(!l[0].wiki);
+        assert_eq!(l[1].target, "Cognito#User Pools");
+        assert!(l[1].wiki && l[1].has_label);
+        assert_eq!(l[1].label, "pools");
+        assert_eq!((l[1].line, l[1].col), (3, 36));
+        assert_eq!(l[2].kind, LinkKind::Image);
+        assert_eq!(l[2].label, "300");
+    }
+
+    #[test]
+    fn resolutions_rewrite_in_order() {
+        let md = "[a](a.md) [b](b.md) ![c](c.png) [[d]]";
+        let parsed = parse(md, 0, ParseOptions::default(), &Highlighter::default());
+        let res = [
+            Resolution::Href {
+                url: "/a/".into(),
+                text: None,
+            },
+            Resolution::Missing {
+                reason: "no note b.md".into(),
+            },
+            Resolution::Sized {
+                src: "/c.png".into(),
+                width: 300,
+                height: None,
+            },
+            Resolution::Href {
+                url: "/d/".into(),
+                text: Some("D".into()),
+            },
+        ];
+        let html = render(&parsed, &res);
+        assert!(html.contains("<a href=\"/a/\">a</a>"), "{html}");
+        assert!(
+            html.contains("<span class=\"missing missing-link\" title=\"no note b.md\">b</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<img src=\"/c.png\" alt=\"c\" width=\"300\">"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"/d/\">D</a>"), "{html}");
+    }
+
+    #[test]
+    fn bare_urls_become_links() {
+        let html = html_of(
+            "Docs: https://docs.aws.amazon.com/cognito/latest/ (see also http://x.io/a_(b)).\n",
+        );
+        assert!(html.contains("<a href=\"https://docs.aws.amazon.com/cognito/latest/\">https://docs.aws.amazon.com/cognito/latest/</a> (see"), "{html}");
+        assert!(
+            html.contains("<a href=\"http://x.io/a_(b)\">http://x.io/a_(b)</a>)."),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn urls_in_code_and_links_are_left_alone() {
+        let html =
+            html_of("`https://a.io` and [https://b.io](https://b.io)\n\n```\nhttps://c.io\n```\n");
+        assert_eq!(html.matches("<a ").count(), 1, "{html}");
+    }
+}

@@ -1,0 +1,289 @@
+//! Markdown: one note's body becomes events (pulldown-cmark) that small passes rewrite.
+//!
+//! `parse` runs everything that depends on the note alone (heading anchors, flashcard markers,
+//! code highlighting, link collection); its result is kept per note. `render` runs later, once
+//! the whole vault is known, with every link of the note already resolved by the link stage.
+
+pub mod anchors;
+mod blocks;
+mod code;
+mod headings;
+mod html;
+mod links;
+mod tables;
+
+pub use code::{Highlighter, theme_css};
+pub use headings::Heading;
+pub use links::{LinkKind, LinkRef, Resolution};
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// An event and the byte offset in the body where it came from.
+type Spanned = (Event<'static>, usize);
+
+/// What parsing one note produced.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedNote {
+    /// The note's events, ready for link rewriting and HTML output.
+    pub events: Vec<Event<'static>>,
+    /// Headings in order, with their anchors.
+    pub headings: Vec<Heading>,
+    /// Links and images in the order their events appear.
+    pub links: Vec<LinkRef>,
+    /// Whether the body opens with a level-1 heading (the page then needs no separate title).
+    pub starts_with_h1: bool,
+    /// Whether any fenced or indented code block was found.
+    pub has_code: bool,
+    /// Words of prose, for reading time.
+    pub word_count: usize,
+    /// Ids defined by raw HTML (`<a id="x">`).
+    pub html_ids: Vec<String>,
+    /// In-page links in raw HTML (`<a href="#x">`): fragment, line, column.
+    pub html_anchor_links: Vec<(String, usize, usize)>,
+    /// Block ids (`^abc`) of paragraphs and list items, with their `^`.
+    pub block_ids: Vec<String>,
+}
+
+impl ParsedNote {
+    /// The text of the first level-1 heading, the fallback title.
+    pub fn first_h1(&self) -> Option<&str> {
+        self.headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| h.text.as_str())
+    }
+}
+
+/// Settings for parsing that come from the site configuration.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ParseOptions {
+    /// Typographic quotes and dashes.
+    pub smart_punctuation: bool,
+    /// Highlight fenced code with syntect.
+    pub highlight_code: bool,
+}
+
+/// Maps byte offsets in a note's body to 1-based lines and columns of its file.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    line_offset: usize,
+}
+
+impl LineIndex {
+    /// Indexes `body`, whose first line is line `line_offset + 1` of the file.
+    pub fn new(body: &str, line_offset: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(body.match_indices('\n').map(|(i, _)| i + 1));
+        Self {
+            starts,
+            line_offset,
+        }
+    }
+
+    /// The file line and column (in characters) of a byte offset in the body.
+    pub fn line_col(&self, body: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let end = offset.min(body.len());
+        let col = body
+            .get(start..end)
+            .map_or(end.saturating_sub(start), |s| s.chars().count());
+        (line + self.line_offset, col + 1)
+    }
+}
+
+fn options(parse: ParseOptions) -> Options {
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_WIKILINKS;
+    if parse.smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    options
+}
+
+/// Parses a note's body. `line_offset` is the number of front matter lines before it.
+pub fn parse(
+    body: &str,
+    line_offset: usize,
+    options_: ParseOptions,
+    highlighter: &Highlighter,
+) -> ParsedNote {
+    let lines = LineIndex::new(body, line_offset);
+    let events = collect(body, options(options_));
+    let starts_with_h1 = matches!(
+        events.first(),
+        Some((
+            Event::Start(Tag::Heading {
+                level: pulldown_cmark::HeadingLevel::H1,
+                ..
+            }),
+            _
+        ))
+    );
+    let (events, headings) = headings::anchor(events, body, &lines);
+    let has_code = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))));
+    let word_count = count_words(&events);
+    let events = code::render_blocks(events, options_.highlight_code, highlighter);
+    let events = tables::wrap(events);
+    let events = links::autolink_bare_urls(events);
+    let (events, block_ids) = blocks::mark(events);
+    let links = links::collect(&events, body, &lines);
+    let html_ids = html::ids(&events);
+    let html_anchor_links = html::anchor_links(&events, body, &lines);
+    ParsedNote {
+        events: events.into_iter().map(|(e, _)| e).collect(),
+        headings,
+        links,
+        starts_with_h1,
+        has_code,
+        word_count,
+        html_ids,
+        html_anchor_links,
+        block_ids,
+    }
+}
+
+/// Runs pulldown-cmark and merges runs of text, so later passes see one text event per run.
+fn collect(body: &str, options: Options) -> Vec<Spanned> {
+    let mut out: Vec<Spanned> = Vec::new();
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        if let (Event::Text(text), Some((Event::Text(prev), _))) = (&event, out.last_mut()) {
+            let mut merged = prev.to_string();
+            merged.push_str(text);
+            *prev = merged.into();
+            continue;
+        }
+        out.push((event.into_static(), range.start));
+    }
+    out
+}
+
+fn count_words(events: &[Spanned]) -> usize {
+    let mut in_code = false;
+    let mut words = 0;
+    for (event, _) in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if !in_code => words += t.split_whitespace().count(),
+            _ => {}
+        }
+    }
+    words
+}
+
+/// Writes a parsed note as HTML, replacing each link with its resolution (in `links` order).
+pub fn render(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
+    render_range(parsed, 0, parsed.events.len(), resolutions, false)
+}
+
+/// Writes the section under heading `heading` (up to the next heading of the same or a higher
+/// level) for embedding in another page.
+pub fn render_section(parsed: &ParsedNote, heading: usize, resolutions: &[Resolution]) -> String {
+    let Some(h) = parsed.headings.get(heading) else {
+        return String::new();
+    };
+    let end = parsed.headings[heading + 1..]
+        .iter()
+        .find(|next| next.level <= h.level)
+        .map_or(parsed.events.len(), |next| next.event_index);
+    render_range(parsed, h.event_index, end, resolutions, true)
+}
+
+/// Writes a note for embedding in another page: no heading ids or self-links, so the
+/// embedding page keeps unique ids.
+pub fn render_embedded(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
+    render_range(parsed, 0, parsed.events.len(), resolutions, true)
+}
+
+fn render_range(
+    parsed: &ParsedNote,
+    start: usize,
+    end: usize,
+    resolutions: &[Resolution],
+    embedded: bool,
+) -> String {
+    let events = &parsed.events[start..end];
+    let skipped = links::count_links(&parsed.events[..start]);
+    let resolutions = resolutions.get(skipped..).unwrap_or(&[]);
+    let mut events = links::rewrite(events, resolutions);
+    if embedded {
+        events = headings::without_ids(events);
+    }
+    let mut html = String::with_capacity(events.len() * 16);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn html_of(markdown: &str) -> String {
+        let parsed = parse(
+            markdown,
+            0,
+            ParseOptions::default(),
+            &Highlighter::default(),
+        );
+        let keep: Vec<Resolution> = parsed.links.iter().map(|_| Resolution::Keep).collect();
+        render(&parsed, &keep)
+    }
+
+    #[test]
+    fn line_index_maps_offsets_to_file_lines() {
+        let body = "ab\ncd\n";
+        let idx = LineIndex::new(body, 3);
+        assert_eq!(idx.line_col(body, 0), (4, 1));
+        assert_eq!(idx.line_col(body, 4), (5, 2));
+    }
+
+    #[test]
+    fn tables_nested_in_list_items_are_tables() {
+        let md = "* Intro line:\n\n    | A | B |\n    | - | - |\n    | 1 | 2 |\n* next\n";
+        let html = html_of(md);
+        assert!(html.contains("<li>"), "{html}");
+        assert!(html.contains("<td>1</td>"), "{html}");
+    }
+
+    #[test]
+    fn gfm_extras_render() {
+        let html = html_of("~~old~~ and a note[^1]\n\n- [x] done\n\n[^1]: the note\n");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("footnote-definition"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_passes_through() {
+        let html = html_of("<a href=\"#x\">X</a>\n\n<kbd>Ctrl</kbd> key\n");
+        assert!(html.contains("<a href=\"#x\">X</a>"), "{html}");
+        assert!(html.contains("<kbd>Ctrl</kbd>"), "{html}");
+    }
+
+    #[test]
+    fn words_are_counted_outside_code() {
+        let p = parse(
+            "One two three.\n\n```\nnot counted\n```\n",
+            0,
+            ParseOptions::default(),
+            &Highlighter::default(),
+        );
+        assert_eq!(p.word_count, 3);
+        assert!(p.has_code);
+    }
+}

@@ -1,0 +1,518 @@
+//! Navigation: the tree of sections (folders) and notes, the reading order behind
+//! previous/next, breadcrumbs, and the sidebar of one page.
+//!
+//! The sidebar is bounded: it shows the top level and the branch that leads to the current
+//! page, and long folders show a window around the current note, so the work per page does not
+//! grow with the size of the vault.
+
+use crate::paths;
+use crate::vault::NoteId;
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+/// How many entries of one folder the sidebar shows at most.
+pub const SIDEBAR_WINDOW: usize = 40;
+
+/// A page of the site that navigation knows about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageKey {
+    /// A note's own page.
+    Note(NoteId),
+    /// A folder's page (the top folder is the home page).
+    Section(String),
+}
+
+/// One entry of a folder, in display order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Child {
+    /// A note of the folder.
+    Note(NoteId),
+    /// A sub-folder.
+    Section(String),
+}
+
+/// A folder of notes.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Content-relative folder, `""` for the top.
+    pub folder: String,
+    /// The note that holds the folder's own text (`_index.md`), if any.
+    pub index: Option<NoteId>,
+    /// Shown in navigation.
+    pub title: String,
+    /// Ordering among siblings.
+    pub weight: Option<i64>,
+    /// The site path of the section page.
+    pub path: String,
+    /// Notes and sub-folders in display order.
+    pub children: Vec<Child>,
+}
+
+/// What navigation needs to know about one note.
+#[derive(Debug, Clone)]
+pub struct NoteInfo {
+    /// Its id.
+    pub id: NoteId,
+    /// Its title.
+    pub title: String,
+    /// Its front matter weight.
+    pub weight: Option<i64>,
+    /// Its site path.
+    pub path: String,
+}
+
+/// The whole navigation structure of a site.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    /// Sections by folder.
+    pub sections: BTreeMap<String, Section>,
+    notes: HashMap<NoteId, NoteInfo>,
+    order: Vec<PageKey>,
+    position: HashMap<PageKey, usize>,
+}
+
+/// A link to a page, as templates show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageLink {
+    /// The page's title.
+    pub title: String,
+    /// The page's site path (without the base path).
+    pub path: String,
+}
+
+/// One line of the sidebar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SidebarEntry {
+    /// The text.
+    pub title: String,
+    /// Site path of the page it opens.
+    pub path: String,
+    /// Nesting depth, 0 at the top.
+    pub depth: usize,
+    /// A folder (rather than a note).
+    pub is_section: bool,
+    /// The page being shown.
+    pub is_current: bool,
+    /// A folder on the way to the current page, shown open.
+    pub is_open: bool,
+    /// A "N more…" entry standing for entries left out of a long folder.
+    pub more: usize,
+}
+
+impl Nav {
+    /// Builds the tree. `folders` must hold every folder with notes and all their ancestors;
+    /// `section_index` gives the `_index.md` of a folder, already left out of `notes`.
+    pub fn build(
+        notes: Vec<NoteInfo>,
+        folders: impl IntoIterator<Item = String>,
+        section_index: &BTreeMap<String, (NoteId, String, Option<i64>)>,
+        site_title: &str,
+    ) -> Nav {
+        let mut sections: BTreeMap<String, Section> = folders
+            .into_iter()
+            .map(|folder| {
+                let (index, title, weight) = match section_index.get(&folder) {
+                    Some((id, title, weight)) => (Some(id.clone()), title.clone(), *weight),
+                    None if folder.is_empty() => (None, site_title.to_string(), None),
+                    None => (
+                        None,
+                        folder.rsplit('/').next().unwrap_or("").to_string(),
+                        None,
+                    ),
+                };
+                let path = paths::folder_path(&folder);
+                let section = Section {
+                    folder: folder.clone(),
+                    index,
+                    title,
+                    weight,
+                    path,
+                    children: Vec::new(),
+                };
+                (folder, section)
+            })
+            .collect();
+        let mut keyed: BTreeMap<String, Vec<(Option<i64>, String, Child)>> = BTreeMap::new();
+        for note in &notes {
+            keyed
+                .entry(note.id.folder().to_string())
+                .or_default()
+                .push((
+                    note.weight,
+                    note.id.stem().to_string(),
+                    Child::Note(note.id.clone()),
+                ));
+        }
+        for (folder, section) in &sections {
+            if folder.is_empty() {
+                continue;
+            }
+            let parent = folder.rfind('/').map_or("", |i| &folder[..i]).to_string();
+            let name = folder.rsplit('/').next().unwrap_or("").to_string();
+            keyed.entry(parent).or_default().push((
+                section.weight,
+                name,
+                Child::Section(folder.clone()),
+            ));
+        }
+        for (folder, mut children) in keyed {
+            children.sort_by(|a, b| compare_entries(a.0, &a.1, b.0, &b.1));
+            if let Some(section) = sections.get_mut(&folder) {
+                section.children = children.into_iter().map(|(_, _, c)| c).collect();
+            }
+        }
+        let notes: HashMap<NoteId, NoteInfo> =
+            notes.into_iter().map(|n| (n.id.clone(), n)).collect();
+        let mut nav = Nav {
+            sections,
+            notes,
+            order: Vec::new(),
+            position: HashMap::new(),
+        };
+        nav.order_from("");
+        nav.position = nav
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
+        nav
+    }
+
+    fn order_from(&mut self, folder: &str) {
+        self.order.push(PageKey::Section(folder.to_string()));
+        let children = self
+            .sections
+            .get(folder)
+            .map(|s| s.children.clone())
+            .unwrap_or_default();
+        for child in children {
+            match child {
+                Child::Note(id) => self.order.push(PageKey::Note(id)),
+                Child::Section(f) => self.order_from(&f),
+            }
+        }
+    }
+
+    /// Every page in reading order: each folder's page, then its notes and sub-folders.
+    pub fn reading_order(&self) -> &[PageKey] {
+        &self.order
+    }
+
+    /// The title and path of a page.
+    pub fn link(&self, key: &PageKey) -> Option<PageLink> {
+        match key {
+            PageKey::Note(id) => self.notes.get(id).map(|n| PageLink {
+                title: n.title.clone(),
+                path: n.path.clone(),
+            }),
+            PageKey::Section(f) => self.sections.get(f).map(|s| PageLink {
+                title: s.title.clone(),
+                path: s.path.clone(),
+            }),
+        }
+    }
+
+    /// The pages before and after `key` in reading order.
+    pub fn prev_next(&self, key: &PageKey) -> (Option<PageLink>, Option<PageLink>) {
+        let Some(&i) = self.position.get(key) else {
+            return (None, None);
+        };
+        let prev = i.checked_sub(1).and_then(|j| self.link(&self.order[j]));
+        let next = self.order.get(i + 1).and_then(|k| self.link(k));
+        (prev, next)
+    }
+
+    /// The folders from the top down to the one that holds `key` (for a section: its parent).
+    pub fn breadcrumbs(&self, key: &PageKey) -> Vec<PageLink> {
+        let folder = match key {
+            PageKey::Note(id) => id.folder().to_string(),
+            PageKey::Section(f) if f.is_empty() => return Vec::new(),
+            PageKey::Section(f) => f.rfind('/').map_or("", |i| &f[..i]).to_string(),
+        };
+        let mut chain = vec![String::new()];
+        let mut acc = String::new();
+        for part in folder.split('/').filter(|p| !p.is_empty()) {
+            if !acc.is_empty() {
+                acc.push('/');
+            }
+            acc.push_str(part);
+            chain.push(acc.clone());
+        }
+        chain
+            .into_iter()
+            .filter_map(|f| self.link(&PageKey::Section(f)))
+            .collect()
+    }
+
+    /// The sidebar of one page: the top level, and the open branch down to `key`.
+    pub fn sidebar(&self, key: &PageKey) -> Vec<SidebarEntry> {
+        let current_folder = match key {
+            PageKey::Note(id) => id.folder(),
+            PageKey::Section(f) => f.as_str(),
+        };
+        let mut out = Vec::new();
+        self.sidebar_level("", 0, key, current_folder, &mut out);
+        out
+    }
+
+    fn sidebar_level(
+        &self,
+        folder: &str,
+        depth: usize,
+        key: &PageKey,
+        current_folder: &str,
+        out: &mut Vec<SidebarEntry>,
+    ) {
+        let Some(section) = self.sections.get(folder) else {
+            return;
+        };
+        let children = &section.children;
+        let current_at = children.iter().position(|c| match (c, key) {
+            (Child::Note(id), PageKey::Note(k)) => id == k,
+            (Child::Section(f), _) => is_within(current_folder, f),
+            _ => false,
+        });
+        let (start, end) = window(children.len(), current_at, SIDEBAR_WINDOW);
+        if start > 0 {
+            out.push(more_entry(section, depth, start));
+        }
+        for child in &children[start..end] {
+            match child {
+                Child::Note(id) => {
+                    let Some(note) = self.notes.get(id) else {
+                        continue;
+                    };
+                    out.push(SidebarEntry {
+                        title: note.title.clone(),
+                        path: note.path.clone(),
+                        depth,
+                        is_section: false,
+                        is_current: matches!(key, PageKey::Note(k) if k == id),
+                        is_open: false,
+                        more: 0,
+                    });
+                }
+                Child::Section(f) => {
+                    let Some(sub) = self.sections.get(f) else {
+                        continue;
+                    };
+                    let open = is_within(current_folder, f);
+                    out.push(SidebarEntry {
+                        title: sub.title.clone(),
+                        path: sub.path.clone(),
+                        depth,
+                        is_section: true,
+                        is_current: matches!(key, PageKey::Section(k) if k == f),
+                        is_open: open,
+                        more: 0,
+                    });
+                    if open {
+                        self.sidebar_level(f, depth + 1, key, current_folder, out);
+                    }
+                }
+            }
+        }
+        if end < children.len() {
+            out.push(more_entry(section, depth, children.len() - end));
+        }
+    }
+
+    /// The section of a folder.
+    pub fn section(&self, folder: &str) -> Option<&Section> {
+        self.sections.get(folder)
+    }
+}
+
+fn more_entry(section: &Section, depth: usize, count: usize) -> SidebarEntry {
+    SidebarEntry {
+        title: format!("{count} more…"),
+        path: section.path.clone(),
+        depth,
+        is_section: false,
+        is_current: false,
+        is_open: false,
+        more: count,
+    }
+}
+
+/// Whether `folder` is `ancestor` or below it.
+fn is_within(folder: &str, ancestor: &str) -> bool {
+    folder == ancestor
+        || (folder.starts_with(ancestor) && folder.as_bytes().get(ancestor.len()) == Some(&b'/'))
+}
+
+/// The range of `len` entries to show: all when they fit, else `size` entries around `at`.
+fn window(len: usize, at: Option<usize>, size: usize) -> (usize, usize) {
+    if len <= size {
+        return (0, len);
+    }
+    let at = at.unwrap_or(0);
+    let start = at.saturating_sub(size / 2).min(len - size);
+    (start, start + size)
+}
+
+/// Weighted entries first by weight, then the rest by name in natural order (`2` before `10`),
+/// as a file explorer shows them.
+fn compare_entries(wa: Option<i64>, a: &str, wb: Option<i64>, b: &str) -> Ordering {
+    match (wa, wb) {
+        (Some(x), Some(y)) if x != y => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        _ => natural_cmp(a, b),
+    }
+}
+
+/// Compares names case-insensitively with runs of digits compared as numbers.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let mut x = a.chars().peekable();
+    let mut y = b.chars().peekable();
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let n: String = std::iter::from_fn(|| x.next_if(char::is_ascii_digit)).collect();
+                let m: String = std::iter::from_fn(|| y.next_if(char::is_ascii_digit)).collect();
+                let (n, m) = (n.trim_start_matches('0'), m.trim_start_matches('0'));
+                let ord = n.len().cmp(&m.len()).then_with(|| n.cmp(m));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+            (Some(c), Some(d)) => {
+                let ord = c.to_lowercase().cmp(d.to_lowercase());
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(id: &str, weight: Option<i64>) -> NoteInfo {
+        let id = NoteId::new(id);
+        NoteInfo {
+            title: id.stem().to_uppercase(),
+            path: paths::note_path(id.folder(), id.stem()),
+            id,
+            weight,
+        }
+    }
+
+    fn sample() -> Nav {
+        let notes = vec![
+            info("intro.md", None),
+            info("ec2/10-spot.md", None),
+            info("ec2/2-pricing.md", None),
+            info("ec2/lifecycle.md", Some(1)),
+            info("ec2/deep/x.md", None),
+            info("ebs/types.md", None),
+        ];
+        let folders = ["", "ec2", "ec2/deep", "ebs"].map(String::from);
+        let mut index = BTreeMap::new();
+        index.insert(
+            "ebs".to_string(),
+            (
+                NoteId::new("ebs/_index.md"),
+                "Block storage".to_string(),
+                Some(1),
+            ),
+        );
+        Nav::build(notes, folders, &index, "Site")
+    }
+
+    #[test]
+    fn children_are_ordered_by_weight_then_natural_name() {
+        let nav = sample();
+        let ec2 = &nav.sections["ec2"];
+        let names: Vec<String> = ec2
+            .children
+            .iter()
+            .map(|c| match c {
+                Child::Note(id) => id.stem().to_string(),
+                Child::Section(f) => f.clone(),
+            })
+            .collect();
+        assert_eq!(names, ["lifecycle", "2-pricing", "10-spot", "ec2/deep"]);
+        let top: Vec<_> = nav.sections[""].children.clone();
+        assert_eq!(
+            top[0],
+            Child::Section("ebs".into()),
+            "weighted section first"
+        );
+    }
+
+    #[test]
+    fn reading_order_and_prev_next() {
+        let nav = sample();
+        let key = PageKey::Note(NoteId::new("ec2/2-pricing.md"));
+        let (prev, next) = nav.prev_next(&key);
+        assert_eq!(prev.unwrap().title, "LIFECYCLE");
+        assert_eq!(next.unwrap().title, "10-SPOT");
+        let (prev, _) = nav.prev_next(&PageKey::Section(String::new()));
+        assert!(prev.is_none());
+    }
+
+    #[test]
+    fn breadcrumbs_lead_from_home_to_the_folder() {
+        let nav = sample();
+        let crumbs = nav.breadcrumbs(&PageKey::Note(NoteId::new("ec2/deep/x.md")));
+        let titles: Vec<_> = crumbs.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(titles, ["Site", "ec2", "deep"]);
+        assert_eq!(crumbs[2].path, "ec2/deep/");
+    }
+
+    #[test]
+    fn sidebar_opens_only_the_current_branch() {
+        let nav = sample();
+        let bar = nav.sidebar(&PageKey::Note(NoteId::new("ec2/2-pricing.md")));
+        let shown: Vec<(usize, &str, bool)> = bar
+            .iter()
+            .map(|e| (e.depth, e.title.as_str(), e.is_current))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (0, "Block storage", false),
+                (0, "ec2", false),
+                (1, "LIFECYCLE", false),
+                (1, "2-PRICING", true),
+                (1, "10-SPOT", false),
+                (1, "deep", false),
+                (0, "INTRO", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn sidebar_of_a_huge_folder_is_a_window() {
+        let notes: Vec<NoteInfo> = (0..1000)
+            .map(|i| info(&format!("big/n{i}.md"), None))
+            .collect();
+        let nav = Nav::build(notes, ["", "big"].map(String::from), &BTreeMap::new(), "S");
+        let bar = nav.sidebar(&PageKey::Note(NoteId::new("big/n500.md")));
+        assert!(bar.len() <= SIDEBAR_WINDOW + 3, "{}", bar.len());
+        assert!(bar.iter().any(|e| e.is_current));
+        let more: usize = bar.iter().map(|e| e.more).sum();
+        assert_eq!(
+            more + bar.iter().filter(|e| e.depth == 1 && e.more == 0).count(),
+            1000
+        );
+    }
+
+    #[test]
+    fn natural_order_compares_numbers() {
+        assert_eq!(natural_cmp("2-a", "10-a"), Ordering::Less);
+        assert_eq!(natural_cmp("B", "a"), Ordering::Greater);
+        assert_eq!(natural_cmp("a", "a1"), Ordering::Less);
+    }
+}

@@ -1,0 +1,154 @@
+//! The render stage: Tera templates (built in, overridable by name from the site's
+//! `templates/` folder) turn views of the site into HTML pages.
+
+mod content;
+mod pages;
+pub mod views;
+
+pub use content::note_html;
+pub use pages::{PageContext, page_keys, render_404, render_page};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tera::{Context, Tera};
+use views::SiteView;
+
+/// Where a template came from, to name it in errors.
+#[derive(Debug, Clone)]
+enum Origin {
+    Builtin,
+    Site(PathBuf),
+}
+
+/// The loaded templates.
+pub struct Renderer {
+    tera: Tera,
+    origins: BTreeMap<String, Origin>,
+}
+
+impl Renderer {
+    /// Loads the built-in templates and then the site's own (`templates_dir`, if it exists),
+    /// which replace built-in ones of the same name. `root` is used to show paths.
+    pub fn new(
+        templates_dir: Option<&Path>,
+        root: &Path,
+        config: &Config,
+    ) -> Result<Renderer, Diagnostics> {
+        let mut sources: BTreeMap<String, (String, Origin)> = crate::theme::TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), (text.to_string(), Origin::Builtin)))
+            .collect();
+        let mut diagnostics = Diagnostics::new();
+        if let Some(dir) = templates_dir.filter(|d| d.is_dir()) {
+            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+                let Ok(entry) = entry else { continue };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let Some(name) = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .ok()
+                    .and_then(crate::vault::walk::to_slash)
+                else {
+                    continue;
+                };
+                if name.split('/').any(|p| p.starts_with('.')) {
+                    continue;
+                }
+                let shown = crate::vault::display_path(entry.path(), root);
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(text) => {
+                        sources.insert(name, (text, Origin::Site(shown)));
+                    }
+                    Err(e) => diagnostics.push(Diagnostic::error(
+                        shown,
+                        0,
+                        0,
+                        format!("cannot read template: {e}"),
+                    )),
+                }
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        let origins: BTreeMap<String, Origin> = sources
+            .iter()
+            .map(|(name, (_, origin))| (name.clone(), origin.clone()))
+            .collect();
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
+        {
+            diagnostics.push(tera_diagnostic(&origins, &e, None));
+            return Err(diagnostics);
+        }
+        let site = SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            base_path: config.base_path(),
+            language: &config.language,
+            author: config.author.as_deref(),
+            extra: &config.extra,
+            generator: concat!("studysite ", env!("CARGO_PKG_VERSION")),
+        };
+        tera.global_context().insert("site", &site);
+        Ok(Renderer { tera, origins })
+    }
+
+    /// Renders one template with a context.
+    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| tera_diagnostic(&self.origins, &e, Some(template)))
+    }
+}
+
+fn file_of(origins: &BTreeMap<String, Origin>, template: &str) -> PathBuf {
+    match origins.get(template) {
+        Some(Origin::Site(path)) => path.clone(),
+        _ => PathBuf::from(format!("(built-in template) {template}")),
+    }
+}
+
+/// A Tera error as a diagnostic naming the template file and line.
+fn tera_diagnostic(
+    origins: &BTreeMap<String, Origin>,
+    error: &tera::Error,
+    rendering: Option<&str>,
+) -> Diagnostic {
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let name = if report.filename().is_empty() {
+                rendering.unwrap_or("")
+            } else {
+                report.filename()
+            };
+            let span = report.span();
+            Diagnostic::error(
+                file_of(origins, name),
+                span.start_line,
+                span.start_col + 1,
+                format!("template error: {}", report.message()),
+            )
+        }
+        _ => {
+            let message = error.to_string();
+            let named = origins
+                .keys()
+                .find(|n| message.contains(&format!("'{n}'")))
+                .map_or(rendering.unwrap_or("templates"), String::as_str);
+            Diagnostic::error(
+                file_of(origins, named),
+                0,
+                0,
+                format!("template error: {message}"),
+            )
+        }
+    }
+}

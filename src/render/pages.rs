@@ -1,0 +1,280 @@
+//! One function per kind of page: a note, a section (folder), the home page and the 404 page.
+//! Each builds the page's view and renders its template; none of them writes files.
+
+use super::Renderer;
+use super::content::note_html;
+use super::views::*;
+use crate::diagnostics::Diagnostic;
+use crate::graph::Graph;
+use crate::nav::{Child, PageKey, PageLink};
+use crate::paths;
+use crate::site::{Page, Site};
+use tera::Context;
+
+/// Everything a page needs to render.
+#[derive(Clone, Copy)]
+pub struct PageContext<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// Resolved links.
+    pub graph: &'a Graph,
+    /// Templates.
+    pub renderer: &'a Renderer,
+}
+
+/// A rendered page: the file to write and its HTML, plus warnings found while rendering.
+#[derive(Debug)]
+pub struct RenderedPage {
+    /// Output path (`ec2/pricing/index.html`).
+    pub file: String,
+    /// The page.
+    pub html: String,
+    /// Warnings (embed cycles).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every page of the site, in reading order.
+pub fn page_keys(site: &Site) -> Vec<PageKey> {
+    site.nav.reading_order().to_vec()
+}
+
+/// Words a minute, for reading time.
+const WORDS_PER_MINUTE: usize = 200;
+
+impl<'a> PageContext<'a> {
+    fn url(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.site.config.base_path(),
+            paths::encode_path(path)
+        )
+    }
+
+    fn link(&self, link: PageLink) -> LinkView {
+        LinkView {
+            url: self.url(&link.path),
+            title: link.title,
+        }
+    }
+
+    fn nav(&self, key: &PageKey) -> Vec<NavView> {
+        self.site
+            .nav
+            .sidebar(key)
+            .into_iter()
+            .map(|e| NavView {
+                url: self.url(&e.path),
+                title: e.title,
+                depth: e.depth,
+                is_section: e.is_section,
+                is_current: e.is_current,
+                is_open: e.is_open,
+                more: e.more,
+            })
+            .collect()
+    }
+
+    /// The view of a page, with the parts that come from its note (if it has one).
+    fn view(
+        &self,
+        key: &PageKey,
+        kind: &'static str,
+        title: &'a str,
+        path: &str,
+        note: Option<&'a Page>,
+    ) -> (PageView<'a>, Vec<Diagnostic>) {
+        let (prev, next) = self.site.nav.prev_next(key);
+        let mut view = PageView {
+            kind,
+            title,
+            description: None,
+            url: self.url(path),
+            permalink: self.site.config.absolute_url(&paths::encode_path(path)),
+            content: String::new(),
+            show_title: true,
+            tags: Vec::new(),
+            date: None,
+            updated: None,
+            word_count: 0,
+            reading_minutes: 0,
+            source: "",
+            extra: None,
+            toc: Vec::new(),
+            breadcrumbs: self
+                .site
+                .nav
+                .breadcrumbs(key)
+                .into_iter()
+                .map(|l| self.link(l))
+                .collect(),
+            prev: prev.map(|l| self.link(l)),
+            next: next.map(|l| self.link(l)),
+            children: Vec::new(),
+            backlinks: Vec::new(),
+            has_code: false,
+        };
+        let Some(page) = note else {
+            return (view, Vec::new());
+        };
+        let (content, diagnostics) = note_html(self.site, self.graph, &page.note.id);
+        let parsed = &page.parsed;
+        let front = &page.note.front;
+        view.content = content;
+        view.show_title = !parsed.starts_with_h1;
+        view.description = front.description.as_deref();
+        view.tags = front
+            .tags
+            .iter()
+            .map(|t| TagView {
+                name: t,
+                url: self.url(&format!("tags/{}/", paths::slugify(t))),
+            })
+            .collect();
+        view.date = front.date.as_deref();
+        view.updated = front.updated.as_deref();
+        view.word_count = parsed.word_count;
+        view.reading_minutes = parsed.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+        view.source = page.note.id.as_str();
+        view.extra = Some(&front.extra);
+        view.has_code = parsed.has_code;
+        let title_h1 = parsed.headings.iter().position(|h| h.level == 1);
+        view.toc = parsed
+            .headings
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| h.level <= 4 && !(h.level == 1 && Some(*i) == title_h1))
+            .map(|(_, h)| TocEntry {
+                level: h.level,
+                text: &h.text,
+                anchor: &h.anchor,
+            })
+            .collect();
+        view.backlinks = self
+            .graph
+            .backlinks
+            .get(&page.note.id)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|b| {
+                        let from = self.site.pages.get(&b.from)?;
+                        Some(BacklinkView {
+                            title: &from.title,
+                            url: self.url(&from.path),
+                            context: "",
+                            embed: b.embed,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        (view, diagnostics)
+    }
+
+    fn render(
+        &self,
+        template: &str,
+        key: &PageKey,
+        view: PageView<'a>,
+        file: String,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Result<RenderedPage, Diagnostic> {
+        let mut context = Context::new();
+        context.insert("nav", &self.nav(key));
+        context.insert("page", &view);
+        let html = self.renderer.render(template, &context)?;
+        Ok(RenderedPage {
+            file,
+            html,
+            diagnostics,
+        })
+    }
+}
+
+/// Renders one page of the site.
+pub fn render_page(ctx: PageContext<'_>, key: &PageKey) -> Result<RenderedPage, Diagnostic> {
+    match key {
+        PageKey::Note(id) => {
+            let page = ctx.site.pages.get(id).ok_or_else(|| {
+                Diagnostic::error(id.as_str(), 0, 0, "note vanished while rendering")
+            })?;
+            let (view, diagnostics) = ctx.view(key, "note", &page.title, &page.path, Some(page));
+            ctx.render(
+                "page.html",
+                key,
+                view,
+                paths::page_file(&page.path),
+                diagnostics,
+            )
+        }
+        PageKey::Section(folder) => {
+            let section = ctx.site.nav.section(folder).ok_or_else(|| {
+                Diagnostic::error(folder.as_str(), 0, 0, "folder vanished while rendering")
+            })?;
+            let note = section.index.as_ref().and_then(|id| ctx.site.pages.get(id));
+            let kind = if folder.is_empty() {
+                "index"
+            } else {
+                "section"
+            };
+            let (mut view, diagnostics) = ctx.view(key, kind, &section.title, &section.path, note);
+            view.children = section
+                .children
+                .iter()
+                .filter_map(|c| child_view(ctx, c))
+                .collect();
+            let template = if folder.is_empty() {
+                "index.html"
+            } else {
+                "section.html"
+            };
+            ctx.render(
+                template,
+                key,
+                view,
+                paths::page_file(&section.path),
+                diagnostics,
+            )
+        }
+    }
+}
+
+fn child_view<'a>(ctx: PageContext<'a>, child: &Child) -> Option<ChildView<'a>> {
+    match child {
+        Child::Note(id) => {
+            let page = ctx.site.pages.get(id)?;
+            Some(ChildView {
+                title: &page.title,
+                url: ctx.url(&page.path),
+                is_section: false,
+                description: page.note.front.description.as_deref(),
+                count: 0,
+            })
+        }
+        Child::Section(folder) => {
+            let section = ctx.site.nav.section(folder)?;
+            let description = section
+                .index
+                .as_ref()
+                .and_then(|id| ctx.site.pages.get(id))
+                .and_then(|p| p.note.front.description.as_deref());
+            Some(ChildView {
+                title: &section.title,
+                url: ctx.url(&section.path),
+                is_section: true,
+                description,
+                count: section.children.len(),
+            })
+        }
+    }
+}
+
+/// Renders the 404 page.
+pub fn render_404(ctx: PageContext<'_>) -> Result<RenderedPage, Diagnostic> {
+    let key = PageKey::Section(String::new());
+    let (mut view, _) = ctx.view(&key, "404", "Page not found", "404.html", None);
+    view.breadcrumbs.clear();
+    view.prev = None;
+    view.next = None;
+    view.url = ctx.url("404.html");
+    ctx.render("404.html", &key, view, "404.html".into(), Vec::new())
+}

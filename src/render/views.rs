@@ -1,0 +1,150 @@
+//! What templates see: typed, serializable views built for them (never the internal structs),
+//! so the template contract is explicit. README.md lists every field.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `site`: the same on every page.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    /// Site title.
+    pub title: &'a str,
+    /// Site description.
+    pub description: &'a str,
+    /// `base_url` from the config, with a trailing `/`.
+    pub base_url: &'a str,
+    /// The path part of `base_url` (`/` or `/aws-notes/`); every `url` below starts with it.
+    pub base_path: &'a str,
+    /// Page language.
+    pub language: &'a str,
+    /// Author, when configured.
+    pub author: Option<&'a str>,
+    /// The config's `[extra]` table.
+    pub extra: &'a toml::Table,
+    /// The studysite version that built the site.
+    pub generator: &'static str,
+}
+
+/// A link to a page.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LinkView {
+    /// The page's title.
+    pub title: String,
+    /// Root-relative URL (starts with `site.base_path`).
+    pub url: String,
+}
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry<'a> {
+    /// Heading level, 1–4.
+    pub level: u8,
+    /// Heading text.
+    pub text: &'a str,
+    /// The heading's id.
+    pub anchor: &'a str,
+}
+
+/// A tag of a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView<'a> {
+    /// The tag as written, without `#`.
+    pub name: &'a str,
+    /// The tag's page.
+    pub url: String,
+}
+
+/// One entry of a section page's listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: String,
+    /// A folder (rather than a note).
+    pub is_section: bool,
+    /// The note's or section's description, if any.
+    pub description: Option<&'a str>,
+    /// How many notes a folder holds (0 for notes).
+    pub count: usize,
+}
+
+/// A note that links here, with the sentence around the link.
+#[derive(Debug, Clone, Serialize)]
+pub struct BacklinkView<'a> {
+    /// The linking note's title.
+    pub title: &'a str,
+    /// Its URL.
+    pub url: String,
+    /// The sentence around the link.
+    pub context: &'a str,
+    /// Whether it embeds this note rather than links to it.
+    pub embed: bool,
+}
+
+/// One line of the sidebar.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavView {
+    /// Text.
+    pub title: String,
+    /// URL.
+    pub url: String,
+    /// Nesting depth, 0 at the top.
+    pub depth: usize,
+    /// A folder.
+    pub is_section: bool,
+    /// The page being shown.
+    pub is_current: bool,
+    /// A folder on the way to the current page.
+    pub is_open: bool,
+    /// For a "N more…" entry, N (0 otherwise).
+    pub more: usize,
+}
+
+/// `page`: the page being rendered.
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    /// `note`, `section`, `index` (the home page) or `404`.
+    pub kind: &'static str,
+    /// Title.
+    pub title: &'a str,
+    /// Description from front matter.
+    pub description: Option<&'a str>,
+    /// Root-relative URL.
+    pub url: String,
+    /// Absolute URL (when `base_url` has a host).
+    pub permalink: String,
+    /// The rendered note, as HTML.
+    pub content: String,
+    /// Whether the template should show the title (false when the note opens with its own
+    /// level-1 heading).
+    pub show_title: bool,
+    /// Tags.
+    pub tags: Vec<TagView<'a>>,
+    /// `date` from front matter.
+    pub date: Option<&'a str>,
+    /// `updated` from front matter.
+    pub updated: Option<&'a str>,
+    /// Words of prose.
+    pub word_count: usize,
+    /// Minutes to read at 200 words a minute (at least 1).
+    pub reading_minutes: usize,
+    /// The note's path in the content folder (`ec2/pricing.md`), empty for generated pages.
+    pub source: &'a str,
+    /// Front matter keys studysite does not use itself.
+    pub extra: Option<&'a BTreeMap<String, serde_json::Value>>,
+    /// Headings for the table of contents.
+    pub toc: Vec<TocEntry<'a>>,
+    /// From the home page down to the page's folder.
+    pub breadcrumbs: Vec<LinkView>,
+    /// Previous page in reading order.
+    pub prev: Option<LinkView>,
+    /// Next page in reading order.
+    pub next: Option<LinkView>,
+    /// For section pages: the folder's notes and sub-folders.
+    pub children: Vec<ChildView<'a>>,
+    /// Notes that link here.
+    pub backlinks: Vec<BacklinkView<'a>>,
+    /// Whether the page has highlighted code (templates load the code stylesheets then).
+    pub has_code: bool,
+}
