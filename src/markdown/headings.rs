@@ -77,7 +77,7 @@ pub fn anchor(events: Vec<Spanned>, body: &str, lines: &LineIndex) -> (Vec<Spann
         out.push((
             Event::Html(
                 format!(
-                    "<a class=\"anchor\" href=\"#{escaped}\" aria-label=\"Link to this section\">#</a>"
+                    "<a class=\"anchor\" href=\"#{escaped}\" aria-label=\"Link to this section\"></a>"
                 )
                 .into(),
             ),

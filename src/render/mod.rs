@@ -84,7 +84,7 @@ impl Renderer {
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
         {
-            diagnostics.push(tera_diagnostic(&origins, &e, None));
+            diagnostics.extend(tera_diagnostics(&origins, &e, None));
             return Err(diagnostics);
         }
         let site = SiteView {
@@ -103,9 +103,10 @@ impl Renderer {
 
     /// Renders one template with a context.
     pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(template, context)
-            .map_err(|e| tera_diagnostic(&self.origins, &e, Some(template)))
+        self.tera.render(template, context).map_err(|e| {
+            let mut found = tera_diagnostics(&self.origins, &e, Some(template));
+            found.swap_remove(0)
+        })
     }
 }
 
@@ -116,39 +117,61 @@ fn file_of(origins: &BTreeMap<String, Origin>, template: &str) -> PathBuf {
     }
 }
 
-/// A Tera error as a diagnostic naming the template file and line.
-fn tera_diagnostic(
+/// A Tera error as diagnostics naming the template file and line. Syntax and rendering errors
+/// carry their position; validation errors (unknown filters, …) come as rendered reports
+/// (`error: message` then `--> name:line:col`), which are read back.
+fn tera_diagnostics(
     origins: &BTreeMap<String, Origin>,
     error: &tera::Error,
     rendering: Option<&str>,
-) -> Diagnostic {
-    match error.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            let name = if report.filename().is_empty() {
-                rendering.unwrap_or("")
-            } else {
-                report.filename()
-            };
-            let span = report.span();
-            Diagnostic::error(
+) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) =
+        error.kind()
+    {
+        let name = if report.filename().is_empty() {
+            rendering.unwrap_or("")
+        } else {
+            report.filename()
+        };
+        let span = report.span();
+        return vec![Diagnostic::error(
+            file_of(origins, name),
+            span.start_line,
+            span.start_col + 1,
+            format!("template error: {}", report.message()),
+        )];
+    }
+    let text = error.to_string();
+    let mut found = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(at)) = (message, line.trim_start().strip_prefix("--> ")) {
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+            let line_no = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+            let name = parts.next().unwrap_or("");
+            found.push(Diagnostic::error(
                 file_of(origins, name),
-                span.start_line,
-                span.start_col + 1,
-                format!("template error: {}", report.message()),
-            )
-        }
-        _ => {
-            let message = error.to_string();
-            let named = origins
-                .keys()
-                .find(|n| message.contains(&format!("'{n}'")))
-                .map_or(rendering.unwrap_or("templates"), String::as_str);
-            Diagnostic::error(
-                file_of(origins, named),
-                0,
-                0,
-                format!("template error: {message}"),
-            )
+                line_no,
+                col,
+                format!("template error: {m}"),
+            ));
+            message = None;
         }
     }
+    if found.is_empty() {
+        let named = origins
+            .keys()
+            .find(|n| text.contains(&format!("'{n}'")))
+            .map_or(rendering.unwrap_or("templates"), String::as_str);
+        found.push(Diagnostic::error(
+            file_of(origins, named),
+            0,
+            0,
+            format!("template error: {text}"),
+        ));
+    }
+    found
 }

@@ -1,0 +1,166 @@
+//! Headless Chromium for browser tests, and a loopback HTTP file server to load pages from.
+//!
+//! Browser tests skip when no Chromium is found, unless `STUDYSITE_REQUIRE_BROWSER=1` (set by
+//! `.ci/run`), in which case a missing browser fails the test.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::thread;
+
+/// The Chromium binary: `STUDYSITE_CHROMIUM`, else the usual install paths.
+pub fn chromium() -> Option<PathBuf> {
+    if let Ok(path) = std::env::var("STUDYSITE_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+/// Chromium, or `None` to skip the test (failing instead when CI requires a browser).
+pub fn browser_or_skip(test: &str) -> Option<PathBuf> {
+    match chromium() {
+        Some(path) => Some(path),
+        None if std::env::var("STUDYSITE_REQUIRE_BROWSER").as_deref() == Ok("1") => {
+            panic!("{test}: STUDYSITE_REQUIRE_BROWSER=1 but no Chromium was found")
+        }
+        None => {
+            eprintln!("{test}: skipped, no Chromium found");
+            None
+        }
+    }
+}
+
+/// The standard flags: headless, sandboxless (tests run as root), no background networking,
+/// and a fresh profile.
+pub fn base_args(profile: &Path) -> Vec<String> {
+    vec![
+        "--headless".into(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-dev-shm-usage".into(),
+        format!("--user-data-dir={}", profile.display()),
+    ]
+}
+
+/// Loads `url`, lets scripts run for up to `budget_ms` of virtual time, and returns the DOM.
+pub fn dump_dom(chromium: &Path, url: &str, budget_ms: u32) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let mut args = base_args(profile.path());
+    args.push(format!("--virtual-time-budget={budget_ms}"));
+    args.push("--dump-dom".into());
+    args.push(url.into());
+    let out = Command::new(chromium)
+        .args(&args)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A minimal static file server on 127.0.0.1 (an ephemeral port) for loading built pages.
+pub struct FileServer {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+}
+
+impl FileServer {
+    /// Serves `root` until the test process ends.
+    pub fn start(root: &Path) -> FileServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let root = root.to_path_buf();
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let root = root.clone();
+                thread::spawn(move || serve_one(stream, &root));
+            }
+        });
+        FileServer { base }
+    }
+}
+
+fn serve_one(mut stream: TcpStream, root: &Path) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let path = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_decode(path.trim_start_matches('/'));
+    let mut file = root.join(&decoded);
+    if decoded.split('/').any(|p| p == "..") {
+        file = root.join("404.html");
+    }
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let (status, body) = match std::fs::read(&file) {
+        Ok(body) => ("200 OK", body),
+        Err(_) => (
+            "404 Not Found",
+            std::fs::read(root.join("404.html")).unwrap_or_default(),
+        ),
+    };
+    let kind = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") | Some("mjs") => "text/javascript",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).ok();
+    stream.write_all(&body).ok();
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,166 @@
+//! Shared helpers for the integration tests: a fixture site in a temporary folder, parsed-HTML
+//! queries, and (in `browser`) headless Chromium and a loopback file server.
+#![allow(dead_code)]
+
+pub mod browser;
+
+use scraper::{ElementRef, Html, Selector};
+use std::fs;
+use std::path::{Path, PathBuf};
+use studysite::{BuildOptions, BuildReport};
+
+/// A site in a temporary folder, written file by file.
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// An empty site folder.
+    pub fn new() -> Self {
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// The site root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file relative to the site root.
+    pub fn file(&self, path: &str, text: &str) -> &Self {
+        let full = self.root().join(path);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        fs::write(full, text).unwrap();
+        self
+    }
+
+    /// Writes raw bytes relative to the site root.
+    pub fn bytes(&self, path: &str, bytes: &[u8]) -> &Self {
+        let full = self.root().join(path);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        fs::write(full, bytes).unwrap();
+        self
+    }
+
+    /// Writes a note under `content/`.
+    pub fn note(&self, path: &str, text: &str) -> &Self {
+        self.file(&format!("content/{path}"), text)
+    }
+
+    /// Options for building this site into `<root>/public`.
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root().to_path_buf(),
+            ..BuildOptions::default()
+        }
+    }
+
+    /// Builds with the library and returns the report.
+    pub fn build(&self) -> BuildReport {
+        studysite::build(&self.options()).expect("build ran")
+    }
+
+    /// Builds and asserts there were no errors.
+    pub fn build_ok(&self) -> BuildReport {
+        let report = self.build();
+        assert!(
+            report.succeeded(),
+            "build failed: {:#?}",
+            report.diagnostics
+        );
+        report
+    }
+
+    /// The output folder.
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// Reads an output file.
+    pub fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.public().join(path))
+            .unwrap_or_else(|e| panic!("cannot read public/{path}: {e}"))
+    }
+
+    /// Parses an output page (`ec2/pricing/` → `public/ec2/pricing/index.html`).
+    pub fn page(&self, path: &str) -> Page {
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        Page(Html::parse_document(&self.read(&file)))
+    }
+
+    /// Runs the `studysite` binary in the site folder.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        assert_cmd::Command::cargo_bin("studysite")
+            .unwrap()
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+/// A parsed HTML page.
+pub struct Page(pub Html);
+
+impl Page {
+    /// Every element matching a CSS selector.
+    pub fn all(&self, css: &str) -> Vec<ElementRef<'_>> {
+        let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+        self.0.select(&selector).collect()
+    }
+
+    /// The one element matching a selector (panics when there is not exactly one).
+    pub fn one(&self, css: &str) -> ElementRef<'_> {
+        let found = self.all(css);
+        assert_eq!(
+            found.len(),
+            1,
+            "expected exactly one `{css}`, found {}",
+            found.len()
+        );
+        found[0]
+    }
+
+    /// The texts of every element matching a selector, whitespace-normalised.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        self.all(css).iter().map(|e| text(e)).collect()
+    }
+
+    /// The values of an attribute on every element matching a selector.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.all(css)
+            .iter()
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    /// The ids of every element on the page.
+    pub fn ids(&self) -> Vec<String> {
+        self.attrs("[id]", "id")
+    }
+}
+
+/// The text of an element with runs of whitespace folded.
+pub fn text(e: &ElementRef<'_>) -> String {
+    e.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A seed note from ../shared/seeds, when the checkout has it beside it.
+pub fn seed(name: &str) -> Option<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let entry = fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with(name))?;
+    fs::read_to_string(entry.path()).ok()
+}
