@@ -8,6 +8,7 @@ use crate::markdown::{self, Highlighter, ParseOptions, ParsedNote};
 use crate::output::{Files, Output};
 use crate::render::{self, PageContext, Renderer};
 use crate::site::{self, Site};
+use crate::taxonomy::{self, Taxonomy};
 use crate::vault::{self, LoadOptions, Note};
 use crate::{paths, theme};
 use anyhow::{Context, Result};
@@ -202,6 +203,7 @@ impl Project {
         ParseOptions {
             smart_punctuation: self.config.markdown.smart_punctuation,
             highlight_code: self.config.markdown.highlight_code,
+            base_path: self.config.base_path().to_string(),
         }
     }
 }
@@ -226,7 +228,7 @@ fn absolute(path: &Path) -> PathBuf {
 /// Parses every note, in parallel.
 pub fn parse_notes(
     notes: Vec<Note>,
-    options: ParseOptions,
+    options: &ParseOptions,
     highlighter: &Highlighter,
 ) -> Vec<(Note, ParsedNote)> {
     notes
@@ -242,6 +244,7 @@ pub fn parse_notes(
 struct Linked {
     site: Site,
     graph: Graph,
+    taxonomy: Taxonomy,
     notes: usize,
 }
 
@@ -259,7 +262,7 @@ fn load_and_link(
     let highlighter = Highlighter::default();
     let notes: Vec<Note> = vault.notes.into_values().collect();
     let count = notes.len();
-    let parsed = parse_notes(notes, project.parse_options(), &highlighter);
+    let parsed = parse_notes(notes, &project.parse_options(), &highlighter);
     let (site, site_diagnostics) =
         site::assemble(project.config.clone(), parsed, vault.assets, vault.folders);
     diagnostics.extend(site_diagnostics);
@@ -268,10 +271,12 @@ fn load_and_link(
     let started = Instant::now();
     let (graph, link_diagnostics) = graph::link(&site);
     diagnostics.extend(link_diagnostics);
+    let taxonomy = taxonomy::collect(&site, &graph);
     timings.link = started.elapsed();
     Linked {
         site,
         graph,
+        taxonomy,
         notes: count,
     }
 }
@@ -289,6 +294,7 @@ fn write_site(
     let ctx = PageContext {
         site: &linked.site,
         graph: &linked.graph,
+        taxonomy: &linked.taxonomy,
         renderer,
     };
     let keys = render::page_keys(&linked.site);
@@ -303,6 +309,23 @@ fn write_site(
         })
         .collect();
     for result in results {
+        match result {
+            Ok(d) => diagnostics.extend(d),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let extras = render::extra_pages(ctx);
+    let extra_results: Vec<Result<Vec<Diagnostic>, Diagnostic>> = extras
+        .par_iter()
+        .map(|extra| {
+            let page = render::render_extra(ctx, extra)?;
+            output
+                .write(&page.file, page.html.as_bytes())
+                .map_err(|e| Diagnostic::error(&project.root, 0, 0, format!("{e:#}")))?;
+            Ok(page.diagnostics)
+        })
+        .collect();
+    for result in extra_results {
         match result {
             Ok(d) => diagnostics.extend(d),
             Err(d) => diagnostics.push(d),
@@ -333,7 +356,7 @@ fn write_site(
         .par_iter()
         .try_for_each(|(path, asset)| output.copy(path, &asset.source))?;
     timings.write = started.elapsed();
-    Ok(keys.len() + 1)
+    Ok(keys.len() + extras.len() + 1)
 }
 
 fn copy_static(project: &Project, output: &Output) -> Result<()> {

@@ -60,6 +60,8 @@ pub struct Backlink {
     pub line: usize,
     /// Whether it embeds rather than links.
     pub embed: bool,
+    /// The sentence around the link.
+    pub context: String,
 }
 
 /// Every link of the site, resolved.
@@ -362,6 +364,7 @@ pub fn link(site: &Site) -> (Graph, Diagnostics) {
                             from: id.clone(),
                             line: link.line,
                             embed,
+                            context: link.context.clone(),
                         },
                     ));
                 }

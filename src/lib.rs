@@ -15,6 +15,7 @@ pub mod output;
 pub mod paths;
 pub mod render;
 pub mod site;
+pub mod taxonomy;
 pub mod theme;
 pub mod vault;
 

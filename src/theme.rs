@@ -11,6 +11,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("section.html", include_str!("../templates/section.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("tags.html", include_str!("../templates/tags.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
+    ("topics.html", include_str!("../templates/topics.html")),
+    ("topic.html", include_str!("../templates/topic.html")),
+    ("graph.html", include_str!("../templates/graph.html")),
 ];
 
 /// Built-in static files by site path; a site's `static/` folder replaces any of them.

@@ -181,13 +181,13 @@ mod tests {
     #[test]
     fn syntaxes_load_only_when_needed() {
         let h = Highlighter::default();
-        let _ = super::super::parse("no code here", 0, Default::default(), &h);
+        let _ = super::super::parse("no code here", 0, &Default::default(), &h);
         assert!(!h.is_loaded());
         let options = super::super::ParseOptions {
             highlight_code: true,
             ..Default::default()
         };
-        let _ = super::super::parse("```rust\nfn x(){}\n```", 0, options, &h);
+        let _ = super::super::parse("```rust\nfn x(){}\n```", 0, &options, &h);
         assert!(h.is_loaded());
     }
 

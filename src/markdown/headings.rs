@@ -195,7 +195,7 @@ mod tests {
     use super::super::{Highlighter, ParseOptions, parse};
 
     fn headings(md: &str) -> Vec<super::Heading> {
-        parse(md, 0, ParseOptions::default(), &Highlighter::default()).headings
+        parse(md, 0, &ParseOptions::default(), &Highlighter::default()).headings
     }
 
     #[test]

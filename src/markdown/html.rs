@@ -92,7 +92,7 @@ mod tests {
     #[test]
     fn ids_and_anchor_links_come_from_raw_html() {
         let body = "Intro\n\n1. <a href=\"#ec2\">EC2</a>\n\n<a id=\"custom\"></a>\n";
-        let parsed = super::super::parse(body, 2, Default::default(), &Default::default());
+        let parsed = super::super::parse(body, 2, &Default::default(), &Default::default());
         assert_eq!(parsed.html_ids, ["custom"]);
         assert_eq!(parsed.html_anchor_links, [("ec2".to_string(), 5, 13)]);
     }

@@ -30,6 +30,8 @@ pub struct LinkRef {
     pub line: usize,
     /// Column (in characters) of the link.
     pub col: usize,
+    /// The sentence around the link, for backlinks.
+    pub context: String,
 }
 
 /// What to do with one link when rendering, decided by the link stage.
@@ -65,12 +67,27 @@ pub enum Resolution {
     Block(String),
 }
 
-/// Collects every link and image, in event order, with its file position.
+/// Collects every link and image, in event order, with its file position and the sentence
+/// around it.
 pub fn collect(events: &[Spanned], body: &str, lines: &LineIndex) -> Vec<LinkRef> {
-    let mut refs = Vec::new();
+    let mut refs: Vec<LinkRef> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
+    // Leaf blocks being read: their text so far, and (link, position in that text).
+    let mut blocks: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
     for (event, offset) in events {
         match event {
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell | Tag::Item) => {
+                blocks.push((String::new(), Vec::new()));
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
+            ) => {
+                if let Some((text, placed)) = blocks.pop() {
+                    for (i, at) in placed {
+                        refs[i].context = sentence_around(&text, at);
+                    }
+                }
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -91,6 +108,9 @@ pub fn collect(events: &[Spanned], body: &str, lines: &LineIndex) -> Vec<LinkRef
                     LinkType::WikiLink { has_pothole } => (true, *has_pothole),
                     _ => (false, false),
                 };
+                if let Some((text, placed)) = blocks.last_mut() {
+                    placed.push((refs.len(), text.len()));
+                }
                 open.push(refs.len());
                 refs.push(LinkRef {
                     kind,
@@ -100,6 +120,7 @@ pub fn collect(events: &[Spanned], body: &str, lines: &LineIndex) -> Vec<LinkRef
                     has_label,
                     line,
                     col,
+                    context: String::new(),
                 });
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
@@ -109,11 +130,64 @@ pub fn collect(events: &[Spanned], body: &str, lines: &LineIndex) -> Vec<LinkRef
                 if let Some(&i) = open.last() {
                     refs[i].label.push_str(t);
                 }
+                if let Some((text, _)) = blocks.last_mut() {
+                    text.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((text, _)) = blocks.last_mut() {
+                    text.push(' ');
+                }
             }
             _ => {}
         }
     }
     refs
+}
+
+/// The longest a backlink's context may be, in characters.
+const CONTEXT_CHARS: usize = 220;
+
+/// The sentence of `text` that contains byte position `at`, shortened around it if long.
+fn sentence_around(text: &str, at: usize) -> String {
+    let at = at.min(text.len());
+    let is_end = |w: &[u8]| matches!(w[0], b'.' | b'!' | b'?') && w[1].is_ascii_whitespace();
+    let bytes = text.as_bytes();
+    let start = (1..at.max(1))
+        .rev()
+        .find(|&i| i + 1 < bytes.len() && is_end(&bytes[i..i + 2]))
+        .map_or(0, |i| i + 2);
+    let end = (at..bytes.len().saturating_sub(1))
+        .find(|&i| is_end(&bytes[i..i + 2]))
+        .map_or(text.len(), |i| i + 1);
+    let (start, end) = (floor(text, start.min(end)), floor(text, end));
+    let sentence = text[start..end].trim();
+    if sentence.chars().count() <= CONTEXT_CHARS {
+        return sentence.to_string();
+    }
+    // Keep a window around the link.
+    let rel = at.saturating_sub(start);
+    let chars: Vec<char> = sentence.chars().collect();
+    let pos = sentence
+        .get(..rel.min(sentence.len()))
+        .map_or(0, |s| s.chars().count());
+    let from = pos.saturating_sub(CONTEXT_CHARS / 3);
+    let to = (from + CONTEXT_CHARS).min(chars.len());
+    let mut out: String = chars[from..to].iter().collect();
+    if from > 0 {
+        out.insert(0, '…');
+    }
+    if to < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Applies the resolutions (one per collected link, in order) to the events.
@@ -375,7 +449,7 @@ mod tests {
     use super::*;
 
     fn links(md: &str) -> Vec<LinkRef> {
-        parse(md, 0, ParseOptions::default(), &Highlighter::default()).links
+        parse(md, 0, &ParseOptions::default(), &Highlighter::default()).links
     }
 
     #[test]
@@ -398,9 +472,31 @@ mod tests {
     }
 
     #[test]
+    fn links_carry_the_sentence_around_them() {
+        let l = links(
+            "EC2 is compute. Spot capacity is cheap, see [[pricing]] for more. Another sentence.\n\n- item with [x](y.md)\n",
+        );
+        assert_eq!(
+            l[0].context,
+            "Spot capacity is cheap, see pricing for more."
+        );
+        assert_eq!(l[1].context, "item with x");
+    }
+
+    #[test]
+    fn long_contexts_are_shortened_around_the_link() {
+        let long = "word ".repeat(100);
+        let text = format!("{long}[[target]] {long}");
+        let l = links(&text);
+        assert!(l[0].context.chars().count() <= CONTEXT_CHARS + 2);
+        assert!(l[0].context.contains("target"), "{}", l[0].context);
+        assert!(l[0].context.starts_with('…') && l[0].context.ends_with('…'));
+    }
+
+    #[test]
     fn resolutions_rewrite_in_order() {
         let md = "[a](a.md) [b](b.md) ![c](c.png) [[d]]";
-        let parsed = parse(md, 0, ParseOptions::default(), &Highlighter::default());
+        let parsed = parse(md, 0, &ParseOptions::default(), &Highlighter::default());
         let res = [
             Resolution::Href {
                 url: "/a/".into(),

@@ -10,11 +10,14 @@ mod code;
 mod headings;
 mod html;
 mod links;
+mod obsidian;
 mod tables;
+mod tags;
 
 pub use code::{Highlighter, theme_css};
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution};
+pub use tags::tag_path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -42,6 +45,8 @@ pub struct ParsedNote {
     pub html_anchor_links: Vec<(String, usize, usize)>,
     /// Block ids (`^abc`) of paragraphs and list items, with their `^`.
     pub block_ids: Vec<String>,
+    /// Inline `#tags`, as written (without `#`), in order.
+    pub tags: Vec<String>,
 }
 
 impl ParsedNote {
@@ -55,12 +60,24 @@ impl ParsedNote {
 }
 
 /// Settings for parsing that come from the site configuration.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 pub struct ParseOptions {
     /// Typographic quotes and dashes.
     pub smart_punctuation: bool,
     /// Highlight fenced code with syntect.
     pub highlight_code: bool,
+    /// The site's base path (`/` or `/notes/`), for links the parser writes itself (tags).
+    pub base_path: String,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self {
+            smart_punctuation: false,
+            highlight_code: false,
+            base_path: "/".into(),
+        }
+    }
 }
 
 /// Maps byte offsets in a note's body to 1-based lines and columns of its file.
@@ -93,7 +110,7 @@ impl LineIndex {
     }
 }
 
-fn options(parse: ParseOptions) -> Options {
+fn options(parse: &ParseOptions) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -110,9 +127,12 @@ fn options(parse: ParseOptions) -> Options {
 pub fn parse(
     body: &str,
     line_offset: usize,
-    options_: ParseOptions,
+    options_: &ParseOptions,
     highlighter: &Highlighter,
 ) -> ParsedNote {
+    let uncommented = obsidian::strip_comments(body);
+    // Comments are blanked in place, so offsets in the stripped text are offsets in the file.
+    let body = uncommented.as_deref().unwrap_or(body);
     let lines = LineIndex::new(body, line_offset);
     let events = collect(body, options(options_));
     let starts_with_h1 = matches!(
@@ -131,8 +151,11 @@ pub fn parse(
         .any(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))));
     let word_count = count_words(&events);
     let events = code::render_blocks(events, options_.highlight_code, highlighter);
+    let events = obsidian::callouts(events);
+    let events = obsidian::highlights(events);
     let events = tables::wrap(events);
     let events = links::autolink_bare_urls(events);
+    let (events, tags) = tags::link(events, &options_.base_path);
     let (events, block_ids) = blocks::mark(events);
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
@@ -147,6 +170,7 @@ pub fn parse(
         html_ids,
         html_anchor_links,
         block_ids,
+        tags,
     }
 }
 
@@ -182,6 +206,21 @@ fn count_words(events: &[Spanned]) -> usize {
 /// Writes a parsed note as HTML, replacing each link with its resolution (in `links` order).
 pub fn render(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
     render_range(parsed, 0, parsed.events.len(), resolutions, false)
+}
+
+/// Writes a note without the level-1 heading it opens with (the page shows that heading as
+/// its title instead).
+pub fn render_without_title(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
+    let start = if parsed.starts_with_h1 {
+        parsed
+            .events
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+            .map_or(0, |i| i + 1)
+    } else {
+        0
+    };
+    render_range(parsed, start, parsed.events.len(), resolutions, false)
 }
 
 /// Writes the section under heading `heading` (up to the next heading of the same or a higher
@@ -237,7 +276,7 @@ mod tests {
         let parsed = parse(
             markdown,
             0,
-            ParseOptions::default(),
+            &ParseOptions::default(),
             &Highlighter::default(),
         );
         let keep: Vec<Resolution> = parsed.links.iter().map(|_| Resolution::Keep).collect();
@@ -280,7 +319,7 @@ mod tests {
         let p = parse(
             "One two three.\n\n```\nnot counted\n```\n",
             0,
-            ParseOptions::default(),
+            &ParseOptions::default(),
             &Highlighter::default(),
         );
         assert_eq!(p.word_count, 3);

@@ -12,17 +12,52 @@ use crate::vault::NoteId;
 /// How deep embeds may nest (an embed inside an embed inside …).
 pub const MAX_EMBED_DEPTH: usize = 5;
 
-/// The HTML of a note's body, and the diagnostics found while expanding its embeds.
-pub fn note_html(site: &Site, graph: &Graph, id: &NoteId) -> (String, Vec<Diagnostic>) {
+/// The HTML of a note's body, and the diagnostics found while expanding its embeds. With
+/// `without_title`, the level-1 heading the note opens with is left out (the page shows it).
+pub fn note_html(
+    site: &Site,
+    graph: &Graph,
+    id: &NoteId,
+    without_title: bool,
+) -> (String, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut stack = vec![(id.clone(), None)];
     let html = match site.pages.get(id) {
         Some(page) => {
             let resolutions = resolutions(site, graph, id, &mut stack, &mut diagnostics);
-            markdown::render(&page.parsed, &resolutions)
+            if without_title {
+                markdown::render_without_title(&page.parsed, &resolutions)
+            } else {
+                markdown::render(&page.parsed, &resolutions)
+            }
         }
         None => String::new(),
     };
+    (html, diagnostics)
+}
+
+/// A note's section (or the whole note) as an embed block with a link to its source, for pages
+/// that gather sections from many notes.
+pub fn section_html(
+    site: &Site,
+    graph: &Graph,
+    id: &NoteId,
+    heading: Option<usize>,
+) -> (String, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let Some(page) = site.pages.get(id) else {
+        return (String::new(), diagnostics);
+    };
+    let at = (&page.note.file, 0, 0);
+    let html = embed(
+        site,
+        graph,
+        id,
+        heading,
+        at,
+        &mut Vec::new(),
+        &mut diagnostics,
+    );
     (html, diagnostics)
 }
 

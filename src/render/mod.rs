@@ -2,11 +2,14 @@
 //! `templates/` folder) turn views of the site into HTML pages.
 
 mod content;
+mod extra;
+pub mod linkmap;
 mod pages;
 pub mod views;
 
 pub use content::note_html;
-pub use pages::{PageContext, page_keys, render_404, render_page};
+pub use extra::{ExtraPage, extra_pages, render_extra};
+pub use pages::{PageContext, RenderedPage, page_keys, render_404, render_page};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};

@@ -3,12 +3,14 @@
 
 use super::Renderer;
 use super::content::note_html;
+use super::linkmap::{self, MapNode};
 use super::views::*;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::nav::{Child, PageKey, PageLink};
 use crate::paths;
 use crate::site::{Page, Site};
+use crate::taxonomy::Taxonomy;
 use tera::Context;
 
 /// Everything a page needs to render.
@@ -18,6 +20,8 @@ pub struct PageContext<'a> {
     pub site: &'a Site,
     /// Resolved links.
     pub graph: &'a Graph,
+    /// Tags, topics, related notes.
+    pub taxonomy: &'a Taxonomy,
     /// Templates.
     pub renderer: &'a Renderer,
 }
@@ -42,7 +46,8 @@ pub fn page_keys(site: &Site) -> Vec<PageKey> {
 const WORDS_PER_MINUTE: usize = 200;
 
 impl<'a> PageContext<'a> {
-    fn url(&self, path: &str) -> String {
+    /// A root-relative URL for a site path.
+    pub fn url(&self, path: &str) -> String {
         format!(
             "{}{}",
             self.site.config.base_path(),
@@ -75,7 +80,7 @@ impl<'a> PageContext<'a> {
     }
 
     /// The view of a page, with the parts that come from its note (if it has one).
-    fn view(
+    pub fn view(
         &self,
         key: &PageKey,
         kind: &'static str,
@@ -91,7 +96,7 @@ impl<'a> PageContext<'a> {
             url: self.url(path),
             permalink: self.site.config.absolute_url(&paths::encode_path(path)),
             content: String::new(),
-            show_title: true,
+            title_anchor: None,
             tags: Vec::new(),
             date: None,
             updated: None,
@@ -112,24 +117,46 @@ impl<'a> PageContext<'a> {
             children: Vec::new(),
             backlinks: Vec::new(),
             has_code: false,
+            related: Vec::new(),
+            topics: Vec::new(),
+            linkmap: String::new(),
+            entries: Vec::new(),
+            sections: Vec::new(),
         };
         let Some(page) = note else {
             return (view, Vec::new());
         };
-        let (content, diagnostics) = note_html(self.site, self.graph, &page.note.id);
         let parsed = &page.parsed;
         let front = &page.note.front;
+        // A note that opens with its title as `# heading` shows it once, as the page title.
+        let title_heading = parsed
+            .headings
+            .first()
+            .filter(|h| parsed.starts_with_h1 && h.text == page.title);
+        let (content, diagnostics) = note_html(
+            self.site,
+            self.graph,
+            &page.note.id,
+            title_heading.is_some(),
+        );
         view.content = content;
-        view.show_title = !parsed.starts_with_h1;
+        view.title_anchor = title_heading.map(|h| h.anchor.as_str());
         view.description = front.description.as_deref();
-        view.tags = front
+        view.tags = self
+            .taxonomy
             .tags
-            .iter()
-            .map(|t| TagView {
-                name: t,
-                url: self.url(&format!("tags/{}/", paths::slugify(t))),
+            .of_note
+            .get(&page.note.id)
+            .map(|keys| {
+                keys.iter()
+                    .filter_map(|k| self.taxonomy.tags.by_key.get(k))
+                    .map(|t| TagView {
+                        name: &t.name,
+                        url: self.url(&t.path),
+                    })
+                    .collect()
             })
-            .collect();
+            .unwrap_or_default();
         view.date = front.date.as_deref();
         view.updated = front.updated.as_deref();
         view.word_count = parsed.word_count;
@@ -137,12 +164,11 @@ impl<'a> PageContext<'a> {
         view.source = page.note.id.as_str();
         view.extra = Some(&front.extra);
         view.has_code = parsed.has_code;
-        let title_h1 = parsed.headings.iter().position(|h| h.level == 1);
         view.toc = parsed
             .headings
             .iter()
             .enumerate()
-            .filter(|(i, h)| h.level <= 4 && !(h.level == 1 && Some(*i) == title_h1))
+            .filter(|(i, h)| h.level <= 4 && !(*i == 0 && title_heading.is_some()))
             .map(|(_, h)| TocEntry {
                 level: h.level,
                 text: &h.text,
@@ -160,17 +186,94 @@ impl<'a> PageContext<'a> {
                         Some(BacklinkView {
                             title: &from.title,
                             url: self.url(&from.path),
-                            context: "",
+                            context: &b.context,
                             embed: b.embed,
                         })
                     })
                     .collect()
             })
             .unwrap_or_default();
+        view.related = self
+            .taxonomy
+            .related
+            .get(&page.note.id)
+            .map(|ids| ids.iter().filter_map(|id| self.page_link(id)).collect())
+            .unwrap_or_default();
+        view.topics = self
+            .taxonomy
+            .topics
+            .of_note
+            .get(&page.note.id)
+            .map(|list| {
+                list.iter()
+                    .map(|&i| {
+                        let t = &self.taxonomy.topics.list[i];
+                        LinkView {
+                            title: t.title.clone(),
+                            url: self.url(&t.path),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        view.linkmap = self.local_map(page);
         (view, diagnostics)
     }
 
-    fn render(
+    fn page_link(&self, id: &crate::vault::NoteId) -> Option<LinkView> {
+        let page = self.site.pages.get(id)?;
+        Some(LinkView {
+            title: page.title.clone(),
+            url: self.url(&page.path),
+        })
+    }
+
+    /// A map node for a note, coloured by its top-level folder.
+    pub fn map_node(&self, page: &Page) -> MapNode {
+        let top = page.note.id.as_str().split('/').next().unwrap_or("");
+        let group = if page.note.id.folder().is_empty() {
+            0
+        } else {
+            top.bytes()
+                .fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize))
+                % 7
+                + 1
+        };
+        MapNode {
+            title: page.title.clone(),
+            url: self.url(&page.path),
+            group,
+        }
+    }
+
+    fn local_map(&self, page: &Page) -> String {
+        let id = &page.note.id;
+        let outgoing = self.graph.outgoing.get(id);
+        let mut neighbours: Vec<(MapNode, bool)> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for to in outgoing.into_iter().flatten() {
+            if let Some(p) = self.site.pages.get(to)
+                && seen.insert(to.clone())
+            {
+                neighbours.push((self.map_node(p), true));
+            }
+        }
+        for b in self.graph.backlinks.get(id).into_iter().flatten() {
+            if let Some(p) = self.site.pages.get(&b.from)
+                && seen.insert(b.from.clone())
+            {
+                neighbours.push((self.map_node(p), false));
+            }
+        }
+        if neighbours.is_empty() {
+            return String::new();
+        }
+        neighbours.sort_by_cached_key(|n| n.0.title.to_lowercase());
+        linkmap::local_map(&self.map_node(page), &neighbours)
+    }
+
+    /// Renders a view with a template.
+    pub fn render(
         &self,
         template: &str,
         key: &PageKey,

@@ -116,9 +116,9 @@ pub struct PageView<'a> {
     pub permalink: String,
     /// The rendered note, as HTML.
     pub content: String,
-    /// Whether the template should show the title (false when the note opens with its own
-    /// level-1 heading).
-    pub show_title: bool,
+    /// The anchor of the note's opening `# heading` when the page shows it as the title (the
+    /// heading is then left out of `content`), for the title's `id`.
+    pub title_anchor: Option<&'a str>,
     /// Tags.
     pub tags: Vec<TagView<'a>>,
     /// `date` from front matter.
@@ -147,4 +147,38 @@ pub struct PageView<'a> {
     pub backlinks: Vec<BacklinkView<'a>>,
     /// Whether the page has highlighted code (templates load the code stylesheets then).
     pub has_code: bool,
+    /// Notes most related to this one (shared topics, tags, links).
+    pub related: Vec<LinkView>,
+    /// Topics this note covers that other notes cover too.
+    pub topics: Vec<LinkView>,
+    /// The note's one-hop link map, as inline SVG (empty when it has no links).
+    pub linkmap: String,
+    /// For index pages (tags, topics): the entries listed.
+    pub entries: Vec<EntryView>,
+    /// For a topic page: every section that covers the topic, rendered.
+    pub sections: Vec<SectionView>,
+}
+
+/// An entry of a tags or topics index, or a tag page's sub-tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryView {
+    /// Name.
+    pub title: String,
+    /// Its page.
+    pub url: String,
+    /// How many notes it has.
+    pub count: usize,
+    /// Nesting depth (for nested tags).
+    pub depth: usize,
+}
+
+/// A section of some note shown on a topic page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    /// The note's title.
+    pub title: String,
+    /// Link to the section in its note.
+    pub url: String,
+    /// The section's HTML (with a link back to its source).
+    pub html: String,
 }

@@ -1,0 +1,151 @@
+//! Inline tags: `#tag` and `#nested/tag` in text become links to the tag's page. Not in code,
+//! links, URLs or headings; a tag is `#` after a space (or at the start), then letters, digits,
+//! `_`, `-` and `/`, with at least one character that is not a digit. Flashcard markers
+//! (`#card`, `#card/reverse`, …) are not tags.
+
+use super::headings::card_tag;
+use super::{Spanned, escape_html};
+use crate::paths;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+/// The site path of a tag's page: `networking/vpc` → `tags/networking/vpc/`.
+pub fn tag_path(tag: &str) -> String {
+    let mut path = String::from("tags/");
+    for part in tag.split('/').filter(|p| !p.is_empty()) {
+        path.push_str(&paths::slugify(part));
+        path.push('/');
+    }
+    path
+}
+
+/// The length in bytes of the tag that starts at `text[at]` (which is `#`), or 0.
+fn tag_len(text: &str, at: usize) -> usize {
+    let body: usize = text[at + 1..]
+        .char_indices()
+        .take_while(|(_, c)| c.is_alphanumeric() || matches!(c, '_' | '-' | '/'))
+        .map(|(_, c)| c.len_utf8())
+        .sum();
+    let tag = text[at + 1..at + 1 + body].trim_end_matches('/');
+    if tag.is_empty() || tag.chars().all(|c| c.is_ascii_digit()) {
+        return 0;
+    }
+    1 + tag.len()
+}
+
+/// Finds inline tags, replacing them with links under `base_path`. Returns the tags.
+pub fn link(events: Vec<Spanned>, base_path: &str) -> (Vec<Spanned>, Vec<String>) {
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Text(t) if t.contains('#')))
+    {
+        return (events, Vec::new());
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut tags = Vec::new();
+    let mut skip = 0usize; // inside code, links, images or headings
+    for (event, offset) in events {
+        match &event {
+            Event::Start(
+                Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_) | Tag::Heading { .. },
+            ) => skip += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock | TagEnd::Heading(_)) => {
+                skip = skip.saturating_sub(1)
+            }
+            Event::Text(text) if skip == 0 && text.contains('#') => {
+                split_tags(text, offset, base_path, &mut out, &mut tags);
+                continue;
+            }
+            _ => {}
+        }
+        out.push((event, offset));
+    }
+    (out, tags)
+}
+
+fn split_tags(
+    text: &str,
+    offset: usize,
+    base_path: &str,
+    out: &mut Vec<Spanned>,
+    tags: &mut Vec<String>,
+) {
+    let mut last = 0;
+    for (at, _) in text.match_indices('#') {
+        if at < last {
+            continue;
+        }
+        let starts_word = at == 0
+            || text[..at].ends_with(char::is_whitespace)
+            || text[..at].ends_with(['(', '[']);
+        let len = if starts_word { tag_len(text, at) } else { 0 };
+        if len == 0 || card_tag(&text[at..at + len]).is_some() {
+            continue;
+        }
+        let tag = &text[at + 1..at + len];
+        if at > last {
+            out.push((Event::Text(text[last..at].to_string().into()), offset));
+        }
+        let href = format!("{base_path}{}", paths::encode_path(&tag_path(tag)));
+        out.push((
+            Event::InlineHtml(
+                format!(
+                    "<a class=\"tag\" href=\"{}\">#{}</a>",
+                    escape_html(&href),
+                    escape_html(tag)
+                )
+                .into(),
+            ),
+            offset,
+        ));
+        tags.push(tag.to_string());
+        last = at + len;
+    }
+    if last < text.len() {
+        out.push((Event::Text(text[last..].to_string().into()), offset));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Highlighter, ParseOptions, parse};
+    use super::*;
+
+    fn tags_of(md: &str) -> (Vec<String>, String) {
+        let options = ParseOptions::default();
+        let parsed = parse(md, 0, &options, &Highlighter::default());
+        let keep: Vec<_> = parsed
+            .links
+            .iter()
+            .map(|_| super::super::Resolution::Keep)
+            .collect();
+        (parsed.tags.clone(), super::super::render(&parsed, &keep))
+    }
+
+    #[test]
+    fn inline_tags_are_found_and_linked() {
+        let (tags, html) = tags_of("Remember #exam-tip and #networking/vpc.\n");
+        assert_eq!(tags, ["exam-tip", "networking/vpc"]);
+        assert!(
+            html.contains("<a class=\"tag\" href=\"/tags/exam-tip/\">#exam-tip</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"/tags/networking/vpc/\">#networking/vpc</a>."),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn code_urls_headings_numbers_and_cards_are_not_tags() {
+        let (tags, _) = tags_of(
+            "`#notatag` C#sharp issue #123 [x](#anchor) https://x.io/#frag\n\n## Heading #intag\n\n### Q #card\n\n```\n#comment\n```\n",
+        );
+        assert!(tags.is_empty(), "{tags:?}");
+    }
+
+    #[test]
+    fn tag_paths_are_slugs() {
+        assert_eq!(tag_path("Networking/VPC"), "tags/networking/vpc/");
+        assert_eq!(tag_path("exam tip"), "tags/exam-tip/");
+    }
+}

@@ -1,0 +1,207 @@
+//! Pages made from the whole vault rather than one note: the tags index and one page per
+//! tag, the topics index and one page per topic, and the map of all notes.
+
+use super::content::section_html;
+use super::linkmap::{self, MapNode};
+use super::pages::{PageContext, RenderedPage};
+use super::views::{ChildView, EntryView, SectionView};
+use crate::diagnostics::Diagnostic;
+use crate::nav::PageKey;
+use crate::paths;
+use crate::vault::NoteId;
+use std::collections::HashMap;
+
+/// A generated page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExtraPage {
+    /// `tags/`: every tag.
+    Tags,
+    /// `tags/<tag>/`: the notes of one tag (by key).
+    Tag(String),
+    /// `topics/`: every topic.
+    Topics,
+    /// `topics/<topic>/`: one topic (by index).
+    Topic(usize),
+    /// `graph/`: the map of all notes.
+    Graph,
+}
+
+/// Every generated page of the site.
+pub fn extra_pages(ctx: PageContext<'_>) -> Vec<ExtraPage> {
+    let mut pages = vec![ExtraPage::Tags, ExtraPage::Topics, ExtraPage::Graph];
+    pages.extend(ctx.taxonomy.tags.by_key.keys().cloned().map(ExtraPage::Tag));
+    pages.extend((0..ctx.taxonomy.topics.list.len()).map(ExtraPage::Topic));
+    pages
+}
+
+fn note_child<'a>(ctx: PageContext<'a>, id: &NoteId) -> Option<ChildView<'a>> {
+    let page = ctx.site.pages.get(id)?;
+    Some(ChildView {
+        title: &page.title,
+        url: ctx.url(&page.path),
+        is_section: false,
+        description: page.note.front.description.as_deref(),
+        count: 0,
+    })
+}
+
+/// Renders one generated page.
+pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedPage, Diagnostic> {
+    let home = PageKey::Section(String::new());
+    let tags = &ctx.taxonomy.tags;
+    let topics = &ctx.taxonomy.topics;
+    match extra {
+        ExtraPage::Tags => {
+            let (mut view, _) = ctx.view(&home, "tags", "Tags", "tags/", None);
+            view.entries = tags
+                .by_key
+                .iter()
+                .map(|(key, t)| EntryView {
+                    title: t.name.clone(),
+                    url: ctx.url(&t.path),
+                    count: tags.notes_under(key).len(),
+                    depth: key.matches('/').count(),
+                })
+                .collect();
+            clear_navigation(&mut view);
+            ctx.render(
+                "tags.html",
+                &home,
+                view,
+                "tags/index.html".into(),
+                Vec::new(),
+            )
+        }
+        ExtraPage::Tag(key) => {
+            let info = tags
+                .by_key
+                .get(key)
+                .ok_or_else(|| Diagnostic::error("tags", 0, 0, format!("unknown tag `{key}`")))?;
+            let title = format!("#{}", info.name);
+            let (mut view, _) = ctx.view(&home, "tag", &title, &info.path, None);
+            let mut notes: Vec<ChildView<'_>> = tags
+                .notes_under(key)
+                .iter()
+                .filter_map(|id| note_child(ctx, id))
+                .collect();
+            notes.sort_by_cached_key(|c| c.title.to_lowercase());
+            view.children = notes;
+            view.entries = tags
+                .children(key)
+                .into_iter()
+                .map(|t| EntryView {
+                    title: t.name.clone(),
+                    url: ctx.url(&t.path),
+                    count: tags.notes_under(&crate::taxonomy::tags::key(&t.name)).len(),
+                    depth: 0,
+                })
+                .collect();
+            clear_navigation(&mut view);
+            view.breadcrumbs = vec![super::views::LinkView {
+                title: "Tags".into(),
+                url: ctx.url("tags/"),
+            }];
+            let file = paths::page_file(&info.path);
+            ctx.render("tag.html", &home, view, file, Vec::new())
+        }
+        ExtraPage::Topics => {
+            let (mut view, _) = ctx.view(&home, "topics", "Topics", "topics/", None);
+            view.entries = topics
+                .list
+                .iter()
+                .map(|t| EntryView {
+                    title: t.title.clone(),
+                    url: ctx.url(&t.path),
+                    count: t.coverage.len(),
+                    depth: 0,
+                })
+                .collect();
+            clear_navigation(&mut view);
+            ctx.render(
+                "topics.html",
+                &home,
+                view,
+                "topics/index.html".into(),
+                Vec::new(),
+            )
+        }
+        ExtraPage::Topic(i) => {
+            let topic = topics
+                .list
+                .get(*i)
+                .ok_or_else(|| Diagnostic::error("topics", 0, 0, "unknown topic"))?;
+            let (mut view, _) = ctx.view(&home, "topic", &topic.title, &topic.path, None);
+            let mut diagnostics = Vec::new();
+            for c in &topic.coverage {
+                let Some(page) = ctx.site.pages.get(&c.note) else {
+                    continue;
+                };
+                let (html, found) = section_html(ctx.site, ctx.graph, &c.note, c.heading);
+                diagnostics.extend(found);
+                let anchor = c
+                    .heading
+                    .and_then(|h| page.parsed.headings.get(h))
+                    .map(|h| format!("#{}", h.anchor))
+                    .unwrap_or_default();
+                view.sections.push(SectionView {
+                    title: page.title.clone(),
+                    url: format!("{}{anchor}", ctx.url(&page.path)),
+                    html,
+                });
+            }
+            view.has_code = topic.coverage.iter().any(|c| {
+                ctx.site
+                    .pages
+                    .get(&c.note)
+                    .is_some_and(|p| p.parsed.has_code)
+            });
+            clear_navigation(&mut view);
+            view.breadcrumbs = vec![super::views::LinkView {
+                title: "Topics".into(),
+                url: ctx.url("topics/"),
+            }];
+            let file = paths::page_file(&topic.path);
+            ctx.render("topic.html", &home, view, file, diagnostics)
+        }
+        ExtraPage::Graph => {
+            let (mut view, _) = ctx.view(&home, "graph", "Map of notes", "graph/", None);
+            let ids: Vec<&NoteId> = ctx
+                .site
+                .pages
+                .keys()
+                .filter(|id| !id.is_section_index())
+                .collect();
+            let index: HashMap<&NoteId, usize> =
+                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+            let nodes: Vec<MapNode> = ids
+                .iter()
+                .map(|id| ctx.map_node(&ctx.site.pages[*id]))
+                .collect();
+            let mut edges: Vec<(usize, usize)> = Vec::new();
+            for (from, targets) in &ctx.graph.outgoing {
+                for to in targets {
+                    if let (Some(&a), Some(&b)) = (index.get(from), index.get(to)) {
+                        edges.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+            edges.sort_unstable();
+            edges.dedup();
+            view.linkmap = linkmap::vault_map(&nodes, &edges);
+            clear_navigation(&mut view);
+            ctx.render(
+                "graph.html",
+                &home,
+                view,
+                "graph/index.html".into(),
+                Vec::new(),
+            )
+        }
+    }
+}
+
+fn clear_navigation(view: &mut super::views::PageView<'_>) {
+    view.prev = None;
+    view.next = None;
+    view.breadcrumbs.clear();
+}

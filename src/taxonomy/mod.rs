@@ -1,0 +1,34 @@
+//! What the whole vault says about its notes beyond links: tags, topics shared across notes,
+//! and each note's related notes. Computed once after the link stage; pages only read it.
+
+pub mod related;
+pub mod tags;
+pub mod topics;
+
+use crate::graph::Graph;
+use crate::site::Site;
+use crate::vault::NoteId;
+use std::collections::HashMap;
+
+/// Tags, topics and related notes of a site.
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    /// Every tag with its notes.
+    pub tags: tags::Tags,
+    /// Subjects covered by more than one note.
+    pub topics: topics::Topics,
+    /// Per note, the most related other notes, best first.
+    pub related: HashMap<NoteId, Vec<NoteId>>,
+}
+
+/// Collects tags, topics and related notes.
+pub fn collect(site: &Site, graph: &Graph) -> Taxonomy {
+    let tags = tags::collect(site);
+    let topics = topics::collect(site);
+    let related = related::collect(site, graph, &tags, &topics);
+    Taxonomy {
+        tags,
+        topics,
+        related,
+    }
+}

@@ -1,0 +1,321 @@
+//! Topics: one subject covered in several notes, gathered on one page.
+//!
+//! The matching rule (also in README.md):
+//! 1. Every heading of level 1–3, every note title, and every front matter `aliases` and
+//!    `topics` entry is a candidate. Headings bring their section; titles, aliases and topics
+//!    bring the whole note.
+//! 2. Its text is normalised: a subtitle after ` - `, ` – `, ` — ` or `: ` is cut off; the text
+//!    is lower-cased; punctuation and emoji become spaces; a leading number (`1.`) is dropped;
+//!    question and filler words (what, is, are, the, a, an, how, do, does, why, when, which,
+//!    vs) are dropped; each word loses a plural `s` (`pools` → `pool`).
+//! 3. A normalised text that is another candidate's text with one more word in front
+//!    (`cognito user pool` next to `user pool`) joins that shorter topic.
+//! 4. Generic headings (summary, overview, introduction, exam tips, table of contents, notes,
+//!    references, examples, flashcards, how it works) are not topics, and neither is a
+//!    one-word heading (`Comparison`, `Rules`) unless some note has it as title or alias.
+//! 5. A topic is kept when at least two different notes cover it.
+
+use crate::paths;
+use crate::site::Site;
+use crate::vault::NoteId;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Where a topic is covered: a note's section, or the whole note.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Coverage {
+    /// The note.
+    pub note: NoteId,
+    /// The heading (index into the note's headings), or `None` for the whole note.
+    pub heading: Option<usize>,
+}
+
+/// A subject covered by several notes.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    /// The normalised text that identifies it.
+    pub key: String,
+    /// How it is shown: the most common way the notes write it.
+    pub title: String,
+    /// The site path of its page.
+    pub path: String,
+    /// Every place that covers it, in note order.
+    pub coverage: Vec<Coverage>,
+}
+
+/// All topics of a site.
+#[derive(Debug, Clone, Default)]
+pub struct Topics {
+    /// Topics sorted by title.
+    pub list: Vec<Topic>,
+    /// Per note, the indexes of the topics it covers.
+    pub of_note: HashMap<NoteId, Vec<usize>>,
+}
+
+const FILLER: &[&str] = &[
+    "what", "is", "are", "the", "a", "an", "how", "do", "does", "why", "when", "which", "vs",
+    "versus",
+];
+
+const GENERIC: &[&str] = &[
+    "summary",
+    "overview",
+    "introduction",
+    "intro",
+    "exam tip",
+    "exam cheat sheet",
+    "table of content",
+    "content",
+    "note",
+    "reference",
+    "resource",
+    "example",
+    "flashcard",
+    "how it work",
+    "further reading",
+    "see also",
+    "question",
+    "faq",
+];
+
+/// The normalised form of a heading or title (rule 2).
+pub fn normalize(text: &str) -> String {
+    let mut text = text;
+    for sep in [" - ", " – ", " — ", ": "] {
+        if let Some(i) = text.find(sep) {
+            text = &text[..i];
+        }
+    }
+    let lower = text.to_lowercase();
+    let spaced: String = lower
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let mut words: Vec<&str> = spaced.split_whitespace().collect();
+    if words
+        .first()
+        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+    {
+        words.remove(0);
+    }
+    words
+        .into_iter()
+        .filter(|w| !FILLER.contains(w))
+        .map(singular)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn singular(word: &str) -> String {
+    let keep =
+        word.len() <= 3 || word.ends_with("ss") || word.ends_with("us") || word.ends_with("is");
+    match word.strip_suffix('s') {
+        Some(stem) if !keep => stem.to_string(),
+        _ => word.to_string(),
+    }
+}
+
+/// A heading's text as a topic title: without subtitle or leading number.
+fn display(text: &str) -> String {
+    let mut text = text.trim();
+    for sep in [" - ", " – ", " — ", ": "] {
+        if let Some(i) = text.find(sep) {
+            text = &text[..i];
+        }
+    }
+    let trimmed = text
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')')
+        .trim();
+    let trimmed = trimmed.trim_end_matches(['?', '!', '.']).trim();
+    if trimmed.is_empty() {
+        text.to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Finds the topics of a site.
+pub fn collect(site: &Site) -> Topics {
+    // key → (coverage, how it was written)
+    let mut candidates: BTreeMap<String, Vec<(Coverage, String)>> = BTreeMap::new();
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    let mut add = |text: &str, coverage: Coverage| {
+        let key = normalize(text);
+        if key.is_empty() || GENERIC.contains(&key.as_str()) {
+            return;
+        }
+        candidates
+            .entry(key)
+            .or_default()
+            .push((coverage, display(text)));
+    };
+    for (id, page) in &site.pages {
+        let whole = || Coverage {
+            note: id.clone(),
+            heading: None,
+        };
+        add(&page.title, whole());
+        named.insert(normalize(&page.title));
+        for alias in page
+            .note
+            .front
+            .aliases
+            .iter()
+            .chain(topics_of(&page.note.front.extra).iter())
+        {
+            add(alias, whole());
+            named.insert(normalize(alias));
+        }
+        let title_h1 = page.parsed.headings.iter().position(|h| h.level == 1);
+        for (i, h) in page.parsed.headings.iter().enumerate() {
+            if h.level > 3 || (Some(i) == title_h1 && h.text == page.title) {
+                continue;
+            }
+            add(
+                &h.text,
+                Coverage {
+                    note: id.clone(),
+                    heading: Some(i),
+                },
+            );
+        }
+    }
+    // Rule 3: a key with one extra leading word joins the shorter key.
+    let keys: BTreeSet<String> = candidates.keys().cloned().collect();
+    let merges: Vec<(String, String)> = keys
+        .iter()
+        .filter_map(|k| {
+            let (_, rest) = k.split_once(' ')?;
+            keys.contains(rest).then(|| (k.clone(), rest.to_string()))
+        })
+        .collect();
+    for (from, to) in merges {
+        if let Some(moved) = candidates.remove(&from) {
+            candidates.entry(to).or_default().extend(moved);
+        }
+    }
+    candidates.retain(|key, _| key.contains(' ') || named.contains(key));
+    let mut list: Vec<Topic> = candidates
+        .into_iter()
+        .filter_map(|(key, mut entries)| {
+            entries.sort();
+            entries.dedup_by(|a, b| a.0 == b.0);
+            // A whole-note entry makes section entries of the same note redundant.
+            let wholes: BTreeSet<NoteId> = entries
+                .iter()
+                .filter(|(c, _)| c.heading.is_none())
+                .map(|(c, _)| c.note.clone())
+                .collect();
+            entries.retain(|(c, _)| c.heading.is_none() || !wholes.contains(&c.note));
+            let notes: BTreeSet<&NoteId> = entries.iter().map(|(c, _)| &c.note).collect();
+            if notes.len() < 2 {
+                return None;
+            }
+            let title = most_common(entries.iter().map(|(_, t)| t.as_str()));
+            Some(Topic {
+                path: format!("topics/{}/", paths::slugify(&key)),
+                key,
+                title,
+                coverage: entries.into_iter().map(|(c, _)| c).collect(),
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        a.title
+            .to_lowercase()
+            .cmp(&b.title.to_lowercase())
+            .then(a.key.cmp(&b.key))
+    });
+    let mut of_note: HashMap<NoteId, Vec<usize>> = HashMap::new();
+    for (i, topic) in list.iter().enumerate() {
+        for c in &topic.coverage {
+            let entry = of_note.entry(c.note.clone()).or_default();
+            if !entry.contains(&i) {
+                entry.push(i);
+            }
+        }
+    }
+    Topics { list, of_note }
+}
+
+/// The `topics:` front matter key, as a list of strings.
+fn topics_of(extra: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
+    match extra.get("topics") {
+        Some(serde_json::Value::String(s)) => s.split(',').map(|t| t.trim().to_string()).collect(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The most frequent text; ties go to one that starts with a capital, then the shortest, then
+/// alphabetical.
+fn most_common<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in texts {
+        *counts.entry(t).or_default() += 1;
+    }
+    let capital = |t: &str| t.chars().next().is_some_and(char::is_uppercase);
+    counts
+        .into_iter()
+        .max_by(|a, b| {
+            a.1.cmp(&b.1)
+                .then(capital(a.0).cmp(&capital(b.0)))
+                .then(b.0.len().cmp(&a.0.len()))
+                .then(b.0.cmp(a.0))
+        })
+        .map(|(t, _)| t.to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_follows_the_documented_rule() {
+        assert_eq!(normalize("User Pools"), "user pool");
+        assert_eq!(normalize("USER POOLS"), "user pool");
+        assert_eq!(
+            normalize("What are Cognito User Pools?"),
+            "cognito user pool"
+        );
+        assert_eq!(
+            normalize("User Pools - Sign in and get a JSON Web Token (JWT)"),
+            "user pool"
+        );
+        assert_eq!(
+            normalize("1. User Pools vs Identity Pools"),
+            "user pool identity pool"
+        );
+        assert_eq!(normalize("📋 Table of Contents"), "table of content");
+        assert_eq!(normalize("Access"), "access");
+        assert_eq!(normalize("Status"), "status");
+    }
+
+    #[test]
+    fn display_drops_numbers_and_subtitles() {
+        assert_eq!(
+            display("1. User Pools vs Identity Pools"),
+            "User Pools vs Identity Pools"
+        );
+        assert_eq!(
+            display("Identity Pools - Allow you to offer access"),
+            "Identity Pools"
+        );
+        assert_eq!(
+            display("What are Cognito User Pools?"),
+            "What are Cognito User Pools"
+        );
+    }
+
+    #[test]
+    fn most_common_prefers_frequent_then_short() {
+        assert_eq!(
+            most_common(["User Pools", "USER POOLS", "User Pools"].into_iter()),
+            "User Pools"
+        );
+        assert_eq!(most_common(["Bb", "A"].into_iter()), "A");
+    }
+}
