@@ -32,6 +32,8 @@ pub enum Target {
     Sized {
         /// Root-relative image URL.
         src: String,
+        /// Alternative text (the file name).
+        alt: String,
         /// Width in pixels.
         width: u32,
         /// Height in pixels.
@@ -397,9 +399,17 @@ pub fn link(site: &Site) -> (Graph, Diagnostics) {
             graph.backlinks.entry(to).or_default().push(backlink);
         }
     }
+    // One entry per linking note: its first link gives the context; it counts as an embed
+    // when any of its links embeds.
     for list in graph.backlinks.values_mut() {
         list.sort();
-        list.dedup_by(|a, b| a.from == b.from && a.embed == b.embed);
+        list.dedup_by(|later, first| {
+            let same = later.from == first.from;
+            if same {
+                first.embed |= later.embed;
+            }
+            same
+        });
     }
     (graph, diagnostics)
 }
@@ -485,11 +495,7 @@ fn resolve_wiki(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved {
             true,
         )
     } else {
-        let text = (!link.has_label).then(|| match heading {
-            Some(h) if name.is_empty() => h.trim_start_matches('^').to_string(),
-            Some(h) => format!("{name} › {h}"),
-            None => name.to_string(),
-        });
+        let text = (!link.has_label).then(|| crate::markdown::wiki_display(target));
         Resolved::to_note(
             Target::Href {
                 url: index.page_url(&id, anchor.as_deref()),
@@ -535,6 +541,7 @@ fn resolve_attachment(
     ) {
         (true, Some((width, height))) => Target::Sized {
             src: url,
+            alt: file_name(name).to_string(),
             width,
             height,
         },

@@ -125,27 +125,33 @@ fn style_dim() -> Style {
     Style::new().dimmed()
 }
 
-fn print_diagnostic(d: &Diagnostic) {
+fn format_diagnostic(d: &Diagnostic) -> String {
     let style = match d.severity {
         Severity::Error => style_error(),
         Severity::Warning => style_warning(),
     };
-    eprintln!(
+    format!(
         "{}: {}{}{}: {}",
         d.location(),
         style.render(),
         d.severity,
         style.render_reset(),
         d.message
-    );
+    )
 }
 
-fn print_diagnostics(cli: &Cli, report: &BuildReport) {
+/// Prints the diagnostics: to stderr for `build` (its output is the site), to stdout for
+/// `check` (they are its output).
+fn print_diagnostics(cli: &Cli, report: &BuildReport, to_stdout: bool) {
     for d in report.diagnostics.iter() {
         if cli.quiet && !d.is_error() {
             continue;
         }
-        print_diagnostic(d);
+        if to_stdout {
+            println!("{}", format_diagnostic(d));
+        } else {
+            eprintln!("{}", format_diagnostic(d));
+        }
     }
 }
 
@@ -201,7 +207,7 @@ fn run_build(
         ..options(site)
     };
     let report = studysite::build(&options)?;
-    print_diagnostics(cli, &report);
+    print_diagnostics(cli, &report, false);
     if cli.verbose {
         print_timings(&report);
     }
@@ -243,17 +249,17 @@ fn run_check(
         || (deny == Some(Deny::Warnings) && !report.diagnostics.is_empty());
     match format {
         Format::Json => {
-            let json = serde_json::json!({
-                "diagnostics": report.diagnostics,
-                "errors": report.diagnostics.errors(),
-                "warnings": report.diagnostics.warnings(),
-                "notes": report.notes,
-                "ok": !failed,
-            });
+            let json = CheckJson {
+                ok: !failed,
+                notes: report.notes,
+                errors: report.diagnostics.errors(),
+                warnings: report.diagnostics.warnings(),
+                diagnostics: report.diagnostics.as_slice(),
+            };
             println!("{}", serde_json::to_string_pretty(&json)?);
         }
         Format::Human => {
-            print_diagnostics(cli, &report);
+            print_diagnostics(cli, &report, true);
             if cli.verbose {
                 print_timings(&report);
             }
@@ -273,6 +279,16 @@ fn run_check(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The JSON `check --format json` prints.
+#[derive(serde::Serialize)]
+struct CheckJson<'a> {
+    ok: bool,
+    notes: usize,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [Diagnostic],
 }
 
 fn run_init(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<ExitCode> {

@@ -20,7 +20,7 @@ pub struct Heading {
     pub card: Option<String>,
     /// A block id (`^abc`) that ended the heading, if any.
     pub block_id: Option<String>,
-    /// Index of the heading's start event in the parsed note's events.
+    /// Index of the heading's start event in the parsed note's final events.
     pub event_index: usize,
 }
 
@@ -86,6 +86,19 @@ pub fn anchor(events: Vec<Spanned>, body: &str, lines: &LineIndex) -> (Vec<Spann
         out.push((Event::End(TagEnd::Heading(level)), offset));
     }
     (out, headings)
+}
+
+/// Points each heading's `event_index` at its start event in the final events (later passes
+/// insert and remove events, so the index found while anchoring is stale).
+pub fn locate(headings: &mut [Heading], events: &[Spanned]) {
+    let starts = events
+        .iter()
+        .enumerate()
+        .filter(|(_, (e, _))| matches!(e, Event::Start(Tag::Heading { .. })))
+        .map(|(i, _)| i);
+    for (heading, index) in headings.iter_mut().zip(starts) {
+        heading.event_index = index;
+    }
 }
 
 /// Drops heading ids, heading self-links and block-id anchors, for content shown inside

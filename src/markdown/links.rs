@@ -50,6 +50,8 @@ pub enum Resolution {
     Sized {
         /// The image URL.
         src: String,
+        /// Its alternative text.
+        alt: String,
         /// Width in pixels.
         width: u32,
         /// Height in pixels, if given.
@@ -127,11 +129,17 @@ pub fn collect(events: &[Spanned], body: &str, lines: &LineIndex) -> Vec<LinkRef
                 open.pop();
             }
             Event::Text(t) | Event::Code(t) => {
+                let mut shown: &str = t;
+                let display;
                 if let Some(&i) = open.last() {
                     refs[i].label.push_str(t);
+                    if refs[i].wiki && !refs[i].has_label {
+                        display = wiki_display(t);
+                        shown = &display;
+                    }
                 }
                 if let Some((text, _)) = blocks.last_mut() {
-                    text.push_str(t);
+                    text.push_str(shown);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -143,6 +151,21 @@ pub fn collect(events: &[Spanned], body: &str, lines: &LineIndex) -> Vec<LinkRef
         }
     }
     refs
+}
+
+/// How a wikilink without a label reads: `Note`, `Note › Heading`, or `Heading` for a link
+/// within the same note.
+pub fn wiki_display(target: &str) -> String {
+    let target = target.trim().trim_end_matches('\\');
+    match target.split_once('#') {
+        Some(("", heading)) => heading.trim().trim_start_matches('^').to_string(),
+        Some((name, heading)) => format!(
+            "{} › {}",
+            name.trim(),
+            heading.trim().trim_start_matches('^')
+        ),
+        None => target.to_string(),
+    }
 }
 
 /// The longest a backlink's context may be, in characters.
@@ -217,8 +240,13 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
                 }
                 out.push(borrow(&events[end]));
             }
-            Resolution::Sized { src, width, height } => {
-                let alt = escape_html(&plain(inner));
+            Resolution::Sized {
+                src,
+                alt,
+                width,
+                height,
+            } => {
+                let alt = escape_html(alt);
                 let height = height.map_or(String::new(), |h| format!(" height=\"{h}\""));
                 out.push(Event::Html(
                     format!(
@@ -507,6 +535,7 @@ mod tests {
             },
             Resolution::Sized {
                 src: "/c.png".into(),
+                alt: "c".into(),
                 width: 300,
                 height: None,
             },

@@ -16,7 +16,7 @@ mod tags;
 
 pub use code::{Highlighter, theme_css};
 pub use headings::Heading;
-pub use links::{LinkKind, LinkRef, Resolution};
+pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
 pub use tags::tag_path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -160,6 +160,8 @@ pub fn parse(
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);
+    let mut headings = headings;
+    headings::locate(&mut headings, &events);
     ParsedNote {
         events: events.into_iter().map(|(e, _)| e).collect(),
         headings,

@@ -84,8 +84,14 @@ fn resolutions(
                 url: url.clone(),
                 text: text.clone(),
             },
-            Target::Sized { src, width, height } => Resolution::Sized {
+            Target::Sized {
+                src,
+                alt,
+                width,
+                height,
+            } => Resolution::Sized {
                 src: src.clone(),
+                alt: alt.clone(),
                 width: *width,
                 height: *height,
             },
