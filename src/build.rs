@@ -5,7 +5,7 @@ use crate::config::{CONFIG_FILE, Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::graph::{self, Graph};
 use crate::markdown::{self, Highlighter, ParseOptions, ParsedNote};
-use crate::output::{Files, Output};
+use crate::output::Output;
 use crate::render::{self, PageContext, Renderer};
 use crate::site::{self, Site};
 use crate::taxonomy::{self, Taxonomy};
@@ -68,8 +68,12 @@ pub struct BuildReport {
     pub notes: usize,
     /// HTML pages rendered.
     pub pages: usize,
-    /// Files written.
+    /// Files produced (written, or found unchanged).
     pub files: u64,
+    /// Files that are new or changed since the previous build.
+    pub changed: u64,
+    /// Files of the previous build that the new site no longer has.
+    pub removed: u64,
     /// Everything found wrong, sorted.
     pub diagnostics: Diagnostics,
     /// Wall time of the whole run.
@@ -485,7 +489,9 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
         report.files = output.count();
         if !diagnostics.has_errors() {
             let started = Instant::now();
-            let _: Files = output.commit()?;
+            let committed = output.commit()?;
+            report.changed = committed.changed;
+            report.removed = committed.removed;
             report.timings.write += started.elapsed();
             if write {
                 report.output = Some(project.output_dir.clone());

@@ -227,10 +227,11 @@ fn run_build(
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         println!(
-            "Built {} into {} ({} files) in {:.2} s, {} → {out}",
+            "Built {} into {} ({} files, {} changed) in {:.2} s, {} → {out}",
             plural(report.notes, "note", "notes"),
             plural(report.pages, "page", "pages"),
             report.files,
+            report.changed + report.removed,
             report.elapsed.as_secs_f64(),
             counts(&report),
         );
