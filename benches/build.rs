@@ -14,7 +14,11 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let sizes = if sizes.is_empty() { vec![1_000, 10_000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000]
+    } else {
+        sizes
+    };
     let highlight = !std::env::args().any(|a| a == "--no-highlight");
     println!("threads: {}", rayon::current_num_threads());
     for n in sizes {
@@ -29,7 +33,11 @@ fn main() {
         let mut runs = Vec::new();
         for run in 0..3 {
             let report = studysite::build(&options).unwrap();
-            assert!(report.succeeded(), "{:?}", report.diagnostics.iter().take(5).collect::<Vec<_>>());
+            assert!(
+                report.succeeded(),
+                "{:?}",
+                report.diagnostics.iter().take(5).collect::<Vec<_>>()
+            );
             let t = &report.timings;
             println!(
                 "{n:>6} notes, run {run}: {:>7.3} s  {:>7.0} pages/s  ({} pages, {} files) load {:.3} parse {:.3} link {:.3} render {:.3} write {:.3}",
@@ -46,6 +54,10 @@ fn main() {
             runs.push(report.elapsed.as_secs_f64());
         }
         runs.sort_by(f64::total_cmp);
-        println!("{n:>6} notes: median {:.3} s (corpus written in {:.2} s)", runs[1], generated.as_secs_f64());
+        println!(
+            "{n:>6} notes: median {:.3} s (corpus written in {:.2} s)",
+            runs[1],
+            generated.as_secs_f64()
+        );
     }
 }

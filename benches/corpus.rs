@@ -8,10 +8,45 @@ use std::fs;
 use std::path::Path;
 
 const WORDS: &[&str] = &[
-    "instance", "volume", "snapshot", "region", "zone", "subnet", "gateway", "policy", "role", "bucket",
-    "latency", "throughput", "replica", "cluster", "partition", "capacity", "reserved", "spot", "scaling",
-    "listener", "target", "health", "check", "identity", "token", "encryption", "key", "backup", "restore",
-    "durable", "available", "cost", "pricing", "network", "interface", "security", "group", "route", "table",
+    "instance",
+    "volume",
+    "snapshot",
+    "region",
+    "zone",
+    "subnet",
+    "gateway",
+    "policy",
+    "role",
+    "bucket",
+    "latency",
+    "throughput",
+    "replica",
+    "cluster",
+    "partition",
+    "capacity",
+    "reserved",
+    "spot",
+    "scaling",
+    "listener",
+    "target",
+    "health",
+    "check",
+    "identity",
+    "token",
+    "encryption",
+    "key",
+    "backup",
+    "restore",
+    "durable",
+    "available",
+    "cost",
+    "pricing",
+    "network",
+    "interface",
+    "security",
+    "group",
+    "route",
+    "table",
 ];
 
 /// A deterministic pseudo-random sequence (no dependency, same vault every run).
@@ -48,17 +83,71 @@ pub fn note_path(i: usize) -> String {
 pub fn note_text(i: usize, n: usize, rng_seed: u64) -> String {
     let mut rng = Rng(rng_seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let mut t = String::with_capacity(4096);
-    let _ = writeln!(t, "---\ntitle: Note {i} on {} {}\ntags: [{}, {}]\ndate: 2026-01-{:02}\n---", rng.word(), rng.word(), rng.word(), rng.word(), 1 + i % 28);
-    let _ = writeln!(t, "# Note {i}\n\n{} {} [[note-{:05}]] {}\n", rng.sentence(), rng.sentence(), (i + 1) % n, rng.sentence());
+    let _ = writeln!(
+        t,
+        "---\ntitle: Note {i} on {} {}\ntags: [{}, {}]\ndate: 2026-01-{:02}\n---",
+        rng.word(),
+        rng.word(),
+        rng.word(),
+        rng.word(),
+        1 + i % 28
+    );
+    let _ = writeln!(
+        t,
+        "# Note {i}\n\n{} {} [[note-{:05}]] {}\n",
+        rng.sentence(),
+        rng.sentence(),
+        (i + 1) % n,
+        rng.sentence()
+    );
     for s in 0..4 {
         let _ = writeln!(t, "## Section {s} about {}\n", rng.word());
-        let _ = writeln!(t, "{} {} {}\n", rng.sentence(), rng.sentence(), rng.sentence());
-        let _ = writeln!(t, "- {}\n- {} [[note-{:05}#Section 1 about x|see]]\n- {}\n", rng.sentence(), rng.sentence(), rng.below(n), rng.sentence());
+        let _ = writeln!(
+            t,
+            "{} {} {}\n",
+            rng.sentence(),
+            rng.sentence(),
+            rng.sentence()
+        );
+        let _ = writeln!(
+            t,
+            "- {}\n- {} [[note-{:05}#Section 1 about x|see]]\n- {}\n",
+            rng.sentence(),
+            rng.sentence(),
+            rng.below(n),
+            rng.sentence()
+        );
     }
-    let _ = writeln!(t, "| Option | Latency | Cost |\n|---|---|---|\n| {} | {} ms | ${} |\n| {} | {} ms | ${} |\n", rng.word(), rng.below(90), rng.below(9), rng.word(), rng.below(90), rng.below(9));
-    let _ = writeln!(t, "```bash\naws ec2 describe-instances --filters Name=tag:Name,Values={} --query 'Reservations[].Instances[].InstanceId'\naws s3 cp ./{}.tar.gz s3://bucket-{i}/ --sse aws:kms\n```\n", rng.word(), rng.word());
-    let _ = writeln!(t, "```python\nimport boto3\n\ndef handler(event, context):\n    client = boto3.client(\"{}\")\n    for item in event.get(\"Records\", []):\n        print(item[\"{}\"], {})\n    return {{\"status\": 200}}\n```\n", rng.word(), rng.word(), i);
-    let _ = writeln!(t, "### What is a {} {}? #card\n\n{} #exam-tip\n", rng.word(), rng.word(), rng.sentence());
+    let _ = writeln!(
+        t,
+        "| Option | Latency | Cost |\n|---|---|---|\n| {} | {} ms | ${} |\n| {} | {} ms | ${} |\n",
+        rng.word(),
+        rng.below(90),
+        rng.below(9),
+        rng.word(),
+        rng.below(90),
+        rng.below(9)
+    );
+    let _ = writeln!(
+        t,
+        "```bash\naws ec2 describe-instances --filters Name=tag:Name,Values={} --query 'Reservations[].Instances[].InstanceId'\naws s3 cp ./{}.tar.gz s3://bucket-{i}/ --sse aws:kms\n```\n",
+        rng.word(),
+        rng.word()
+    );
+    let _ = writeln!(
+        t,
+        "```python\nimport boto3\n\ndef handler(event, context):\n    client = boto3.client(\"{}\")\n    for item in event.get(\"Records\", []):\n        print(item[\"{}\"], {})\n    return {{\"status\": 200}}\n```\n",
+        rng.word(),
+        rng.word(),
+        i
+    );
+    let _ = writeln!(
+        t,
+        "### What is a {} {}? #card\n\n{} #exam-tip\n",
+        rng.word(),
+        rng.word(),
+        rng.sentence()
+    );
     t
 }
 
@@ -71,7 +160,11 @@ pub fn write_site(root: &Path, n: usize, highlight: bool) {
     for folder in 0..n.div_ceil(100) {
         let dir = content.join(format!("topic-{folder:03}"));
         fs::create_dir_all(&dir).unwrap();
-        fs::write(dir.join("_index.md"), format!("---\ntitle: Topic {folder}\n---\nNotes of topic {folder}.\n")).unwrap();
+        fs::write(
+            dir.join("_index.md"),
+            format!("---\ntitle: Topic {folder}\n---\nNotes of topic {folder}.\n"),
+        )
+        .unwrap();
     }
     for i in 0..n {
         fs::write(content.join(note_path(i)), note_text(i, n, 42)).unwrap();

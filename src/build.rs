@@ -6,12 +6,12 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::graph::{self, Graph};
 use crate::markdown::{self, Highlighter, ParseOptions, ParsedNote};
 use crate::output::Output;
-use crate::render::{self, PageContext, Renderer};
+use crate::render::{self, PageContext, PageRef, Renderer};
 use crate::site::{self, Site};
 use crate::taxonomy::{self, Taxonomy};
 use crate::vault::{self, LoadOptions, Note};
 use crate::{paths, theme};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -184,7 +184,8 @@ impl Project {
         Ok(())
     }
 
-    fn load_options(&self) -> LoadOptions<'_> {
+    /// How to load this project's notes.
+    pub fn load_options(&self) -> LoadOptions<'_> {
         let output = absolute(&self.output_dir);
         let content = absolute(&self.content_dir);
         let exclude = if output.starts_with(&content) {
@@ -203,7 +204,8 @@ impl Project {
         }
     }
 
-    fn parse_options(&self) -> ParseOptions {
+    /// How to parse this project's notes.
+    pub fn parse_options(&self) -> ParseOptions {
         ParseOptions {
             smart_punctuation: self.config.markdown.smart_punctuation,
             highlight_code: self.config.markdown.highlight_code,
@@ -244,19 +246,48 @@ pub fn parse_notes(
         .collect()
 }
 
-/// The stages before rendering: everything `check` and `build` share.
-struct Linked {
-    site: Site,
-    graph: Graph,
-    taxonomy: Taxonomy,
-    notes: usize,
+/// A site with its links resolved and its taxonomy collected: what rendering reads.
+#[derive(Debug, Clone, Default)]
+pub struct Linked {
+    /// Notes, titles, navigation.
+    pub site: Site,
+    /// Resolved links and backlinks.
+    pub graph: Graph,
+    /// Tags, topics, related notes.
+    pub taxonomy: Taxonomy,
+}
+
+impl Linked {
+    /// Resolves the links of a site and collects its taxonomy.
+    pub fn new(site: Site) -> (Linked, Diagnostics) {
+        let (graph, diagnostics) = graph::link(&site);
+        let taxonomy = taxonomy::collect(&site, &graph);
+        (
+            Linked {
+                site,
+                graph,
+                taxonomy,
+            },
+            diagnostics,
+        )
+    }
+
+    /// The context pages render in.
+    pub fn context<'a>(&'a self, renderer: &'a Renderer) -> PageContext<'a> {
+        PageContext {
+            site: &self.site,
+            graph: &self.graph,
+            taxonomy: &self.taxonomy,
+            renderer,
+        }
+    }
 }
 
 fn load_and_link(
     project: &Project,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
-) -> Linked {
+) -> (Linked, usize) {
     let started = Instant::now();
     let (vault, load_diagnostics) = vault::load(&project.load_options());
     diagnostics.extend(load_diagnostics);
@@ -273,19 +304,64 @@ fn load_and_link(
     timings.parse = started.elapsed();
 
     let started = Instant::now();
-    let (graph, link_diagnostics) = graph::link(&site);
+    let (linked, link_diagnostics) = Linked::new(site);
     diagnostics.extend(link_diagnostics);
-    let taxonomy = taxonomy::collect(&site, &graph);
     timings.link = started.elapsed();
-    Linked {
-        site,
-        graph,
-        taxonomy,
-        notes: count,
-    }
+    (linked, count)
 }
 
-/// Renders every page and writes the whole site through `output`.
+/// Renders `pages` in parallel and writes them through `output`. Returns the diagnostics
+/// found while rendering and the pages' output files.
+pub fn render_pages(
+    ctx: PageContext<'_>,
+    pages: &[PageRef],
+    output: &Output,
+) -> (Diagnostics, Vec<String>) {
+    let results: Vec<Result<(Vec<Diagnostic>, String), Diagnostic>> = pages
+        .par_iter()
+        .map(|page| {
+            let page = render::render(ctx, page)?;
+            output
+                .write(&page.file, page.html.as_bytes())
+                .map_err(|e| Diagnostic::error(page.file.as_str(), 0, 0, format!("{e:#}")))?;
+            Ok((page.diagnostics, page.file))
+        })
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    let mut files = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok((d, file)) => {
+                diagnostics.extend(d);
+                files.push(file);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (diagnostics, files)
+}
+
+/// Writes what is not a page: the sitemap, the theme's and the site's static files, the code
+/// stylesheet, and the notes' attachments.
+pub fn write_support_files(project: &Project, site: &Site, output: &Output) -> Result<Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    output.write("sitemap.xml", sitemap(site).as_bytes())?;
+    for (path, bytes) in theme::STATIC_FILES {
+        output.write(path, bytes)?;
+    }
+    let md = &project.config.markdown;
+    match theme::syntax_css(&md.highlight_theme_light, &md.highlight_theme_dark) {
+        Ok(css) => output.write(theme::SYNTAX_CSS, css.as_bytes())?,
+        Err(message) => diagnostics.push(Diagnostic::error(CONFIG_FILE, 0, 0, message)),
+    }
+    diagnostics.extend(copy_static(project, output)?);
+    site.assets
+        .par_iter()
+        .try_for_each(|(path, asset)| output.copy(path, &asset.source))?;
+    Ok(diagnostics)
+}
+
+/// Renders every page and writes the whole site through `output`; returns the number of pages.
 fn write_site(
     project: &Project,
     linked: &Linked,
@@ -295,96 +371,31 @@ fn write_site(
     timings: &mut Timings,
 ) -> Result<usize> {
     let started = Instant::now();
-    let ctx = PageContext {
-        site: &linked.site,
-        graph: &linked.graph,
-        taxonomy: &linked.taxonomy,
-        renderer,
-    };
-    let keys = render::page_keys(&linked.site);
-    let results: Vec<Result<Vec<Diagnostic>, Diagnostic>> = keys
-        .par_iter()
-        .map(|key| {
-            let page = render::render_page(ctx, key)?;
-            output
-                .write(&page.file, page.html.as_bytes())
-                .map_err(|e| Diagnostic::error(&project.root, 0, 0, format!("{e:#}")))?;
-            Ok(page.diagnostics)
-        })
-        .collect();
-    for result in results {
-        match result {
-            Ok(d) => diagnostics.extend(d),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    let extras = render::extra_pages(ctx);
-    let extra_results: Vec<Result<Vec<Diagnostic>, Diagnostic>> = extras
-        .par_iter()
-        .map(|extra| {
-            let page = render::render_extra(ctx, extra)?;
-            output
-                .write(&page.file, page.html.as_bytes())
-                .map_err(|e| Diagnostic::error(&project.root, 0, 0, format!("{e:#}")))?;
-            Ok(page.diagnostics)
-        })
-        .collect();
-    for result in extra_results {
-        match result {
-            Ok(d) => diagnostics.extend(d),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    match render::render_404(ctx) {
-        Ok(page) => output.write(&page.file, page.html.as_bytes())?,
-        Err(d) => diagnostics.push(d),
-    }
-    output.write("sitemap.xml", sitemap(&linked.site).as_bytes())?;
+    let ctx = linked.context(renderer);
+    let pages = render::all_pages(ctx);
+    let (found, _) = render_pages(ctx, &pages, output);
+    diagnostics.extend(found);
     timings.render = started.elapsed();
-
     let started = Instant::now();
-    for (path, bytes) in theme::STATIC_FILES {
-        output.write(path, bytes)?;
-    }
-    let md = &project.config.markdown;
-    match theme::syntax_css(&md.highlight_theme_light, &md.highlight_theme_dark) {
-        Ok(css) => output.write(theme::SYNTAX_CSS, css.as_bytes())?,
-        Err(message) => {
-            diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, 0, 0, message))
-        }
-    }
-    copy_static(project, output)?;
-    linked
-        .site
-        .assets
-        .par_iter()
-        .try_for_each(|(path, asset)| output.copy(path, &asset.source))?;
+    diagnostics.extend(write_support_files(project, &linked.site, output)?);
     timings.write = started.elapsed();
-    Ok(keys.len() + extras.len() + 1)
+    Ok(pages.len())
 }
 
-fn copy_static(project: &Project, output: &Output) -> Result<()> {
+/// Copies the site's `static/` folder as it is (hidden files and symlinks that lead outside
+/// the site are left out, like in the content folder).
+fn copy_static(project: &Project, output: &Output) -> Result<Diagnostics> {
     if !project.static_dir.is_dir() {
-        return Ok(());
+        return Ok(Diagnostics::new());
     }
-    for entry in walkdir::WalkDir::new(&project.static_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry =
-            entry.with_context(|| format!("cannot read {}", project.static_dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(&project.static_dir)
-            .unwrap_or(entry.path());
-        if let Some(rel) = vault::walk::to_slash(rel) {
-            output.copy(&rel, entry.path())?;
-        }
+    let (found, diagnostics) = vault::walk::walk(&project.static_dir, &[], &project.root);
+    for (path, source) in found.notes {
+        output.copy(&path, &source)?;
     }
-    Ok(())
+    for (path, asset) in found.assets {
+        output.copy(&path, &asset.source)?;
+    }
+    Ok(diagnostics)
 }
 
 /// `sitemap.xml`: every page, with `lastmod` from `updated` or `date` when they are dates.
@@ -462,8 +473,8 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
             return Ok(report);
         }
     };
-    let linked = load_and_link(&project, &mut report.timings, &mut diagnostics);
-    report.notes = linked.notes;
+    let (linked, notes) = load_and_link(&project, &mut report.timings, &mut diagnostics);
+    report.notes = notes;
     let renderer = match Renderer::new(Some(&project.templates_dir), &project.root, &project.config)
     {
         Ok(r) => Some(r),

@@ -75,6 +75,8 @@ pub struct Graph {
     pub backlinks: BTreeMap<NoteId, Vec<Backlink>>,
     /// Per note, the notes it links to.
     pub outgoing: BTreeMap<NoteId, BTreeSet<NoteId>>,
+    /// Per note, its broken or ambiguous links.
+    pub diagnostics: BTreeMap<NoteId, Vec<Diagnostic>>,
 }
 
 /// Lookup tables over the whole vault.
@@ -343,53 +345,14 @@ pub fn link(site: &Site) -> (Graph, Diagnostics) {
     let per_note: Vec<NoteLinks> = site
         .pages
         .par_iter()
-        .map(|(id, page)| {
-            let mut targets = Vec::with_capacity(page.parsed.links.len());
-            let mut diagnostics = Vec::new();
-            let mut edges = Vec::new();
-            for link in &page.parsed.links {
-                let r = resolve(&index, page, link);
-                if let Some((error, message)) = r.diagnostic {
-                    let d = if error {
-                        Diagnostic::error(&page.note.file, link.line, link.col, message)
-                    } else {
-                        Diagnostic::warning(&page.note.file, link.line, link.col, message)
-                    };
-                    diagnostics.push(d);
-                }
-                if let Some((to, embed)) = r.edge
-                    && &to != id
-                {
-                    edges.push((
-                        to,
-                        Backlink {
-                            from: id.clone(),
-                            line: link.line,
-                            embed,
-                            context: link.context.clone(),
-                        },
-                    ));
-                }
-                targets.push(r.target);
-            }
-            for (fragment, line, col) in &page.parsed.html_anchor_links {
-                if !index.has_anchor(id, fragment) {
-                    diagnostics.push(Diagnostic::warning(
-                        &page.note.file,
-                        *line,
-                        *col,
-                        format!("missing anchor: no heading or id `#{fragment}` on this page"),
-                    ));
-                }
-            }
-            (id.clone(), targets, diagnostics, edges)
-        })
+        .map(|(id, page)| link_note(&index, id, page))
         .collect();
     let mut graph = Graph::default();
     let mut diagnostics = Diagnostics::new();
     for (id, targets, diags, edges) in per_note {
         graph.targets.insert(id.clone(), targets);
-        diagnostics.extend(diags);
+        diagnostics.extend(diags.iter().cloned());
+        graph.diagnostics.insert(id.clone(), diags);
         for (to, backlink) in edges {
             graph
                 .outgoing
@@ -412,6 +375,71 @@ pub fn link(site: &Site) -> (Graph, Diagnostics) {
         });
     }
     (graph, diagnostics)
+}
+
+/// Resolves one note's links and checks its raw-HTML anchors.
+fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
+    let mut targets = Vec::with_capacity(page.parsed.links.len());
+    let mut diagnostics = Vec::new();
+    let mut edges = Vec::new();
+    for link in &page.parsed.links {
+        let r = resolve(index, page, link);
+        if let Some((error, message)) = r.diagnostic {
+            let d = if error {
+                Diagnostic::error(&page.note.file, link.line, link.col, message)
+            } else {
+                Diagnostic::warning(&page.note.file, link.line, link.col, message)
+            };
+            diagnostics.push(d);
+        }
+        if let Some((to, embed)) = r.edge
+            && &to != id
+        {
+            edges.push((
+                to,
+                Backlink {
+                    from: id.clone(),
+                    line: link.line,
+                    embed,
+                    context: link.context.clone(),
+                },
+            ));
+        }
+        targets.push(r.target);
+    }
+    for (fragment, line, col) in &page.parsed.html_anchor_links {
+        if !index.has_anchor(id, fragment) {
+            diagnostics.push(Diagnostic::warning(
+                &page.note.file,
+                *line,
+                *col,
+                format!("missing anchor: no heading or id `#{fragment}` on this page"),
+            ));
+        }
+    }
+    (id.clone(), targets, diagnostics, edges)
+}
+
+impl Graph {
+    /// Resolves again the links of `ids` only, replacing their targets and diagnostics. For
+    /// notes whose links point where they did before (edges are left as they are); anything
+    /// else needs a full [`link`].
+    pub fn relink_targets<'a>(&mut self, site: &Site, ids: impl IntoIterator<Item = &'a NoteId>) {
+        let index = Index::new(site);
+        for id in ids {
+            let Some(page) = site.pages.get(id) else {
+                continue;
+            };
+            let (id, targets, diagnostics, _) = link_note(&index, id, page);
+            self.targets.insert(id.clone(), targets);
+            self.diagnostics.insert(id, diagnostics);
+        }
+    }
+
+    /// Every link diagnostic, in note order.
+    pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.values().flatten()
+    }
 }
 
 fn resolve(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved {

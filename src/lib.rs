@@ -14,6 +14,8 @@ pub mod nav;
 pub mod output;
 pub mod paths;
 pub mod render;
+pub mod serve;
+pub mod session;
 pub mod site;
 pub mod taxonomy;
 pub mod theme;

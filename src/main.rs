@@ -55,6 +55,26 @@ enum Command {
         /// The URL the site will be served from, e.g. https://user.example.io/aws-notes/
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Keep running and rebuild when notes, templates or static files change
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Build the site, serve it locally and rebuild and reload the browser on every change
+    #[command(
+        after_help = "Examples:\n  studysite serve\n  studysite serve --root ~/vault --port 0 --open"
+    )]
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on (default: 1111, or the next free one); 0 picks any free port
+        #[arg(short, long)]
+        port: Option<u16>,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
     },
     /// Check every link, anchor, image and front matter without writing anything
     #[command(after_help = "Example:\n  studysite check --format json --deny warnings")]
@@ -96,7 +116,14 @@ fn main() -> ExitCode {
             site,
             output,
             base_url,
-        } => run_build(&cli, site, output.clone(), base_url.clone()),
+            watch,
+        } => run_build(&cli, site, output.clone(), base_url.clone(), *watch),
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+        } => run_serve(&cli, site, *port, *bind, *open),
         Command::Check { site, format, deny } => run_check(&cli, site, *format, *deny),
         Command::Init { dir } => run_init(&cli, dir),
     };
@@ -200,12 +227,21 @@ fn run_build(
     site: &SiteArgs,
     output: Option<PathBuf>,
     base_url: Option<String>,
+    watch: bool,
 ) -> anyhow::Result<ExitCode> {
     let options = BuildOptions {
         output,
         base_url,
         ..options(site)
     };
+    if watch {
+        let quiet = cli.quiet;
+        studysite::serve::watch_build(
+            &options,
+            Box::new(move |rebuilt| print_rebuild(quiet, rebuilt)),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = studysite::build(&options)?;
     print_diagnostics(cli, &report, false);
     if cli.verbose {
@@ -280,6 +316,88 @@ fn run_check(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One line per rebuild, and the errors it found.
+fn print_rebuild(quiet: bool, rebuilt: &studysite::serve::Rebuilt) {
+    let errors: Vec<&Diagnostic> = rebuilt
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    for d in &errors {
+        eprintln!("{}", format_diagnostic(d));
+    }
+    if quiet {
+        return;
+    }
+    let update = &rebuilt.update;
+    if errors.is_empty() {
+        println!(
+            "Rebuilt in {:.0} ms: {} rendered, {} changed{}",
+            rebuilt.elapsed.as_secs_f64() * 1000.0,
+            plural(update.rendered, "page", "pages"),
+            plural(update.changed.len() + update.removed.len(), "file", "files"),
+            if update.full { " (whole site)" } else { "" }
+        );
+    } else {
+        println!(
+            "{}Rebuild has {}{}; the last good pages stay",
+            style_error().render(),
+            plural(errors.len(), "error", "errors"),
+            style_error().render_reset()
+        );
+    }
+}
+
+fn run_serve(
+    cli: &Cli,
+    site: &SiteArgs,
+    port: Option<u16>,
+    bind: std::net::IpAddr,
+    open: bool,
+) -> anyhow::Result<ExitCode> {
+    let options = studysite::serve::ServeOptions {
+        build: options(site),
+        bind,
+        port,
+    };
+    let quiet = cli.quiet;
+    let running = studysite::serve::start(
+        &options,
+        Box::new(move |rebuilt| print_rebuild(quiet, rebuilt)),
+    )?;
+    for d in running.diagnostics.iter() {
+        if !cli.quiet || d.is_error() {
+            eprintln!("{}", format_diagnostic(d));
+        }
+    }
+    let url = running.url("");
+    if !cli.quiet {
+        println!(
+            "Serving {} at {url} (built in {:.0} ms; watching for changes, Ctrl+C to stop)",
+            plural(running.notes, "note", "notes"),
+            running.first_build.as_secs_f64() * 1000.0
+        );
+    }
+    if open {
+        open_browser(&url);
+    }
+    running.wait();
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(command).arg(url).spawn() {
+        eprintln!("could not open a browser ({command}: {e}); open {url} yourself");
+    }
 }
 
 /// The JSON `check --format json` prints.

@@ -26,7 +26,10 @@ const QUICK_COMPARE_BYTES: u64 = 1 << 20;
 
 enum Kind {
     /// A first build: everything goes to `staging`, renamed to `target` at commit.
-    Fresh { staging: PathBuf, target: PathBuf },
+    Fresh {
+        staging: PathBuf,
+        target: PathBuf,
+    },
     /// A rebuild: changed files go to `staging`; every written path is remembered so stale
     /// files can be removed at commit.
     Update {
@@ -65,8 +68,12 @@ impl Output {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).with_context(|| format!("cannot create folder {}", parent.display()))?;
-        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create folder {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("public");
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
@@ -80,7 +87,10 @@ impl Output {
             }
         } else {
             if target.exists() {
-                bail!("output path {} exists and is not a folder", target.display());
+                bail!(
+                    "output path {} exists and is not a folder",
+                    target.display()
+                );
             }
             fs::create_dir(&staging)
                 .with_context(|| format!("cannot create staging folder {}", staging.display()))?;
@@ -124,12 +134,18 @@ impl Output {
                 written,
                 changed,
             } => {
-                written.lock().expect("a writer panicked").insert(path.to_string());
+                written
+                    .lock()
+                    .expect("a writer panicked")
+                    .insert(path.to_string());
                 if fs::read(target.join(path)).is_ok_and(|old| old == bytes) {
                     return Ok(());
                 }
                 self.changed.fetch_add(1, Ordering::Relaxed);
-                changed.lock().expect("a writer panicked").push(path.to_string());
+                changed
+                    .lock()
+                    .expect("a writer panicked")
+                    .push(path.to_string());
                 write_file(&staging.join(path), bytes)
             }
             Kind::Memory(files) => {
@@ -157,12 +173,16 @@ impl Output {
                 written,
                 changed,
             } => {
-                let source = fs::metadata(from).with_context(|| format!("cannot read {}", from.display()))?;
+                let source = fs::metadata(from)
+                    .with_context(|| format!("cannot read {}", from.display()))?;
                 if source.len() < QUICK_COMPARE_BYTES {
                     return self.write(path, &read()?);
                 }
                 self.count.fetch_add(1, Ordering::Relaxed);
-                written.lock().expect("a writer panicked").insert(path.to_string());
+                written
+                    .lock()
+                    .expect("a writer panicked")
+                    .insert(path.to_string());
                 let same = fs::metadata(target.join(path)).is_ok_and(|old| {
                     old.len() == source.len()
                         && matches!((old.modified(), source.modified()), (Ok(o), Ok(s)) if o >= s)
@@ -171,7 +191,10 @@ impl Output {
                     return Ok(());
                 }
                 self.changed.fetch_add(1, Ordering::Relaxed);
-                changed.lock().expect("a writer panicked").push(path.to_string());
+                changed
+                    .lock()
+                    .expect("a writer panicked")
+                    .push(path.to_string());
                 copy_file(from, &staging.join(path))
             }
             Kind::Memory(_) => self.write(path, &read()?),
@@ -201,8 +224,9 @@ impl Output {
                 for path in &changed {
                     let dest = target.join(path);
                     if let Some(parent) = dest.parent() {
-                        fs::create_dir_all(parent)
-                            .with_context(|| format!("cannot create folder {}", parent.display()))?;
+                        fs::create_dir_all(parent).with_context(|| {
+                            format!("cannot create folder {}", parent.display())
+                        })?;
                     }
                     fs::rename(staging.join(path), &dest)
                         .with_context(|| format!("cannot update {}", dest.display()))?;
@@ -244,14 +268,16 @@ impl Drop for Output {
 
 fn write_file(dest: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = dest.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("cannot create folder {}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create folder {}", parent.display()))?;
     }
     fs::write(dest, bytes).with_context(|| format!("cannot write {}", dest.display()))
 }
 
 fn copy_file(from: &Path, dest: &Path) -> Result<()> {
     if let Some(parent) = dest.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("cannot create folder {}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create folder {}", parent.display()))?;
     }
     fs::copy(from, dest)
         .map(|_| ())
@@ -297,7 +323,9 @@ fn remove_stale(target: &Path, written: &BTreeSet<String>) -> Result<u64> {
 fn check_relative(path: &str) -> Result<()> {
     if path.is_empty()
         || path.starts_with('/')
-        || path.split('/').any(|p| p == ".." || p == "." || p.is_empty())
+        || path
+            .split('/')
+            .any(|p| p == ".." || p == "." || p.is_empty())
         || path.contains('\\')
     {
         bail!("refusing to write outside the output folder: `{path}`");
@@ -326,7 +354,10 @@ mod tests {
         assert!(!target.exists());
         let done = out.commit().unwrap();
         assert_eq!(done.changed, 1);
-        assert_eq!(fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "new"
+        );
         assert_eq!(leftovers(dir.path()), ["public"]);
     }
 
@@ -339,19 +370,44 @@ mod tests {
         fs::write(target.join("same.html"), "same").unwrap();
         fs::write(target.join("edit.html"), "before").unwrap();
         fs::write(target.join(".nojekyll"), "").unwrap();
-        let same_time = fs::metadata(target.join("same.html")).unwrap().modified().unwrap();
+        let same_time = fs::metadata(target.join("same.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
         let out = Output::to_disk(&target).unwrap();
         out.write("same.html", b"same").unwrap();
         out.write("edit.html", b"after").unwrap();
         out.write("new/index.html", b"fresh").unwrap();
-        assert_eq!(fs::read_to_string(target.join("edit.html")).unwrap(), "before", "nothing changes before commit");
+        assert_eq!(
+            fs::read_to_string(target.join("edit.html")).unwrap(),
+            "before",
+            "nothing changes before commit"
+        );
         let done = out.commit().unwrap();
         assert_eq!((done.changed, done.removed), (2, 1));
-        assert_eq!(fs::read_to_string(target.join("edit.html")).unwrap(), "after");
-        assert_eq!(fs::read_to_string(target.join("new/index.html")).unwrap(), "fresh");
-        assert!(!target.join("old").exists(), "stale files and their empty folders go");
-        assert!(target.join(".nojekyll").exists(), "hidden top-level files stay");
-        assert_eq!(fs::metadata(target.join("same.html")).unwrap().modified().unwrap(), same_time);
+        assert_eq!(
+            fs::read_to_string(target.join("edit.html")).unwrap(),
+            "after"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("new/index.html")).unwrap(),
+            "fresh"
+        );
+        assert!(
+            !target.join("old").exists(),
+            "stale files and their empty folders go"
+        );
+        assert!(
+            target.join(".nojekyll").exists(),
+            "hidden top-level files stay"
+        );
+        assert_eq!(
+            fs::metadata(target.join("same.html"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            same_time
+        );
         assert_eq!(leftovers(dir.path()), ["public"]);
     }
 
@@ -366,7 +422,10 @@ mod tests {
             out.write("index.html", b"half").unwrap();
             out.write("more.html", b"x").unwrap();
         }
-        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "old"
+        );
         assert!(!target.join("more.html").exists());
         assert_eq!(leftovers(dir.path()), ["public"]);
     }

@@ -116,6 +116,16 @@ pub fn assemble(
     )
 }
 
+/// Every folder that holds a note (directly or below it), and the top folder.
+pub fn folders_of<'a>(ids: impl IntoIterator<Item = &'a NoteId>) -> BTreeSet<String> {
+    let mut folders = BTreeSet::new();
+    folders.insert(String::new());
+    for id in ids {
+        crate::vault::add_folders(&mut folders, id.folder());
+    }
+    folders
+}
+
 /// The navigation tree of a set of pages.
 pub fn build_nav(
     pages: &BTreeMap<NoteId, Page>,
@@ -146,7 +156,8 @@ pub fn build_nav(
     Nav::build(infos, folders, &index, site_title)
 }
 
-fn check_collisions(
+/// Reports pages that would be written to the same URL.
+pub fn check_collisions(
     pages: &BTreeMap<NoteId, Page>,
     folders: &BTreeSet<String>,
     diagnostics: &mut Diagnostics,

@@ -11,6 +11,37 @@ pub use content::note_html;
 pub use extra::{ExtraPage, extra_pages, render_extra};
 pub use pages::{PageContext, RenderedPage, page_keys, render_404, render_page};
 
+use crate::nav::PageKey;
+
+/// Any page of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PageRef {
+    /// A note or a section (folder) page.
+    Nav(PageKey),
+    /// A page made from the whole vault (tags, topics, map).
+    Extra(ExtraPage),
+    /// `404.html`.
+    NotFound,
+}
+
+/// Every page of the site: notes and sections in reading order, then generated pages, then
+/// the 404 page.
+pub fn all_pages(ctx: PageContext<'_>) -> Vec<PageRef> {
+    let mut pages: Vec<PageRef> = page_keys(ctx.site).into_iter().map(PageRef::Nav).collect();
+    pages.extend(extra_pages(ctx).into_iter().map(PageRef::Extra));
+    pages.push(PageRef::NotFound);
+    pages
+}
+
+/// Renders one page.
+pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diagnostic> {
+    match page {
+        PageRef::Nav(key) => render_page(ctx, key),
+        PageRef::Extra(extra) => render_extra(ctx, extra),
+        PageRef::NotFound => render_404(ctx),
+    }
+}
+
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;

@@ -133,7 +133,8 @@ pub fn load(options: &LoadOptions<'_>) -> (Vault, Diagnostics) {
     (vault, diagnostics)
 }
 
-fn add_folders(folders: &mut BTreeSet<String>, mut folder: &str) {
+/// Adds a folder and all its ancestors to a set of folders.
+pub fn add_folders(folders: &mut BTreeSet<String>, mut folder: &str) {
     while !folder.is_empty() && folders.insert(folder.to_string()) {
         folder = folder.rfind('/').map_or("", |i| &folder[..i]);
     }
@@ -144,8 +145,13 @@ pub fn display_path(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Reads one note; `Ok(None)` for a draft that is left out.
-fn read_note(rel: &str, abs: &Path, options: &LoadOptions<'_>) -> Result<Option<Note>, Diagnostic> {
+/// Reads one note (`rel` is its content-relative path); `Ok(None)` for a draft that is left
+/// out.
+pub fn read_note(
+    rel: &str,
+    abs: &Path,
+    options: &LoadOptions<'_>,
+) -> Result<Option<Note>, Diagnostic> {
     let file = display_path(abs, options.display_root);
     let bytes = std::fs::read(abs)
         .map_err(|e| Diagnostic::error(&file, 0, 0, format!("cannot read note: {e}")))?;

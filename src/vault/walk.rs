@@ -27,19 +27,40 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Walks `content_dir` in a stable order. Hidden files and folders (`.obsidian`, `.git`,
-/// `.trash`) and the `exclude` folders are skipped. Symlinks are followed, and a symlink
-/// that points back into a folder being walked is reported instead of looping.
-pub fn walk(content_dir: &Path, exclude: &[PathBuf], display_root: &Path) -> (Found, Diagnostics) {
+/// `.trash`) and the `exclude` folders are skipped. Symlinks are followed within the site
+/// folder `site_root` (paths are shown relative to it); a symlink that leads outside it is
+/// skipped, so nothing outside the site is ever published, and one that points back into a
+/// folder being walked is reported instead of looping.
+pub fn walk(content_dir: &Path, exclude: &[PathBuf], site_root: &Path) -> (Found, Diagnostics) {
+    let display_root = site_root;
     let mut found = Found::default();
     let mut diagnostics = Diagnostics::new();
-    let walker = WalkDir::new(content_dir)
+    let allowed = site_root
+        .canonicalize()
+        .unwrap_or_else(|_| site_root.to_path_buf());
+    let mut walker = WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             e.depth() == 0 || (!is_hidden(e.file_name()) && !exclude.iter().any(|x| x == e.path()))
         });
-    for entry in walker {
+    while let Some(entry) = walker.next() {
+        if let Ok(entry) = &entry
+            && entry.path_is_symlink()
+            && !leads_inside(entry.path(), &allowed)
+        {
+            diagnostics.push(Diagnostic::warning(
+                display_path(entry.path(), display_root),
+                0,
+                0,
+                "symlink leads outside the site folder (skipped)",
+            ));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -88,6 +109,11 @@ pub fn walk(content_dir: &Path, exclude: &[PathBuf], display_root: &Path) -> (Fo
     (found, diagnostics)
 }
 
+/// Whether a path, with its symlinks resolved, is inside `root` (already canonical).
+pub fn leads_inside(path: &Path, root: &Path) -> bool {
+    path.canonicalize().is_ok_and(|real| real.starts_with(root))
+}
+
 /// A relative path as a `/`-separated string, or `None` when it is not UTF-8.
 pub fn to_slash(rel: &Path) -> Option<String> {
     let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
@@ -117,6 +143,25 @@ mod tests {
         assert_eq!(notes, ["Index.MD", "ec2/pricing.md"]);
         let assets: Vec<_> = found.assets.keys().map(String::as_str).collect();
         assert_eq!(assets, ["ec2/img/a.svg"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_leading_outside_the_site_are_skipped() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.md"), "x").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content/inner")).unwrap();
+        fs::write(root.join("content/inner/ok.md"), "x").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("content/out")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("content/s.md"))
+            .unwrap();
+        std::os::unix::fs::symlink(root.join("content/inner"), root.join("content/alias")).unwrap();
+        let (found, diags) = walk(&root.join("content"), &[], root);
+        let notes: Vec<_> = found.notes.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(notes, ["alias/ok.md", "inner/ok.md"]);
+        assert_eq!(diags.len(), 2, "{diags:?}");
     }
 
     #[cfg(unix)]

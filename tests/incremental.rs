@@ -1,0 +1,379 @@
+//! Incremental rebuilds: after any sequence of edits, renames and deletes, the site kept in
+//! memory equals a fresh full build, and a plain edit re-renders only what shows that note.
+
+mod common;
+
+use common::Fixture;
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::PathBuf;
+use studysite::session::{Changes, Session};
+
+fn vault() -> Fixture {
+    let site = Fixture::new();
+    site.file("studysite.toml", "title = \"Inc\"\n")
+        .bytes("content/img/pic.png", b"\x89PNG\r\n\x1a\nfirst")
+        .note("_index.md", "---\ntitle: Home\n---\nWelcome. [[alpha]]\n")
+        .note("ec2/_index.md", "---\ntitle: EC2\n---\nAll about EC2.\n")
+        .note("ec2/alpha.md", "---\ntags: [aws]\n---\n# Alpha\n\n## Spot Instances\n\nSee [[beta#Limits]] and ![[pic.png|100]].\n")
+        .note("ec2/beta.md", "# Beta\n\n## Limits\n\nSeven per AZ. ^lim\n\nBack to [[alpha]]. #exam\n")
+        .note("ebs/gamma.md", "# Gamma\n\n![[beta#Limits]]\n\n## Spot Instances\n\nAlso here.\n")
+        .note("ebs/delta.md", "---\ntitle: Delta\n---\nLinks: [[gamma]] [[missing]]\n");
+    site
+}
+
+fn changes(paths: &[PathBuf]) -> Changes {
+    Changes {
+        content: paths.iter().cloned().collect(),
+        ..Changes::default()
+    }
+}
+
+fn assert_same_as_fresh(site: &Fixture, session: &Session, step: &str) {
+    let fresh_session = Session::open(&site.options()).expect("fresh build");
+    let fresh = fresh_session.files();
+    let ours = session.files();
+    let ours_keys: BTreeSet<&String> = ours.keys().collect();
+    let fresh_keys: BTreeSet<&String> = fresh.keys().collect();
+    assert_eq!(ours_keys, fresh_keys, "{step}: different file lists");
+    for (path, bytes) in fresh {
+        if ours[path] != *bytes {
+            panic!(
+                "{step}: {path} differs from a fresh build\n--- incremental ---\n{}\n--- fresh ---\n{}",
+                String::from_utf8_lossy(&ours[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    assert_eq!(
+        session.diagnostics(),
+        fresh_session.diagnostics(),
+        "{step}: diagnostics differ"
+    );
+}
+
+#[test]
+fn a_body_edit_rerenders_only_the_note_and_its_embedders() {
+    let site = vault();
+    let mut session = Session::open(&site.options()).unwrap();
+    let beta = site.root().join("content/ec2/beta.md");
+    fs::write(
+        &beta,
+        "# Beta\n\n## Limits\n\nSeven per AZ, per group. ^lim\n\nBack to [[alpha]]. #exam\n",
+    )
+    .unwrap();
+    let update = session
+        .apply(&changes(std::slice::from_ref(&beta)))
+        .unwrap();
+    assert!(!update.full);
+    // beta itself, gamma (embeds beta#Limits), and the topic page gamma is on.
+    assert_eq!(update.rendered, 3, "{update:?}");
+    assert_eq!(
+        update.changed,
+        ["ebs/gamma/index.html", "ec2/beta/index.html"]
+    );
+    assert_same_as_fresh(&site, &session, "body edit");
+}
+
+#[test]
+fn a_title_change_rerenders_everything_that_shows_it() {
+    let site = vault();
+    let mut session = Session::open(&site.options()).unwrap();
+    let alpha = site.root().join("content/ec2/alpha.md");
+    fs::write(&alpha, "---\ntags: [aws]\ntitle: Alpha Prime\n---\n# Alpha\n\n## Spot Instances\n\nSee [[beta#Limits]] and ![[pic.png|100]].\n").unwrap();
+    let update = session.apply(&changes(&[alpha])).unwrap();
+    assert!(update.full);
+    assert!(
+        update.changed.contains(&"ec2/beta/index.html".to_string()),
+        "backlinks show the title"
+    );
+    assert!(
+        update.changed.contains(&"ec2/index.html".to_string()),
+        "the section lists it"
+    );
+    assert!(
+        !update.changed.contains(&"index.html".to_string()),
+        "the home page does not show it"
+    );
+    assert_same_as_fresh(&site, &session, "title change");
+}
+
+#[test]
+fn deleting_a_note_breaks_the_links_to_it() {
+    let site = vault();
+    let mut session = Session::open(&site.options()).unwrap();
+    let beta = site.root().join("content/ec2/beta.md");
+    fs::remove_file(&beta).unwrap();
+    let update = session.apply(&changes(&[beta])).unwrap();
+    assert!(update.removed.contains(&"ec2/beta/index.html".to_string()));
+    let broken: Vec<String> = session
+        .diagnostics()
+        .iter()
+        .filter(|d| d.message.contains("`beta`"))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(broken.len(), 2, "{broken:?}");
+    assert_same_as_fresh(&site, &session, "delete");
+}
+
+#[test]
+fn broken_front_matter_keeps_the_last_good_note_until_fixed() {
+    let site = vault();
+    let mut session = Session::open(&site.options()).unwrap();
+    let before = session.files()["ec2/beta/index.html"].clone();
+    let beta = site.root().join("content/ec2/beta.md");
+    fs::write(&beta, "---\ntitle: [oops\n---\n# Beta\n").unwrap();
+    session
+        .apply(&changes(std::slice::from_ref(&beta)))
+        .unwrap();
+    let errors: Vec<String> = session
+        .diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].starts_with("content/ec2/beta.md:2:"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        session.files()["ec2/beta/index.html"],
+        before,
+        "the last good page stays"
+    );
+    fs::write(&beta, "# Beta fixed\n\n## Limits\n").unwrap();
+    session.apply(&changes(&[beta])).unwrap();
+    assert!(!session.diagnostics().has_errors());
+    assert_same_as_fresh(&site, &session, "fixed");
+}
+
+#[test]
+fn template_and_static_changes() {
+    let site = vault();
+    let mut session = Session::open(&site.options()).unwrap();
+    let template = site.root().join("templates/page.html");
+    site.file("templates/page.html", "{% extends \"base.html\" %}{% block main %}<p class=\"mine\">{{ page.title }}</p>{% endblock main %}");
+    let update = session
+        .apply(&Changes {
+            templates: [template.clone()].into(),
+            ..Changes::default()
+        })
+        .unwrap();
+    assert!(update.changed.contains(&"ec2/alpha/index.html".to_string()));
+    assert_same_as_fresh(&site, &session, "template");
+    site.file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.title | nope }}{% endblock main %}",
+    );
+    session
+        .apply(&Changes {
+            templates: [template].into(),
+            ..Changes::default()
+        })
+        .unwrap();
+    let errors: Vec<String> = session
+        .diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("templates/page.html:1:")),
+        "{errors:?}"
+    );
+    let css = site.root().join("static/style.css");
+    site.file("static/style.css", "body { color: red }");
+    let update = session
+        .apply(&Changes {
+            statics: [css].into(),
+            ..Changes::default()
+        })
+        .unwrap();
+    assert_eq!(update.changed, ["style.css"]);
+    assert!(update.css_only());
+}
+
+/// A tiny deterministic random number generator for the edit sequences.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        if items.is_empty() {
+            None
+        } else {
+            Some(&items[self.next() % items.len()])
+        }
+    }
+}
+
+fn notes_on_disk(site: &Fixture) -> Vec<PathBuf> {
+    let mut notes: Vec<PathBuf> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    notes.sort();
+    notes
+}
+
+fn stem(path: &std::path::Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn random_edit_sequences_end_identical_to_a_fresh_build() {
+    for seed in 1..=6u64 {
+        let site = vault();
+        let mut session = Session::open(&site.options()).unwrap();
+        let mut rng = Lcg(seed);
+        let folders = ["ec2", "ebs", "new/deep", "", "ebs/more"];
+        for step in 0..14 {
+            let notes = notes_on_disk(&site);
+            let names: Vec<String> = notes
+                .iter()
+                .map(|p| stem(p))
+                .filter(|s| s != "_index")
+                .collect();
+            let op = rng.next() % 9;
+            let mut touched: Vec<PathBuf> = Vec::new();
+            let label = format!("seed {seed} step {step} op {op}");
+            match op {
+                0 | 1 => {
+                    // Body edit: append a sentence, sometimes with a link.
+                    if let Some(note) = rng.pick(&notes).cloned() {
+                        let mut text = fs::read_to_string(&note).unwrap();
+                        let target = rng.pick(&names).cloned().unwrap_or_default();
+                        text.push_str(&format!("\nMore words {step} about [[{target}]].\n"));
+                        fs::write(&note, text).unwrap();
+                        touched.push(note);
+                    }
+                }
+                2 => {
+                    // Heading change.
+                    if let Some(note) = rng.pick(&notes).cloned() {
+                        let text = fs::read_to_string(&note).unwrap();
+                        let text = if text.contains("## Limits") {
+                            text.replace("## Limits", "## Quotas")
+                        } else {
+                            format!("{text}\n## Limits\n\nNew section {step}.\n")
+                        };
+                        fs::write(&note, text).unwrap();
+                        touched.push(note);
+                    }
+                }
+                3 => {
+                    // New note, maybe in a new folder, linking and embedding others.
+                    let folder = folders[rng.next() % folders.len()];
+                    let name = format!("note{seed}x{step}");
+                    let target = rng.pick(&names).cloned().unwrap_or_default();
+                    let rel = if folder.is_empty() {
+                        format!("{name}.md")
+                    } else {
+                        format!("{folder}/{name}.md")
+                    };
+                    let path = site.root().join("content").join(&rel);
+                    fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    fs::write(&path, format!("---\ntags: [t{}]\n---\n# {name}\n\nSee [[{target}]] and ![[{target}]].\n\n## Spot Instances\n\nx\n", step % 3)).unwrap();
+                    touched.push(path);
+                }
+                4 => {
+                    // Delete a note.
+                    if let Some(note) = rng.pick(&notes).cloned() {
+                        fs::remove_file(&note).unwrap();
+                        touched.push(note);
+                    }
+                }
+                5 => {
+                    // Rename or move a note.
+                    if let Some(note) = rng.pick(&notes).cloned().filter(|n| stem(n) != "_index") {
+                        let folder = folders[rng.next() % folders.len()];
+                        let dir = site.root().join("content").join(folder);
+                        fs::create_dir_all(&dir).unwrap();
+                        let dest = dir.join(format!("{}-moved{step}.md", stem(&note)));
+                        fs::rename(&note, &dest).unwrap();
+                        touched.push(note);
+                        touched.push(dest);
+                    }
+                }
+                6 => {
+                    // Title and tags in front matter.
+                    if let Some(note) = rng.pick(&notes).cloned() {
+                        let text = fs::read_to_string(&note).unwrap();
+                        let body = text.split("\n---\n").last().unwrap_or(&text).to_string();
+                        fs::write(
+                            &note,
+                            format!(
+                                "---\ntitle: Renamed {step}\ntags: [aws, t{step}]\n---\n{body}"
+                            ),
+                        )
+                        .unwrap();
+                        touched.push(note);
+                    }
+                }
+                7 => {
+                    // Attachments come and go.
+                    let pic = site.root().join("content/img/pic.png");
+                    if pic.exists() {
+                        fs::remove_file(&pic).unwrap();
+                    } else {
+                        fs::write(&pic, format!("png {step}")).unwrap();
+                    }
+                    touched.push(pic);
+                }
+                _ => {
+                    // A whole folder removed at once.
+                    let dir = site.root().join("content/ebs/more");
+                    if dir.exists() {
+                        fs::remove_dir_all(&dir).unwrap();
+                        touched.push(dir);
+                    } else {
+                        fs::create_dir_all(&dir).unwrap();
+                        fs::write(
+                            dir.join(format!("burst{step}.md")),
+                            "# Burst\n\n[[alpha]]\n",
+                        )
+                        .unwrap();
+                        touched.push(dir);
+                    }
+                }
+            }
+            session.apply(&changes(&touched)).unwrap();
+            assert_same_as_fresh(&site, &session, &label);
+        }
+    }
+}
+
+#[test]
+fn the_in_memory_build_equals_the_disk_build() {
+    let site = vault();
+    let session = Session::open(&site.options()).unwrap();
+    site.build();
+    let mut on_disk = studysite::output::Files::new();
+    for entry in walkdir::WalkDir::new(site.public()).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(site.public())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            on_disk.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    assert_eq!(
+        session.files().keys().collect::<Vec<_>>(),
+        on_disk.keys().collect::<Vec<_>>()
+    );
+    assert!(session.files() == &on_disk);
+}
