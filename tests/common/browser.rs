@@ -164,3 +164,166 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// A headless Chromium driven over the DevTools protocol, for tests that need to watch a
+/// page change over time (live reload) rather than read it once.
+pub struct Cdp {
+    child: std::process::Child,
+    socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Cdp {
+    /// Starts Chromium on `url` and connects to the page.
+    pub fn launch(chromium: &Path, url: &str) -> Cdp {
+        use std::process::Stdio;
+        let profile = tempfile::tempdir().unwrap();
+        let mut args = base_args(profile.path());
+        args.push("--remote-debugging-port=0".into());
+        args.push("--window-size=1200,900".into());
+        args.push(url.into());
+        let child = Command::new(chromium)
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium starts");
+        // Chromium writes the port it chose into the profile folder.
+        let port_file = profile.path().join("DevToolsActivePort");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let port = loop {
+            if let Ok(text) = std::fs::read_to_string(&port_file)
+                && let Some(port) = text.lines().next().filter(|p| !p.is_empty())
+            {
+                break port.to_string();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "chromium did not open its DevTools port"
+            );
+            thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let host = format!("127.0.0.1:{port}");
+        // Find the page target.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let page_ws = loop {
+            let list = raw_get(&host, "/json/list");
+            let targets: serde_json::Value = serde_json::from_str(&list).unwrap_or_default();
+            let found = targets.as_array().and_then(|t| {
+                t.iter()
+                    .find(|t| t["type"] == "page")
+                    .and_then(|t| t["webSocketDebuggerUrl"].as_str().map(str::to_string))
+            });
+            if let Some(ws) = found {
+                break ws;
+            }
+            assert!(std::time::Instant::now() < deadline, "no page target");
+            thread::sleep(std::time::Duration::from_millis(100));
+        };
+        let (socket, _) = tungstenite::connect(page_ws.as_str()).expect("devtools websocket");
+        if let tungstenite::stream::MaybeTlsStream::Plain(stream) = socket.get_ref() {
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+                .unwrap();
+        }
+        Cdp {
+            child,
+            socket,
+            next_id: 1,
+            _profile: profile,
+        }
+    }
+
+    /// Evaluates a JavaScript expression in the page and returns its value.
+    pub fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let command = serde_json::json!({
+            "id": id,
+            "method": "Runtime.evaluate",
+            "params": {"expression": expression, "returnByValue": true, "awaitPromise": true}
+        });
+        self.socket
+            .send(tungstenite::Message::Text(command.to_string().into()))
+            .expect("send to devtools");
+        loop {
+            let message = self
+                .socket
+                .read()
+                .unwrap_or_else(|e| panic!("no answer from devtools to `{expression}`: {e}"));
+            let tungstenite::Message::Text(text) = message else {
+                continue;
+            };
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            if value["id"] == id {
+                return value["result"]["result"]["value"].clone();
+            }
+        }
+    }
+
+    /// Polls `expression` until it is truthy (returns its value) or panics after `timeout`.
+    pub fn wait_for(
+        &mut self,
+        expression: &str,
+        timeout: std::time::Duration,
+    ) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let value = self.eval(expression);
+            let truthy = !matches!(
+                value,
+                serde_json::Value::Null | serde_json::Value::Bool(false)
+            ) && value != serde_json::json!(0)
+                && value != serde_json::json!("");
+            if truthy {
+                return value;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "`{expression}` did not become true within {timeout:?}"
+            );
+            thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Cdp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn raw_get(host: &str, path: &str) -> String {
+    let Ok(mut stream) = TcpStream::connect(host) else {
+        return String::new();
+    };
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(2)))
+        .ok();
+    let _ = write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    );
+    // The DevTools server may keep the connection open: read until the JSON is complete.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = std::io::Read::read(&mut stream, &mut buf) {
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&raw);
+        if let Some(body) = text.split("\r\n\r\n").nth(1)
+            && serde_json::from_str::<serde_json::Value>(body).is_ok()
+        {
+            return body.to_string();
+        }
+    }
+    String::from_utf8_lossy(&raw)
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or("")
+        .to_string()
+}
