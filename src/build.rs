@@ -3,6 +3,7 @@
 
 use crate::config::{CONFIG_FILE, Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagrams::{self, Cache, DiagramOptions, DiagramStats, DiagramTheme};
 use crate::graph::{self, Graph};
 use crate::markdown::{self, Highlighter, ParseOptions, ParsedNote};
 use crate::output::{Files, Output};
@@ -52,6 +53,8 @@ pub struct Timings {
     pub load: Duration,
     /// Markdown, anchors, highlighting.
     pub parse: Duration,
+    /// Mermaid diagrams.
+    pub diagrams: Duration,
     /// Link resolution.
     pub link: Duration,
     /// Templates.
@@ -75,6 +78,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Per stage.
     pub timings: Timings,
+    /// What the diagram stage did.
+    pub diagrams: DiagramStats,
     /// Where the site was written (none for `check` or a failed build).
     pub output: Option<PathBuf>,
 }
@@ -198,6 +203,34 @@ impl Project {
         }
     }
 
+    /// Where rendered diagrams are cached: the configured folder, else `.studysite-cache/` in
+    /// the site root, or, when the notes folder is the site root (a bare folder of notes,
+    /// which must not be written into), the user's cache folder. `None` when caching is off.
+    pub fn diagram_cache_dir(&self) -> Option<PathBuf> {
+        let mermaid = &self.config.mermaid;
+        if !mermaid.cache {
+            return None;
+        }
+        if let Some(dir) = &mermaid.cache_dir {
+            return Some(self.root.join(dir));
+        }
+        let root = absolute(&self.root);
+        if absolute(&self.content_dir) == root {
+            let site = diagrams::hash_hex(&[&root.to_string_lossy()]);
+            return diagrams::user_cache_dir()
+                .map(|dir| dir.join("studysite").join(&site[..16]).join("mermaid"));
+        }
+        Some(self.root.join(".studysite-cache").join("mermaid"))
+    }
+
+    fn diagram_options(&self) -> DiagramOptions {
+        DiagramOptions {
+            renderer: self.config.mermaid.renderer,
+            theme: DiagramTheme::from_config(&self.config.mermaid.theme),
+            cache: self.diagram_cache_dir().map(Cache::new),
+        }
+    }
+
     fn parse_options(&self) -> ParseOptions {
         ParseOptions {
             smart_punctuation: self.config.markdown.smart_punctuation,
@@ -243,6 +276,7 @@ struct Linked {
     site: Site,
     graph: Graph,
     notes: usize,
+    diagrams: DiagramStats,
 }
 
 fn load_and_link(
@@ -259,11 +293,20 @@ fn load_and_link(
     let highlighter = Highlighter::default();
     let notes: Vec<Note> = vault.notes.into_values().collect();
     let count = notes.len();
-    let parsed = parse_notes(notes, project.parse_options(), &highlighter);
+    let mut parsed = parse_notes(notes, project.parse_options(), &highlighter);
+    timings.parse = started.elapsed();
+
+    let started = Instant::now();
+    let (diagram_stats, diagram_diagnostics) =
+        diagrams::render_all(&mut parsed, &project.diagram_options());
+    diagnostics.extend(diagram_diagnostics);
+    timings.diagrams = started.elapsed();
+
+    let started = Instant::now();
     let (site, site_diagnostics) =
         site::assemble(project.config.clone(), parsed, vault.assets, vault.folders);
     diagnostics.extend(site_diagnostics);
-    timings.parse = started.elapsed();
+    timings.parse += started.elapsed();
 
     let started = Instant::now();
     let (graph, link_diagnostics) = graph::link(&site);
@@ -273,6 +316,7 @@ fn load_and_link(
         site,
         graph,
         notes: count,
+        diagrams: diagram_stats,
     }
 }
 
@@ -324,6 +368,21 @@ fn write_site(
         Ok(css) => output.write(theme::SYNTAX_CSS, css.as_bytes())?,
         Err(message) => {
             diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, 0, 0, message))
+        }
+    }
+    if let Some((path, source)) = diagrams::script_file(&project.config, &project.root) {
+        if source.is_file() {
+            output.copy(&path, &source)?;
+        } else {
+            diagnostics.push(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                0,
+                0,
+                format!(
+                    "`mermaid.script` file {} not found (give a path relative to the site root, or an https:// URL)",
+                    source.display()
+                ),
+            ));
         }
     }
     copy_static(project, output)?;
@@ -437,6 +496,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
     };
     let linked = load_and_link(&project, &mut report.timings, &mut diagnostics);
     report.notes = linked.notes;
+    report.diagrams = linked.diagrams;
     let renderer = match Renderer::new(Some(&project.templates_dir), &project.root, &project.config)
     {
         Ok(r) => Some(r),

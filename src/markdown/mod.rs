@@ -12,7 +12,7 @@ mod html;
 mod links;
 mod tables;
 
-pub use code::{Highlighter, theme_css};
+pub use code::{DiagramBlock, Highlighter, theme_css};
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution};
 
@@ -42,6 +42,8 @@ pub struct ParsedNote {
     pub html_anchor_links: Vec<(String, usize, usize)>,
     /// Block ids (`^abc`) of paragraphs and list items, with their `^`.
     pub block_ids: Vec<String>,
+    /// Mermaid blocks, in order, for the diagram stage.
+    pub diagrams: Vec<DiagramBlock>,
 }
 
 impl ParsedNote {
@@ -130,13 +132,14 @@ pub fn parse(
         .iter()
         .any(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))));
     let word_count = count_words(&events);
-    let events = code::render_blocks(events, options_.highlight_code, highlighter);
+    let (events, mut diagrams) = code::render_blocks(events, options_.highlight_code, highlighter);
     let events = tables::wrap(events);
     let events = links::autolink_bare_urls(events);
     let (events, block_ids) = blocks::mark(events);
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);
+    locate_diagrams(&mut diagrams, &events, body, &lines);
     ParsedNote {
         events: events.into_iter().map(|(e, _)| e).collect(),
         headings,
@@ -147,6 +150,28 @@ pub fn parse(
         html_ids,
         html_anchor_links,
         block_ids,
+        diagrams,
+    }
+}
+
+/// Fills in each diagram's file line and final event index (passes after the code pass may
+/// have inserted events before it).
+fn locate_diagrams(
+    diagrams: &mut [DiagramBlock],
+    events: &[Spanned],
+    body: &str,
+    lines: &LineIndex,
+) {
+    let mut from = 0;
+    for diagram in diagrams {
+        diagram.line = lines.line_col(body, diagram.offset).0;
+        if let Some(i) = events[from..]
+            .iter()
+            .position(|(e, o)| *o == diagram.offset && matches!(e, Event::Html(_)))
+        {
+            diagram.event = from + i;
+            from += i + 1;
+        }
     }
 }
 

@@ -112,6 +112,7 @@ impl<'a> PageContext<'a> {
             children: Vec::new(),
             backlinks: Vec::new(),
             has_code: false,
+            has_browser_diagrams: false,
         };
         let Some(page) = note else {
             return (view, Vec::new());
@@ -119,6 +120,8 @@ impl<'a> PageContext<'a> {
         let (content, diagnostics) = note_html(self.site, self.graph, &page.note.id);
         let parsed = &page.parsed;
         let front = &page.note.front;
+        // Embedded notes bring their diagrams along, so look at the whole content.
+        view.has_browser_diagrams = content.contains("<pre class=\"mermaid\"");
         view.content = content;
         view.show_title = !parsed.starts_with_h1;
         view.description = front.description.as_deref();

@@ -1,0 +1,426 @@
+//! Post-processing of a rendered diagram so it fits in a page: ids made unique per diagram,
+//! theme colours turned into the site's CSS custom properties (explicit `classDef`/`style`
+//! colours kept, with a readable text colour on them), the background dropped, the view box
+//! widened to hold text that spills over it, and the root made an accessible, scalable image.
+
+use crate::markdown::escape_html;
+
+/// Stands for a diagram's id prefix in cached SVG; replaced when the figure is written.
+pub const ID_TOKEN: &str = "__studysite_dg__";
+
+/// Stands for the accessible name until [`Finished::named`] fills it in.
+const LABEL_TOKEN: &str = "__studysite_label__";
+
+/// The finished SVG (still without its name) and what was learned on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finished {
+    svg: String,
+    /// The text of the first label, for an accessible name when the diagram has no title.
+    pub first_text: Option<String>,
+}
+
+impl Finished {
+    /// The SVG named `label` (`aria-label` and `<title>`), ids prefixed with [`ID_TOKEN`].
+    pub fn named(&self, label: &str) -> String {
+        self.svg.replace(LABEL_TOKEN, &escape_html(label))
+    }
+}
+
+/// One attribute of a tag.
+type Attr<'a> = (&'a str, String);
+
+/// How a diagram's colours map onto the page's theme: each theme colour the renderer was
+/// given, and the CSS custom property that replaces it.
+pub type Palette = [(&'static str, &'static str)];
+
+/// The dark text colour on explicit light fills, and the light one on dark fills.
+const INK_DARK: &str = "#111418";
+const INK_LIGHT: &str = "#f8f9fa";
+
+/// Post-processes the renderer's SVG. `palette` is `None` for fixed-theme diagrams.
+pub fn finish(raw: &str, palette: Option<&Palette>) -> Finished {
+    let mut out = String::with_capacity(raw.len() + raw.len() / 8);
+    let mut rest = raw;
+    let mut root: Option<Vec<Attr>> = None;
+    let mut root_at = 0;
+    let mut first_child = true;
+    let mut explicit_fill: Option<String> = None;
+    let mut extents = Extents::default();
+    let mut text: Option<TextRun> = None;
+    let mut first_text: Option<String> = None;
+    while let Some(open) = rest.find('<') {
+        let content = &rest[..open];
+        out.push_str(content);
+        if let Some(run) = text.as_mut() {
+            run.push_text(content);
+        }
+        let Some(close) = rest[open..].find('>') else {
+            out.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let tag = &rest[open..open + close + 1];
+        rest = &rest[open + close + 1..];
+        if tag.starts_with("</") || tag.starts_with("<!") || tag.starts_with("<?") {
+            if tag == "</text>"
+                && let Some(run) = text.take()
+            {
+                if first_text.is_none() {
+                    first_text = run.label();
+                }
+                extents.add(&run);
+            }
+            out.push_str(tag);
+            continue;
+        }
+        let (name, mut attrs, self_closing) = parse_tag(tag);
+        if name == "svg" && root.is_none() {
+            root_at = out.len();
+            root = Some(attrs);
+            continue;
+        }
+        if first_child && name == "rect" && is_background(&attrs, root.as_deref()) {
+            first_child = false;
+            continue;
+        }
+        first_child = false;
+        prefix_ids(&mut attrs);
+        match name {
+            "text" => {
+                if let Some(fill) = explicit_fill.as_deref() {
+                    set_ink(&mut attrs, fill, palette);
+                }
+                text = Some(TextRun::new(&attrs));
+            }
+            "tspan" => {
+                if let Some(run) = text.as_mut() {
+                    run.new_line(&attrs);
+                }
+            }
+            "rect" | "polygon" | "path" | "circle" | "ellipse" | "polyline" => {
+                explicit_fill = get(&attrs, "fill")
+                    .filter(|f| *f != "none" && !in_palette(f, palette))
+                    .map(str::to_string);
+            }
+            _ => {}
+        }
+        if let Some(palette) = palette {
+            themed(&mut attrs, palette);
+        }
+        write_tag(&mut out, name, &attrs, self_closing);
+    }
+    out.push_str(rest);
+    let root_tag = root_tag(root.unwrap_or_default(), &extents);
+    out.insert_str(root_at, &root_tag);
+    Finished {
+        svg: out,
+        first_text,
+    }
+}
+
+/// Splits `<name a="1" b="2"/>` into its parts. Values stay escaped as they were.
+fn parse_tag(tag: &str) -> (&str, Vec<Attr<'_>>, bool) {
+    let self_closing = tag.ends_with("/>");
+    let inner = tag[1..tag.len() - if self_closing { 2 } else { 1 }].trim();
+    let name_end = inner.find(char::is_whitespace).unwrap_or(inner.len());
+    let name = &inner[..name_end];
+    let mut attrs = Vec::new();
+    let mut rest = inner[name_end..].trim_start();
+    while let Some(eq) = rest.find('=') {
+        let key = rest[..eq].trim();
+        let after = rest[eq + 1..].trim_start();
+        let quote = after.chars().next().unwrap_or('"');
+        let body = &after[quote.len_utf8()..];
+        let end = body.find(quote).unwrap_or(body.len());
+        attrs.push((key, body[..end].to_string()));
+        rest = body.get(end + 1..).unwrap_or("").trim_start();
+    }
+    (name, attrs, self_closing)
+}
+
+fn write_tag(out: &mut String, name: &str, attrs: &[Attr], self_closing: bool) {
+    out.push('<');
+    out.push_str(name);
+    for (k, v) in attrs {
+        out.push(' ');
+        out.push_str(k);
+        out.push_str("=\"");
+        out.push_str(v);
+        out.push('"');
+    }
+    out.push_str(if self_closing { "/>" } else { ">" });
+}
+
+fn get<'a>(attrs: &'a [Attr], key: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+fn number(attrs: &[Attr], key: &str) -> Option<f32> {
+    get(attrs, key)?.trim().parse().ok()
+}
+
+/// The view box of the root: x, y, width, height.
+fn view_box(root: &[Attr]) -> Option<[f32; 4]> {
+    let v: Vec<f32> = get(root, "viewBox")?
+        .split([' ', ','])
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
+}
+
+/// The full-size rectangle the renderer paints first as a background.
+fn is_background(rect: &[Attr], root: Option<&[Attr]>) -> bool {
+    let Some([_, _, w, h]) = root.and_then(view_box) else {
+        return false;
+    };
+    let near = |key, want: f32| number(rect, key).is_some_and(|v| (v - want).abs() < 0.5);
+    near("width", w) && near("height", h)
+}
+
+fn prefix_ids(attrs: &mut [Attr]) {
+    for (key, value) in attrs.iter_mut() {
+        if *key == "id" {
+            *value = format!("{ID_TOKEN}-{value}");
+        } else if (*key == "href" || *key == "xlink:href") && value.starts_with('#') {
+            *value = format!("#{ID_TOKEN}-{}", &value[1..]);
+        } else if value.contains("url(#") {
+            *value = value.replace("url(#", &format!("url(#{ID_TOKEN}-"));
+        }
+    }
+}
+
+fn in_palette(colour: &str, palette: Option<&Palette>) -> bool {
+    palette.is_some_and(|p| p.iter().any(|(c, _)| c.eq_ignore_ascii_case(colour)))
+}
+
+/// Adds `style="fill:var(--dg-…)"` for theme colours; the attribute stays as the fallback.
+fn themed(attrs: &mut Vec<Attr>, palette: &Palette) {
+    let mut style = String::new();
+    for (key, value) in attrs.iter() {
+        if *key != "fill" && *key != "stroke" {
+            continue;
+        }
+        if let Some((_, var)) = palette.iter().find(|(c, _)| c.eq_ignore_ascii_case(value)) {
+            style.push_str(&format!("{key}:var({var},{value});"));
+        }
+    }
+    if style.is_empty() {
+        return;
+    }
+    match attrs.iter_mut().find(|(k, _)| *k == "style") {
+        Some((_, existing)) => {
+            if !existing.trim_end().ends_with(';') && !existing.trim().is_empty() {
+                existing.push(';');
+            }
+            existing.push_str(&style);
+        }
+        None => attrs.push(("style", style)),
+    }
+}
+
+/// A label drawn on an explicit fill keeps a colour readable on that fill (the theme's text
+/// colour would follow the page into dark mode and vanish on a light fill).
+fn set_ink(attrs: &mut [Attr], fill: &str, palette: Option<&Palette>) {
+    let Some(luminance) = luminance(fill) else {
+        return;
+    };
+    for (key, value) in attrs.iter_mut() {
+        if *key == "fill" && in_palette(value, palette) {
+            *value = if luminance > 0.4 { INK_DARK } else { INK_LIGHT }.to_string();
+        }
+    }
+}
+
+/// Relative luminance (0 black, 1 white) of `#rgb` or `#rrggbb`.
+pub fn luminance(colour: &str) -> Option<f32> {
+    let hex = colour.trim().strip_prefix('#')?;
+    let digits: Vec<u8> = match hex.len() {
+        3 => hex
+            .chars()
+            .map(|c| c.to_digit(16).map(|d| (d * 17) as u8))
+            .collect::<Option<_>>()?,
+        6 => (0..3)
+            .map(|i| u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).ok())
+            .collect::<Option<_>>()?,
+        _ => return None,
+    };
+    let channel = |c: u8| {
+        let c = f32::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    Some(0.2126 * channel(digits[0]) + 0.7152 * channel(digits[1]) + 0.0722 * channel(digits[2]))
+}
+
+/// A `<text>` element being read: its anchor, size and lines.
+#[derive(Debug)]
+struct TextRun {
+    anchor_x: f32,
+    anchor: String,
+    size: f32,
+    lines: Vec<(f32, String)>,
+}
+
+impl TextRun {
+    fn new(attrs: &[Attr]) -> Self {
+        let x = number(attrs, "x").unwrap_or(0.0);
+        TextRun {
+            anchor_x: x,
+            anchor: get(attrs, "text-anchor").unwrap_or("start").to_string(),
+            size: number(attrs, "font-size").unwrap_or(14.0),
+            lines: vec![(x, String::new())],
+        }
+    }
+
+    fn new_line(&mut self, attrs: &[Attr]) {
+        let x = number(attrs, "x").unwrap_or(self.anchor_x);
+        match self.lines.last_mut() {
+            Some((lx, text)) if text.trim().is_empty() => *lx = x,
+            _ => self.lines.push((x, String::new())),
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if let Some((_, line)) = self.lines.last_mut() {
+            line.push_str(text);
+        }
+    }
+
+    fn label(&self) -> Option<String> {
+        let joined: Vec<String> = self
+            .lines
+            .iter()
+            .map(|(_, l)| unescape(l.trim()))
+            .filter(|l| !l.is_empty())
+            .collect();
+        (!joined.is_empty()).then(|| joined.join(" "))
+    }
+}
+
+/// The horizontal span text is estimated to take (no font is at hand here, so characters are
+/// counted at a generous average width).
+#[derive(Debug, Default)]
+struct Extents {
+    min_x: Option<f32>,
+    max_x: Option<f32>,
+}
+
+impl Extents {
+    fn add(&mut self, run: &TextRun) {
+        for (x, line) in &run.lines {
+            let chars = unescape(line.trim()).chars().count() as f32;
+            if chars == 0.0 {
+                continue;
+            }
+            let width = chars * run.size * 0.58;
+            let left = match run.anchor.as_str() {
+                "middle" => x - width / 2.0,
+                "end" => x - width,
+                _ => *x,
+            };
+            self.min_x = Some(self.min_x.map_or(left, |m| m.min(left)));
+            self.max_x = Some(self.max_x.map_or(left + width, |m| m.max(left + width)));
+        }
+    }
+}
+
+/// The new root tag: widened to the text, scalable, and an image with a name.
+fn root_tag(mut root: Vec<Attr>, extents: &Extents) -> String {
+    if let Some([x, y, w, h]) = view_box(&root) {
+        let pad = 4.0;
+        let left = extents.min_x.map_or(x, |m| (m - pad).min(x));
+        let right = extents.max_x.map_or(x + w, |m| (m + pad).max(x + w));
+        let width = right - left;
+        root.retain(|(k, _)| !matches!(*k, "viewBox" | "width" | "height" | "style"));
+        root.push(("viewBox", format!("{left:.2} {y:.2} {width:.2} {h:.2}")));
+        root.push(("width", format!("{width:.0}")));
+        root.push(("height", format!("{h:.0}")));
+    }
+    root.retain(|(k, _)| !matches!(*k, "role" | "aria-label" | "class"));
+    root.push(("class", "diagram-svg".into()));
+    root.push(("role", "img".into()));
+    root.push(("aria-label", LABEL_TOKEN.into()));
+    let mut out = String::new();
+    write_tag(&mut out, "svg", &root, false);
+    out.push_str("<title>");
+    out.push_str(LABEL_TOKEN);
+    out.push_str("</title>");
+    out
+}
+
+/// Undoes the escapes a renderer writes in text.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PALETTE: &Palette = &[("#F8FAFC", "--dg-node-bg"), ("#0F172A", "--dg-text")];
+
+    const RAW: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50"><rect x="0" y="0" width="100" height="50" fill="#FFFFFF"/><defs><marker id="arrow-0"><path d="M0 0" fill="#64748B"/></marker></defs><rect x="1" y="1" width="40" height="20" fill="#F8FAFC"/><text x="20" y="10" text-anchor="middle" fill="#0F172A"><tspan x="20" dy="0">A &amp; B</tspan></text><rect x="50" y="1" width="40" height="20" fill="#0c0"/><text x="70" y="10" text-anchor="middle" fill="#0F172A"><tspan x="70">Health check</tspan></text><path d="M1 1" marker-end="url(#arrow-0)"/></svg>"##;
+
+    #[test]
+    fn theme_colours_become_custom_properties_and_explicit_ones_stay() {
+        let f = finish(RAW, Some(PALETTE)).named("Flowchart");
+        assert!(
+            f.contains(r##"fill="#F8FAFC" style="fill:var(--dg-node-bg,#F8FAFC);""##),
+            "{f}"
+        );
+        assert!(f.contains(r##"fill="#0c0""##));
+        assert!(
+            f.contains(&format!(
+                r##"fill="{INK_DARK}"><tspan x="70">Health check"##
+            )),
+            "text on an explicit light fill keeps a dark ink: {f}"
+        );
+    }
+
+    #[test]
+    fn ids_and_references_are_prefixed_and_background_dropped() {
+        let f = finish(RAW, None);
+        assert_eq!(f.first_text.as_deref(), Some("A & B"));
+        let svg = f.named("Flowchart");
+        assert!(svg.contains(&format!(r#"id="{ID_TOKEN}-arrow-0""#)));
+        assert!(svg.contains(&format!("url(#{ID_TOKEN}-arrow-0)")));
+        assert!(!svg.contains(r##"fill="#FFFFFF""##), "{svg}");
+    }
+
+    #[test]
+    fn root_is_a_named_scalable_image_widened_to_its_text() {
+        let raw = r#"<svg width="100" height="50" viewBox="0 0 100 50"><text x="95" y="10" text-anchor="start" font-size="10">a long label</text></svg>"#;
+        let svg = finish(raw, None).named("Sequence diagram: Login");
+        let root = &svg[..svg.find('>').unwrap()];
+        assert!(root.contains(r#"role="img""#), "{root}");
+        assert!(root.contains(r#"aria-label="Sequence diagram: Login""#));
+        assert!(root.contains(r#"class="diagram-svg""#));
+        let (_, vb) = root.split_once("viewBox=\"").unwrap();
+        let width: f32 = vb.split(' ').nth(2).unwrap().parse().unwrap();
+        assert!(
+            width > 160.0,
+            "text spilling right widens the view box: {root}"
+        );
+        assert!(svg.contains("<title>Sequence diagram: Login</title>"));
+    }
+
+    #[test]
+    fn luminance_orders_colours() {
+        assert!(luminance("#fff").unwrap() > 0.99);
+        assert!(luminance("#000000").unwrap() < 0.01);
+        assert!(luminance("#0c0").unwrap() > 0.4);
+        assert_eq!(luminance("red"), None);
+    }
+}
