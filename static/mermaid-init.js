@@ -16,6 +16,14 @@
     return root.dataset.theme === "dark" ? "dark" : "default";
   }
 
+  // As for diagrams drawn at build time: shrink to fit the column, but not below 65% (a
+  // wider diagram scrolls sideways instead, so its text stays legible).
+  function legible(block) {
+    var svg = block.querySelector("svg");
+    var box = svg && svg.viewBox && svg.viewBox.baseVal;
+    if (box && box.width) { svg.style.minWidth = Math.round(box.width * 0.65) + "px"; }
+  }
+
   function draw() {
     var next = theme();
     if (next === drawn) { return; }
@@ -26,6 +34,7 @@
     });
     window.mermaid.initialize({ startOnLoad: false, theme: next, securityLevel: "strict" });
     window.mermaid.run({ nodes: blocks }).then(function () {
+      blocks.forEach(legible);
       root.dataset.mermaid = "done";
     }, function (error) {
       root.dataset.mermaid = "failed";

@@ -10,6 +10,7 @@ mod html;
 mod native;
 mod normalize;
 mod script;
+mod self_loops;
 mod source;
 mod svg;
 mod theme;
@@ -30,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Bumped when the post-processing changes, so cached diagrams from older builds are redrawn.
-const STAGE_VERSION: &str = "diagrams-1";
+const STAGE_VERSION: &str = "diagrams-2";
 
 /// How diagrams are drawn; the build turns the `[mermaid]` config into this.
 #[derive(Debug)]
@@ -114,9 +115,13 @@ pub fn draw(source: &str, options: &DiagramOptions) -> Outcome {
     }
     let normalized = normalize::normalize(source, &head.keyword);
     match native::render(&normalized.source, &options.theme) {
-        Ok(raw) => {
-            let finished = svg::finish(&raw, options.theme.palette());
-            let name = head.title.as_deref().or(finished.first_text.as_deref());
+        Ok(drawing) => {
+            let finished = svg::finish(&drawing.svg, options.theme.palette());
+            let name = head
+                .title
+                .as_deref()
+                .or(drawing.first_label.as_deref())
+                .or(finished.first_text.as_deref());
             let label = label(&head, name);
             Outcome::Svg {
                 svg: finished.named(&label),

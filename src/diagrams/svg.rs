@@ -33,6 +33,10 @@ type Attr<'a> = (&'a str, String);
 /// given, and the CSS custom property that replaces it.
 pub type Palette = [(&'static str, &'static str)];
 
+/// How far a diagram may shrink to fit the column; a wider one scrolls sideways instead (as
+/// wide tables do), so its text stays legible.
+const MIN_SCALE: f32 = 0.65;
+
 /// The dark text colour on explicit light fills, and the light one on dark fills.
 const INK_DARK: &str = "#111418";
 const INK_LIGHT: &str = "#f8f9fa";
@@ -342,6 +346,7 @@ fn root_tag(mut root: Vec<Attr>, extents: &Extents) -> String {
         root.push(("viewBox", format!("{left:.2} {y:.2} {width:.2} {h:.2}")));
         root.push(("width", format!("{width:.0}")));
         root.push(("height", format!("{h:.0}")));
+        root.push(("style", format!("min-width:{:.0}px", width * MIN_SCALE)));
     }
     root.retain(|(k, _)| !matches!(*k, "role" | "aria-label" | "class"));
     root.push(("class", "diagram-svg".into()));
