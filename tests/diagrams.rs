@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Fixture, Page, seed, text};
+use common::{FALLBACK_DIAGRAM, Fixture, Page, copy_dir, seed, text};
 use std::fs;
 use std::path::Path;
 
@@ -14,29 +14,6 @@ flowchart LR
     B --> C[Encrypted snapshot]
     classDef hot fill:#fde68a,stroke:#b45309
     class C hot
-```
-";
-
-/// Groups the built-in renderer draws wrongly (`fn` ends up inside the `AZ a` box), so it
-/// leaves this diagram to mermaid.js.
-const GROUPS: &str = "```mermaid
-flowchart LR
-    tg --> i1
-    tg --> i2
-    tg --> fn
-    subgraph targets [\"Registered targets\"]
-        subgraph aza [\"AZ a\"]
-            i1[\"EC2 a\"]
-            ip1[\"10.0.1.15\"]
-        end
-        subgraph azb [\"AZ b\"]
-            i2[\"EC2 b\"]
-            ip2[\"10.0.2.27\"]
-        end
-        fn[\"Lambda\"]
-    end
-    tg --> ip1
-    tg --> ip2
 ```
 ";
 
@@ -176,8 +153,8 @@ fn css_block<'a>(css: &'a str, selector: &str) -> Option<&'a str> {
 fn a_diagram_the_renderer_draws_wrongly_goes_to_mermaid_js_with_a_warning_at_its_line() {
     let site = Fixture::new();
     site.note(
-        "lifecycle.md",
-        &format!("---\ntitle: Lifecycle\n---\n# Lifecycle\n\nText.\n\n{GROUPS}"),
+        "targets.md",
+        &format!("---\ntitle: Targets\n---\n# Targets\n\nText.\n\n{FALLBACK_DIAGRAM}"),
     )
     .note("ebs.md", FLOW);
     let report = site.build_ok();
@@ -185,7 +162,7 @@ fn a_diagram_the_renderer_draws_wrongly_goes_to_mermaid_js_with_a_warning_at_its
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
         warnings[0]
-            .starts_with("content/lifecycle.md:8: warning: mermaid diagram left to mermaid.js"),
+            .starts_with("content/targets.md:8: warning: mermaid diagram left to mermaid.js"),
         "{warnings:?}"
     );
     assert!(
@@ -194,7 +171,7 @@ fn a_diagram_the_renderer_draws_wrongly_goes_to_mermaid_js_with_a_warning_at_its
     );
     assert_eq!(report.diagrams.browser, 1);
 
-    let page = site.page("lifecycle/");
+    let page = site.page("targets/");
     let pre = page.one("figure.diagram.diagram-browser > pre.mermaid");
     assert!(text(&pre).starts_with("flowchart LR"));
     assert_eq!(
@@ -225,10 +202,10 @@ fn a_local_mermaid_js_is_copied_and_loaded_under_the_base_path() {
         "base_url = \"https://x.example/notes/\"\n[mermaid]\nscript = \"tools/mermaid.min.js\"\n",
     )
     .file("tools/mermaid.min.js", "window.mermaid = {};\n")
-    .note("lifecycle.md", GROUPS);
+    .note("targets.md", FALLBACK_DIAGRAM);
     site.build_ok();
     assert_eq!(site.read("vendor/mermaid.min.js"), "window.mermaid = {};\n");
-    let src = scripts(&site.page("lifecycle/"));
+    let src = scripts(&site.page("targets/"));
     assert!(
         src.contains(&"/notes/vendor/mermaid.min.js".to_string()),
         "{src:?}"
@@ -290,7 +267,7 @@ fn an_unknown_diagram_type_is_an_error_with_file_and_line() {
 fn a_rebuild_takes_unchanged_diagrams_from_the_cache() {
     let site = Fixture::new();
     let two = format!("{FLOW}\n```mermaid\nsequenceDiagram\n  A->>B: hi\n```\n");
-    site.note("a.md", &two).note("b.md", GROUPS);
+    site.note("a.md", &two).note("b.md", FALLBACK_DIAGRAM);
     let first = site.build_ok();
     assert_eq!((first.diagrams.rendered, first.diagrams.cached), (3, 0));
     let cache = site.root().join(".studysite-cache/mermaid");
@@ -302,7 +279,10 @@ fn a_rebuild_takes_unchanged_diagrams_from_the_cache() {
     assert_eq!(site.read("a/index.html"), html, "cached output is the same");
     assert_eq!(second.diagnostics.len(), 1, "the fallback still warns");
 
-    site.note("b.md", &GROUPS.replace("Lambda", "Lambda function"));
+    site.note(
+        "b.md",
+        &FALLBACK_DIAGRAM.replace("Lambda", "Lambda function"),
+    );
     let third = site.build_ok();
     assert_eq!((third.diagrams.rendered, third.diagrams.cached), (1, 2));
 }
@@ -512,16 +492,4 @@ fn the_bundled_site_draws_every_diagram_with_no_errors() {
         );
     }
     assert_eq!(drawn, 7 - d.browser);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
 }

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Bumped when the post-processing changes, so cached diagrams from older builds are redrawn.
-const STAGE_VERSION: &str = "diagrams-2";
+const STAGE_VERSION: &str = "diagrams-3";
 
 /// How diagrams are drawn; the build turns the `[mermaid]` config into this.
 #[derive(Debug)]
@@ -124,7 +124,7 @@ pub fn draw(source: &str, options: &DiagramOptions) -> Outcome {
                 .or(finished.first_text.as_deref());
             let label = label(&head, name);
             Outcome::Svg {
-                svg: finished.named(&label),
+                svg: finished.named(&label, head.description.as_deref()),
                 label,
                 normalized: normalized.changes,
             }

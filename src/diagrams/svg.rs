@@ -20,9 +20,19 @@ pub struct Finished {
 }
 
 impl Finished {
-    /// The SVG named `label` (`aria-label` and `<title>`), ids prefixed with [`ID_TOKEN`].
-    pub fn named(&self, label: &str) -> String {
-        self.svg.replace(LABEL_TOKEN, &escape_html(label))
+    /// The SVG named `label` (`aria-label` and `<title>`), with `description` as its `<desc>`
+    /// when there is one; ids prefixed with [`ID_TOKEN`].
+    pub fn named(&self, label: &str, description: Option<&str>) -> String {
+        let desc = description.map_or(String::new(), |d| {
+            format!("<desc>{}</desc>", escape_html(d))
+        });
+        self.svg
+            .replacen(
+                &format!("{LABEL_TOKEN}</title>"),
+                &format!("{LABEL_TOKEN}</title>{desc}"),
+                1,
+            )
+            .replace(LABEL_TOKEN, &escape_html(label))
     }
 }
 
@@ -380,7 +390,7 @@ mod tests {
 
     #[test]
     fn theme_colours_become_custom_properties_and_explicit_ones_stay() {
-        let f = finish(RAW, Some(PALETTE)).named("Flowchart");
+        let f = finish(RAW, Some(PALETTE)).named("Flowchart", None);
         assert!(
             f.contains(r##"fill="#F8FAFC" style="fill:var(--dg-node-bg,#F8FAFC);""##),
             "{f}"
@@ -398,7 +408,7 @@ mod tests {
     fn ids_and_references_are_prefixed_and_background_dropped() {
         let f = finish(RAW, None);
         assert_eq!(f.first_text.as_deref(), Some("A & B"));
-        let svg = f.named("Flowchart");
+        let svg = f.named("Flowchart", None);
         assert!(svg.contains(&format!(r#"id="{ID_TOKEN}-arrow-0""#)));
         assert!(svg.contains(&format!("url(#{ID_TOKEN}-arrow-0)")));
         assert!(!svg.contains(r##"fill="#FFFFFF""##), "{svg}");
@@ -407,7 +417,7 @@ mod tests {
     #[test]
     fn root_is_a_named_scalable_image_widened_to_its_text() {
         let raw = r#"<svg width="100" height="50" viewBox="0 0 100 50"><text x="95" y="10" text-anchor="start" font-size="10">a long label</text></svg>"#;
-        let svg = finish(raw, None).named("Sequence diagram: Login");
+        let svg = finish(raw, None).named("Sequence diagram: Login", Some("Two steps"));
         let root = &svg[..svg.find('>').unwrap()];
         assert!(root.contains(r#"role="img""#), "{root}");
         assert!(root.contains(r#"aria-label="Sequence diagram: Login""#));
@@ -418,7 +428,7 @@ mod tests {
             width > 160.0,
             "text spilling right widens the view box: {root}"
         );
-        assert!(svg.contains("<title>Sequence diagram: Login</title>"));
+        assert!(svg.contains("<title>Sequence diagram: Login</title><desc>Two steps</desc>"));
     }
 
     #[test]
