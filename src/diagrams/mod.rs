@@ -6,6 +6,7 @@
 //! its source, theme and renderer version, so a rebuild renders only what changed.
 
 mod cache;
+mod colour;
 mod html;
 mod native;
 mod normalize;
@@ -30,8 +31,18 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-/// Bumped when the post-processing changes, so cached diagrams from older builds are redrawn.
-const STAGE_VERSION: &str = "diagrams-3";
+/// The code that turns a source into a cached result. Its hash is part of every cache key, so
+/// any change to it (a fix to the post-processing, say) redraws cached diagrams.
+const STAGE_SOURCES: &[&str] = &[
+    include_str!("colour.rs"),
+    include_str!("mod.rs"),
+    include_str!("native.rs"),
+    include_str!("normalize.rs"),
+    include_str!("self_loops.rs"),
+    include_str!("source.rs"),
+    include_str!("svg.rs"),
+    include_str!("theme.rs"),
+];
 
 /// How diagrams are drawn; the build turns the `[mermaid]` config into this.
 #[derive(Debug)]
@@ -89,13 +100,13 @@ pub struct DiagramStats {
     pub invalid: usize,
 }
 
-/// The cache key of a diagram.
-fn key(source: &str, options: &DiagramOptions) -> String {
+/// The cache key of a diagram; `stage` is the hash of [`STAGE_SOURCES`].
+fn key(source: &str, options: &DiagramOptions, stage: &str) -> String {
     hash_hex(&[
         source,
         options.theme.name(),
         RENDERER_VERSION,
-        STAGE_VERSION,
+        stage,
         env!("CARGO_PKG_VERSION"),
     ])
 }
@@ -116,7 +127,7 @@ pub fn draw(source: &str, options: &DiagramOptions) -> Outcome {
     let normalized = normalize::normalize(source, &head.keyword);
     match native::render(&normalized.source, &options.theme) {
         Ok(drawing) => {
-            let finished = svg::finish(&drawing.svg, options.theme.palette());
+            let finished = svg::finish(&drawing.svg, options.theme.palette(), source);
             let name = head
                 .title
                 .as_deref()
@@ -163,9 +174,15 @@ pub fn render_all(
     notes: &mut [(Note, ParsedNote)],
     options: &DiagramOptions,
 ) -> (DiagramStats, Vec<Diagnostic>) {
+    let stage = hash_hex(STAGE_SOURCES);
     let keys: Vec<Vec<String>> = notes
         .iter()
-        .map(|(_, p)| p.diagrams.iter().map(|d| key(&d.source, options)).collect())
+        .map(|(_, p)| {
+            p.diagrams
+                .iter()
+                .map(|d| key(&d.source, options, &stage))
+                .collect()
+        })
         .collect();
     let mut distinct: BTreeMap<&str, &str> = BTreeMap::new();
     for ((_, parsed), note_keys) in notes.iter().zip(&keys) {

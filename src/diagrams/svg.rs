@@ -3,6 +3,7 @@
 //! colours kept, with a readable text colour on them), the background dropped, the view box
 //! widened to hold text that spills over it, and the root made an accessible, scalable image.
 
+use super::colour;
 use crate::markdown::escape_html;
 
 /// Stands for a diagram's id prefix in cached SVG; replaced when the figure is written.
@@ -47,18 +48,47 @@ pub type Palette = [(&'static str, &'static str)];
 /// wide tables do), so its text stays legible.
 const MIN_SCALE: f32 = 0.65;
 
-/// The dark text colour on explicit light fills, and the light one on dark fills.
-const INK_DARK: &str = "#111418";
-const INK_LIGHT: &str = "#f8f9fa";
+/// How colours are themed: the palette, and the diagram's source (a colour written in it is
+/// the author's, and kept).
+#[derive(Clone, Copy)]
+struct Theming<'a> {
+    palette: Option<&'a Palette>,
+    source: &'a str,
+}
 
-/// Post-processes the renderer's SVG. `palette` is `None` for fixed-theme diagrams.
-pub fn finish(raw: &str, palette: Option<&Palette>) -> Finished {
+impl Theming<'_> {
+    /// The custom property that replaces `value` in attribute `key` of `element`, if any:
+    /// theme colours, and the very pale shape fills the renderer derives from them
+    /// (composite-state and group backgrounds), which would glare in dark mode.
+    fn role(&self, element: &str, key: &str, value: &str) -> Option<&'static str> {
+        let palette = self.palette?;
+        if let Some((_, var)) = palette.iter().find(|(c, _)| c.eq_ignore_ascii_case(value)) {
+            return Some(var);
+        }
+        let derived = key == "fill"
+            && SHAPES.contains(&element)
+            && !self
+                .source
+                .to_ascii_lowercase()
+                .contains(&value.to_ascii_lowercase())
+            && colour::lightness(value).is_some_and(|l| l >= 0.9);
+        derived.then_some("--dg-cluster-bg")
+    }
+}
+
+/// The elements that draw filled shapes.
+const SHAPES: &[&str] = &["rect", "polygon", "path", "circle", "ellipse", "polyline"];
+
+/// Post-processes the renderer's SVG of `source`. `palette` is `None` for fixed-theme diagrams.
+pub fn finish(raw: &str, palette: Option<&Palette>, source: &str) -> Finished {
+    let theming = Theming { palette, source };
     let mut out = String::with_capacity(raw.len() + raw.len() / 8);
     let mut rest = raw;
     let mut root: Option<Vec<Attr>> = None;
     let mut root_at = 0;
     let mut first_child = true;
-    let mut explicit_fill: Option<String> = None;
+    // The last shape with a fixed fill, and where it is, for the text drawn on it.
+    let mut explicit_fill: Option<(String, [f32; 4])> = None;
     let mut extents = Extents::default();
     let mut text: Option<TextRun> = None;
     let mut first_text: Option<String> = None;
@@ -101,8 +131,10 @@ pub fn finish(raw: &str, palette: Option<&Palette>) -> Finished {
         prefix_ids(&mut attrs);
         match name {
             "text" => {
-                if let Some(fill) = explicit_fill.as_deref() {
-                    set_ink(&mut attrs, fill, palette);
+                if let Some((fill, bbox)) = explicit_fill.as_ref()
+                    && text_inside(&attrs, bbox)
+                {
+                    set_ink(&mut attrs, fill, theming);
                 }
                 text = Some(TextRun::new(&attrs));
             }
@@ -111,16 +143,15 @@ pub fn finish(raw: &str, palette: Option<&Palette>) -> Finished {
                     run.new_line(&attrs);
                 }
             }
-            "rect" | "polygon" | "path" | "circle" | "ellipse" | "polyline" => {
+            shape if SHAPES.contains(&shape) => {
                 explicit_fill = get(&attrs, "fill")
-                    .filter(|f| *f != "none" && !in_palette(f, palette))
-                    .map(str::to_string);
+                    .filter(|f| *f != "none" && theming.role(shape, "fill", f).is_none())
+                    .zip(bbox(shape, &attrs))
+                    .map(|(f, b)| (f.to_string(), b));
             }
             _ => {}
         }
-        if let Some(palette) = palette {
-            themed(&mut attrs, palette);
-        }
+        themed(name, &mut attrs, theming);
         write_tag(&mut out, name, &attrs, self_closing);
     }
     out.push_str(rest);
@@ -207,18 +238,14 @@ fn prefix_ids(attrs: &mut [Attr]) {
     }
 }
 
-fn in_palette(colour: &str, palette: Option<&Palette>) -> bool {
-    palette.is_some_and(|p| p.iter().any(|(c, _)| c.eq_ignore_ascii_case(colour)))
-}
-
-/// Adds `style="fill:var(--dg-…)"` for theme colours; the attribute stays as the fallback.
-fn themed(attrs: &mut Vec<Attr>, palette: &Palette) {
+/// Adds `style="fill:var(--dg-…)"` for themed colours; the attribute stays as the fallback.
+fn themed(element: &str, attrs: &mut Vec<Attr>, theming: Theming) {
     let mut style = String::new();
     for (key, value) in attrs.iter() {
         if *key != "fill" && *key != "stroke" {
             continue;
         }
-        if let Some((_, var)) = palette.iter().find(|(c, _)| c.eq_ignore_ascii_case(value)) {
+        if let Some(var) = theming.role(element, key, value) {
             style.push_str(&format!("{key}:var({var},{value});"));
         }
     }
@@ -236,41 +263,125 @@ fn themed(attrs: &mut Vec<Attr>, palette: &Palette) {
     }
 }
 
-/// A label drawn on an explicit fill keeps a colour readable on that fill (the theme's text
-/// colour would follow the page into dark mode and vanish on a light fill).
-fn set_ink(attrs: &mut [Attr], fill: &str, palette: Option<&Palette>) {
-    let Some(luminance) = luminance(fill) else {
+/// A label drawn on a fixed fill gets the text colour with the better contrast on that fill
+/// (the theme's text colour would follow the page into dark mode and vanish on a light fill).
+fn set_ink(attrs: &mut [Attr], fill: &str, theming: Theming) {
+    let Some(ink) = colour::ink_for(fill) else {
         return;
     };
     for (key, value) in attrs.iter_mut() {
-        if *key == "fill" && in_palette(value, palette) {
-            *value = if luminance > 0.4 { INK_DARK } else { INK_LIGHT }.to_string();
+        if *key == "fill" && theming.role("text", key, value).is_some() {
+            *value = ink.to_string();
         }
     }
 }
 
-/// Relative luminance (0 black, 1 white) of `#rgb` or `#rrggbb`.
-pub fn luminance(colour: &str) -> Option<f32> {
-    let hex = colour.trim().strip_prefix('#')?;
-    let digits: Vec<u8> = match hex.len() {
-        3 => hex
-            .chars()
-            .map(|c| c.to_digit(16).map(|d| (d * 17) as u8))
-            .collect::<Option<_>>()?,
-        6 => (0..3)
-            .map(|i| u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).ok())
-            .collect::<Option<_>>()?,
-        _ => return None,
-    };
-    let channel = |c: u8| {
-        let c = f32::from(c) / 255.0;
-        if c <= 0.039_28 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
+/// The bounding box (x, y, width, height) of a shape, where it is cheap to know: rectangles,
+/// circles, ellipses, polygons, and paths made of absolute commands.
+fn bbox(shape: &str, attrs: &[Attr]) -> Option<[f32; 4]> {
+    let n = |k| number(attrs, k);
+    let points: Vec<(f32, f32)> = match shape {
+        "rect" => {
+            let (x, y) = (n("x").unwrap_or(0.0), n("y").unwrap_or(0.0));
+            vec![(x, y), (x + n("width")?, y + n("height")?)]
         }
+        "circle" | "ellipse" => {
+            let (cx, cy) = (n("cx")?, n("cy")?);
+            let (rx, ry) = (n("rx").or(n("r"))?, n("ry").or(n("r"))?);
+            vec![(cx - rx, cy - ry), (cx + rx, cy + ry)]
+        }
+        "polygon" | "polyline" => pairs(get(attrs, "points")?),
+        _ => path_points(get(attrs, "d")?)?,
     };
-    Some(0.2126 * channel(digits[0]) + 0.7152 * channel(digits[1]) + 0.0722 * channel(digits[2]))
+    let xs = points.iter().map(|p| p.0);
+    let ys = points.iter().map(|p| p.1);
+    let (x0, x1) = (
+        xs.clone().fold(f32::MAX, f32::min),
+        xs.fold(f32::MIN, f32::max),
+    );
+    let (y0, y1) = (
+        ys.clone().fold(f32::MAX, f32::min),
+        ys.fold(f32::MIN, f32::max),
+    );
+    (x0 <= x1 && y0 <= y1).then_some([x0, y0, x1 - x0, y1 - y0])
+}
+
+fn pairs(list: &str) -> Vec<(f32, f32)> {
+    let v: Vec<f32> = list
+        .split([' ', ','])
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    v.chunks_exact(2).map(|c| (c[0], c[1])).collect()
+}
+
+/// The end points of an absolute path (`M`, `L`, `H`, `V`, `C`, `S`, `Q`, `T`, `A`, `Z`);
+/// `None` when it uses relative commands.
+fn path_points(d: &str) -> Option<Vec<(f32, f32)>> {
+    let mut tokens = Vec::new();
+    let mut number = String::new();
+    for c in d.chars() {
+        if c.is_ascii_alphabetic() && c != 'e' {
+            if !number.is_empty() {
+                tokens.push(std::mem::take(&mut number));
+            }
+            tokens.push(c.to_string());
+        } else if c == ' ' || c == ',' || (c == '-' && !number.is_empty() && !number.ends_with('e'))
+        {
+            if !number.is_empty() {
+                tokens.push(std::mem::take(&mut number));
+            }
+            if c == '-' {
+                number.push(c);
+            }
+        } else {
+            number.push(c);
+        }
+    }
+    if !number.is_empty() {
+        tokens.push(number);
+    }
+    let mut points = Vec::new();
+    let mut command = 'M';
+    let mut args: Vec<f32> = Vec::new();
+    let mut last = (0.0, 0.0);
+    for token in tokens {
+        if let Some(c) = token.chars().next().filter(char::is_ascii_alphabetic) {
+            if c.is_ascii_lowercase() && c != 'z' {
+                return None;
+            }
+            command = c;
+            args.clear();
+            continue;
+        }
+        args.push(token.parse().ok()?);
+        let need = match command {
+            'H' | 'V' => 1,
+            'M' | 'L' | 'T' => 2,
+            'S' | 'Q' => 4,
+            'C' => 6,
+            'A' => 7,
+            _ => return None,
+        };
+        if args.len() == need {
+            last = match command {
+                'H' => (args[0], last.1),
+                'V' => (last.0, args[0]),
+                _ => (args[need - 2], args[need - 1]),
+            };
+            points.push(last);
+            args.clear();
+        }
+    }
+    Some(points)
+}
+
+/// Whether a `<text>`'s anchor point lies on the shape (with a pixel to spare).
+fn text_inside(attrs: &[Attr], bbox: &[f32; 4]) -> bool {
+    let (Some(x), Some(y)) = (number(attrs, "x"), number(attrs, "y")) else {
+        return false;
+    };
+    let [bx, by, w, h] = *bbox;
+    x >= bx - 1.0 && x <= bx + w + 1.0 && y >= by - 1.0 && y <= by + h + 1.0
 }
 
 /// A `<text>` element being read: its anchor, size and lines.
@@ -390,7 +501,7 @@ mod tests {
 
     #[test]
     fn theme_colours_become_custom_properties_and_explicit_ones_stay() {
-        let f = finish(RAW, Some(PALETTE)).named("Flowchart", None);
+        let f = finish(RAW, Some(PALETTE), "").named("Flowchart", None);
         assert!(
             f.contains(r##"fill="#F8FAFC" style="fill:var(--dg-node-bg,#F8FAFC);""##),
             "{f}"
@@ -398,7 +509,8 @@ mod tests {
         assert!(f.contains(r##"fill="#0c0""##));
         assert!(
             f.contains(&format!(
-                r##"fill="{INK_DARK}"><tspan x="70">Health check"##
+                r##"fill="{}"><tspan x="70">Health check"##,
+                colour::INK_DARK
             )),
             "text on an explicit light fill keeps a dark ink: {f}"
         );
@@ -406,7 +518,7 @@ mod tests {
 
     #[test]
     fn ids_and_references_are_prefixed_and_background_dropped() {
-        let f = finish(RAW, None);
+        let f = finish(RAW, None, "");
         assert_eq!(f.first_text.as_deref(), Some("A & B"));
         let svg = f.named("Flowchart", None);
         assert!(svg.contains(&format!(r#"id="{ID_TOKEN}-arrow-0""#)));
@@ -417,7 +529,7 @@ mod tests {
     #[test]
     fn root_is_a_named_scalable_image_widened_to_its_text() {
         let raw = r#"<svg width="100" height="50" viewBox="0 0 100 50"><text x="95" y="10" text-anchor="start" font-size="10">a long label</text></svg>"#;
-        let svg = finish(raw, None).named("Sequence diagram: Login", Some("Two steps"));
+        let svg = finish(raw, None, "").named("Sequence diagram: Login", Some("Two steps"));
         let root = &svg[..svg.find('>').unwrap()];
         assert!(root.contains(r#"role="img""#), "{root}");
         assert!(root.contains(r#"aria-label="Sequence diagram: Login""#));
@@ -432,10 +544,53 @@ mod tests {
     }
 
     #[test]
-    fn luminance_orders_colours() {
-        assert!(luminance("#fff").unwrap() > 0.99);
-        assert!(luminance("#000000").unwrap() < 0.01);
-        assert!(luminance("#0c0").unwrap() > 0.4);
-        assert_eq!(luminance("red"), None);
+    fn text_beside_a_coloured_shape_keeps_the_theme_colour() {
+        let raw = r##"<svg viewBox="0 0 100 20"><rect x="0" y="0" width="10" height="10" fill="#1D4ED8"/><text x="5" y="8" fill="#0F172A">PK</text><text x="50" y="8" fill="#0F172A">name</text></svg>"##;
+        let svg = finish(raw, Some(PALETTE), "").named("x", None);
+        assert!(
+            svg.contains(&format!(r##"fill="{}">PK"##, colour::INK_LIGHT)),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r##"fill="#0F172A" style="fill:var(--dg-text,#0F172A);">name"##),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn path_bounding_boxes_come_from_absolute_commands() {
+        assert_eq!(
+            path_points("M 1,2 L 3 4 H 10 V -5 A 5 5 0 0 1 7 8 Z"),
+            Some(vec![
+                (1.0, 2.0),
+                (3.0, 4.0),
+                (10.0, 4.0),
+                (10.0, -5.0),
+                (7.0, 8.0)
+            ])
+        );
+        assert_eq!(path_points("m 1 2 l 3 4"), None);
+        assert_eq!(
+            bbox(
+                "circle",
+                &[("cx", "5".into()), ("cy", "5".into()), ("r", "2".into())]
+            ),
+            Some([3.0, 3.0, 4.0, 4.0])
+        );
+    }
+
+    #[test]
+    fn pale_fills_the_renderer_derives_follow_the_theme_but_authored_ones_stay() {
+        let raw = r##"<svg viewBox="0 0 10 10"><rect x="1" fill="hsl(210, 40%, 94%)"/><rect x="2" fill="#fafafa"/></svg>"##;
+        let themed = finish(raw, Some(PALETTE), "stateDiagram-v2\n a --> b\n").named("x", None);
+        assert_eq!(themed.matches("var(--dg-cluster-bg").count(), 2, "{themed}");
+        let authored = finish(raw, Some(PALETTE), "style a fill:#FAFAFA").named("x", None);
+        assert_eq!(
+            authored.matches("var(--dg-cluster-bg").count(),
+            1,
+            "{authored}"
+        );
+        let fixed = finish(raw, None, "").named("x", None);
+        assert!(!fixed.contains("var("), "{fixed}");
     }
 }

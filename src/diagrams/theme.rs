@@ -63,6 +63,11 @@ const NOTE_BG: &str = "#FFF7ED";
 const NOTE_BORDER: &str = "#FDBA74";
 /// Text on pie slices, which keep their fixed colours: dark in both modes (not mapped).
 const SLICE_TEXT: &str = "#0F172B";
+/// Pie slices: mid-light colours that dark text reads on, on a light or a dark page.
+const PIE: [&str; 12] = [
+    "#8AB4F8", "#F6AD55", "#68D391", "#F687B3", "#B794F4", "#63B3ED", "#FBD38D", "#9AE6B4",
+    "#FEB2B2", "#D6BCFA", "#90CDF4", "#FAF089",
+];
 
 /// Each theme colour and the custom property that replaces it.
 pub const PALETTE: &Palette = &[
@@ -105,6 +110,8 @@ fn auto_theme() -> Theme {
     t.pie_section_text_color = SLICE_TEXT.into();
     t.pie_outer_stroke_color = CLUSTER_BORDER.into();
     t.pie_stroke_color = SURFACE.into();
+    t.pie_colors = PIE.map(String::from);
+    t.pie_opacity = 1.0;
     t
 }
 
