@@ -152,6 +152,20 @@ impl Project {
             output_dir,
         };
         project.check_output_dir().map_err(fail)?;
+        if let Some(cache) = project.diagram_cache_dir()
+            && absolute(&cache).starts_with(absolute(&project.content_dir))
+        {
+            let message = format!(
+                "`mermaid.cache_dir` {} is inside the content folder; choose a folder outside it",
+                cache.display()
+            );
+            return Err(Diagnostics::from_iter([Diagnostic::error(
+                CONFIG_FILE,
+                0,
+                0,
+                message,
+            )]));
+        }
         Ok((project, diagnostics))
     }
 

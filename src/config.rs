@@ -353,6 +353,28 @@ accent = "teal"
     }
 
     #[test]
+    fn mermaid_table_is_read_checked_and_warns_on_unknown_keys() {
+        let (config, warnings) = parse(
+            "[mermaid]\nrenderer = \"browser\"\nscript = \"vendor/mermaid.min.js\"\ntheme = \"forest\"\ncache = false\ncolour = 1\n",
+        )
+        .unwrap();
+        assert_eq!(config.mermaid.renderer, MermaidRenderer::Browser);
+        assert_eq!(config.mermaid.script, "vendor/mermaid.min.js");
+        assert_eq!(config.mermaid.theme, "forest");
+        assert!(!config.mermaid.cache);
+        let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            shown,
+            ["studysite.toml:6:1: warning: unknown configuration key `mermaid.colour` (ignored)"]
+        );
+        let err = parse("[mermaid]\n\ntheme = \"sepia\"\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("auto, default"), "{}", err.message);
+        let err = parse("[mermaid]\nrenderer = \"wasm\"\n").unwrap_err();
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
     fn invalid_toml_reports_line_and_column() {
         let err = parse("title = \"x\"\nbase_url = https://x\n").unwrap_err();
         assert_eq!((err.line, err.col), (2, 12));

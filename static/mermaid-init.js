@@ -19,6 +19,7 @@
   // As for diagrams drawn at build time: shrink to fit the column, but not below 65% (a
   // wider diagram scrolls sideways instead, so its text stays legible).
   function legible(block) {
+    if (block.parentNode && block.parentNode.classList) { block.parentNode.classList.add("is-drawn"); }
     var svg = block.querySelector("svg");
     var box = svg && svg.viewBox && svg.viewBox.baseVal;
     if (box && box.width) { svg.style.minWidth = Math.round(box.width * 0.65) + "px"; }

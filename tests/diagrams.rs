@@ -315,6 +315,24 @@ fn the_cache_folder_can_be_configured_or_turned_off() {
 }
 
 #[test]
+fn a_cache_folder_inside_the_notes_is_refused() {
+    let site = Fixture::new();
+    site.file(
+        "studysite.toml",
+        "[mermaid]\ncache_dir = \"content/cache\"\n",
+    )
+    .note("a.md", FLOW);
+    let report = site.build();
+    assert!(!report.succeeded());
+    let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        shown[0].starts_with("studysite.toml: error: `mermaid.cache_dir`"),
+        "{shown:?}"
+    );
+    assert!(!site.root().join("content/cache").exists());
+}
+
+#[test]
 fn a_bare_folder_of_notes_never_gets_a_cache_inside_it() {
     let site = Fixture::new();
     site.file("a.md", "# A\n");

@@ -88,7 +88,8 @@ pub struct DiagramStats {
     pub blocks: usize,
     /// Distinct diagrams among them.
     pub distinct: usize,
-    /// Drawn by the built-in renderer in this build.
+    /// Run through the built-in renderer in this build (drawn, or found unfit and left to
+    /// mermaid.js), rather than taken from the cache.
     pub rendered: usize,
     /// Taken from the cache.
     pub cached: usize,
