@@ -12,6 +12,7 @@ mod native;
 mod normalize;
 mod script;
 mod self_loops;
+mod shape;
 mod source;
 mod svg;
 mod theme;
@@ -39,6 +40,7 @@ const STAGE_SOURCES: &[&str] = &[
     include_str!("native.rs"),
     include_str!("normalize.rs"),
     include_str!("self_loops.rs"),
+    include_str!("shape.rs"),
     include_str!("source.rs"),
     include_str!("svg.rs"),
     include_str!("theme.rs"),
