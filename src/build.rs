@@ -3,6 +3,7 @@
 
 use crate::config::{CONFIG_FILE, Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagrams::{self, Cache, DiagramOptions, DiagramStats, DiagramTheme};
 use crate::graph::{self, Graph};
 use crate::markdown::{self, Highlighter, ParseOptions, ParsedNote};
 use crate::output::Output;
@@ -53,6 +54,8 @@ pub struct Timings {
     pub load: Duration,
     /// Markdown, anchors, highlighting.
     pub parse: Duration,
+    /// Mermaid diagrams.
+    pub diagrams: Duration,
     /// Link resolution.
     pub link: Duration,
     /// Templates.
@@ -80,6 +83,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Per stage.
     pub timings: Timings,
+    /// What the diagram stage did.
+    pub diagrams: DiagramStats,
     /// Where the site was written (none for `check` or a failed build).
     pub output: Option<PathBuf>,
 }
@@ -152,6 +157,20 @@ impl Project {
             output_dir,
         };
         project.check_output_dir().map_err(fail)?;
+        if let Some(cache) = project.diagram_cache_dir()
+            && absolute(&cache).starts_with(absolute(&project.content_dir))
+        {
+            let message = format!(
+                "`mermaid.cache_dir` {} is inside the content folder; choose a folder outside it",
+                cache.display()
+            );
+            return Err(Diagnostics::from_iter([Diagnostic::error(
+                CONFIG_FILE,
+                0,
+                0,
+                message,
+            )]));
+        }
         Ok((project, diagnostics))
     }
 
@@ -201,6 +220,35 @@ impl Project {
             display_root: &self.root,
             exclude,
             drafts: self.config.drafts,
+        }
+    }
+
+    /// Where rendered diagrams are cached: the configured folder, else `.studysite-cache/` in
+    /// the site root, or, when the notes folder is the site root (a bare folder of notes,
+    /// which must not be written into), the user's cache folder. `None` when caching is off.
+    pub fn diagram_cache_dir(&self) -> Option<PathBuf> {
+        let mermaid = &self.config.mermaid;
+        if !mermaid.cache {
+            return None;
+        }
+        if let Some(dir) = &mermaid.cache_dir {
+            return Some(self.root.join(dir));
+        }
+        let root = absolute(&self.root);
+        if absolute(&self.content_dir) == root {
+            let site = diagrams::hash_hex(&[&root.to_string_lossy()]);
+            return diagrams::user_cache_dir()
+                .map(|dir| dir.join("studysite").join(&site[..16]).join("mermaid"));
+        }
+        Some(self.root.join(".studysite-cache").join("mermaid"))
+    }
+
+    /// How this project's diagrams are drawn.
+    pub fn diagram_options(&self) -> DiagramOptions {
+        DiagramOptions {
+            renderer: self.config.mermaid.renderer,
+            theme: DiagramTheme::from_config(&self.config.mermaid.theme),
+            cache: self.diagram_cache_dir().map(Cache::new),
         }
     }
 
@@ -287,7 +335,7 @@ fn load_and_link(
     project: &Project,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
-) -> (Linked, usize) {
+) -> (Linked, usize, DiagramStats) {
     let started = Instant::now();
     let (vault, load_diagnostics) = vault::load(&project.load_options());
     diagnostics.extend(load_diagnostics);
@@ -297,17 +345,29 @@ fn load_and_link(
     let highlighter = Highlighter::default();
     let notes: Vec<Note> = vault.notes.into_values().collect();
     let count = notes.len();
-    let parsed = parse_notes(notes, &project.parse_options(), &highlighter);
+    let mut parsed = parse_notes(notes, &project.parse_options(), &highlighter);
+    timings.parse = started.elapsed();
+
+    let started = Instant::now();
+    let stats = diagrams::render_all(&mut parsed, &project.diagram_options());
+    diagnostics.extend(
+        parsed
+            .iter()
+            .flat_map(|(_, p)| p.diagnostics.iter().cloned()),
+    );
+    timings.diagrams = started.elapsed();
+
+    let started = Instant::now();
     let (site, site_diagnostics) =
         site::assemble(project.config.clone(), parsed, vault.assets, vault.folders);
     diagnostics.extend(site_diagnostics);
-    timings.parse = started.elapsed();
+    timings.parse += started.elapsed();
 
     let started = Instant::now();
     let (linked, link_diagnostics) = Linked::new(site);
     diagnostics.extend(link_diagnostics);
     timings.link = started.elapsed();
-    (linked, count)
+    (linked, count, stats)
 }
 
 /// Renders `pages` in parallel and writes them through `output`. Returns the diagnostics
@@ -353,6 +413,21 @@ pub fn write_support_files(project: &Project, site: &Site, output: &Output) -> R
     match theme::syntax_css(&md.highlight_theme_light, &md.highlight_theme_dark) {
         Ok(css) => output.write(theme::SYNTAX_CSS, css.as_bytes())?,
         Err(message) => diagnostics.push(Diagnostic::error(CONFIG_FILE, 0, 0, message)),
+    }
+    if let Some((path, source)) = diagrams::script_file(&project.config, &project.root) {
+        if source.is_file() {
+            output.copy(&path, &source)?;
+        } else {
+            diagnostics.push(Diagnostic::error(
+                CONFIG_FILE,
+                0,
+                0,
+                format!(
+                    "`mermaid.script` file {} not found (give a path relative to the site root, or an https:// URL)",
+                    source.display()
+                ),
+            ));
+        }
     }
     diagnostics.extend(copy_static(project, output)?);
     site.assets
@@ -473,8 +548,10 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
             return Ok(report);
         }
     };
-    let (linked, notes) = load_and_link(&project, &mut report.timings, &mut diagnostics);
+    let (linked, notes, diagram_stats) =
+        load_and_link(&project, &mut report.timings, &mut diagnostics);
     report.notes = notes;
+    report.diagrams = diagram_stats;
     let renderer = match Renderer::new(Some(&project.templates_dir), &project.root, &project.config)
     {
         Ok(r) => Some(r),

@@ -31,6 +31,8 @@ pub struct Config {
     pub drafts: bool,
     /// Markdown and code highlighting.
     pub markdown: MarkdownConfig,
+    /// Mermaid diagrams.
+    pub mermaid: MermaidConfig,
     /// Free-form values handed to templates as `site.extra`.
     pub extra: toml::Table,
 }
@@ -60,6 +62,57 @@ impl Default for MarkdownConfig {
     }
 }
 
+/// Where mermaid diagrams are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MermaidRenderer {
+    /// At build time, into inline SVG; a diagram the built-in renderer cannot draw well falls
+    /// back to mermaid.js in the browser (with a warning).
+    #[default]
+    Native,
+    /// Always in the browser with mermaid.js (pages with diagrams load the script).
+    Browser,
+}
+
+/// The pinned mermaid.js used for diagrams drawn in the browser, unless `mermaid.script` says
+/// otherwise.
+pub const DEFAULT_MERMAID_SCRIPT: &str =
+    "https://cdn.jsdelivr.net/npm/mermaid@11.12.1/dist/mermaid.min.js";
+
+/// The `[mermaid]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MermaidConfig {
+    /// `native` (build time, the default) or `browser`.
+    pub renderer: MermaidRenderer,
+    /// mermaid.js for diagrams drawn in the browser: an `https://` URL, or a file path relative
+    /// to the site root (copied into the site, so it works offline).
+    pub script: String,
+    /// `auto` follows the site's light/dark theme; `default`, `neutral`, `forest` or `dark`
+    /// draw every diagram in that fixed mermaid theme.
+    pub theme: String,
+    /// Where rendered diagrams are cached, relative to the site root. Unset: `.studysite-cache/`
+    /// in the site root, or the user's cache folder when the notes folder is the site root.
+    pub cache_dir: Option<PathBuf>,
+    /// Whether rendered diagrams are cached on disk at all.
+    pub cache: bool,
+}
+
+impl Default for MermaidConfig {
+    fn default() -> Self {
+        Self {
+            renderer: MermaidRenderer::Native,
+            script: DEFAULT_MERMAID_SCRIPT.into(),
+            theme: "auto".into(),
+            cache_dir: None,
+            cache: true,
+        }
+    }
+}
+
+/// The mermaid themes `mermaid.theme` accepts.
+pub const MERMAID_THEMES: &[&str] = &["auto", "default", "neutral", "forest", "dark"];
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -72,6 +125,7 @@ impl Default for Config {
             output_dir: "public".into(),
             drafts: false,
             markdown: MarkdownConfig::default(),
+            mermaid: MermaidConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -88,6 +142,7 @@ const KNOWN_TOP: &[&str] = &[
     "output_dir",
     "drafts",
     "markdown",
+    "mermaid",
     "extra",
 ];
 const KNOWN_MARKDOWN: &[&str] = &[
@@ -96,6 +151,7 @@ const KNOWN_MARKDOWN: &[&str] = &[
     "highlight_theme_dark",
     "smart_punctuation",
 ];
+const KNOWN_MERMAID: &[&str] = &["renderer", "script", "theme", "cache_dir", "cache"];
 
 impl Config {
     /// Parses the text of a `studysite.toml`. `file` is only used to name the file in
@@ -118,18 +174,21 @@ impl Config {
                 ));
                 continue;
             }
-            if name == "markdown"
-                && let Some(md) = value.get_ref().as_table()
-            {
-                for (k, _) in md {
+            let known_sub = match name {
+                "markdown" => KNOWN_MARKDOWN,
+                "mermaid" => KNOWN_MERMAID,
+                _ => continue,
+            };
+            if let Some(sub_table) = value.get_ref().as_table() {
+                for (k, _) in sub_table {
                     let sub = k.get_ref().as_ref();
-                    if !KNOWN_MARKDOWN.contains(&sub) {
+                    if !known_sub.contains(&sub) {
                         let (line, col) = line_col(text, k.span().start);
                         warnings.push(Diagnostic::warning(
                             file,
                             line,
                             col,
-                            format!("unknown configuration key `markdown.{sub}` (ignored)"),
+                            format!("unknown configuration key `{name}.{sub}` (ignored)"),
                         ));
                     }
                 }
@@ -155,6 +214,28 @@ impl Config {
                 line,
                 0,
                 "`output_dir` must not be empty",
+            ));
+        }
+        if !MERMAID_THEMES.contains(&config.mermaid.theme.as_str()) {
+            let line = find_key_line(text, "theme");
+            return Err(Diagnostic::error(
+                file,
+                line,
+                0,
+                format!(
+                    "unknown `mermaid.theme` `{}`; use one of: {}",
+                    config.mermaid.theme,
+                    MERMAID_THEMES.join(", ")
+                ),
+            ));
+        }
+        if config.mermaid.script.trim().is_empty() {
+            let line = find_key_line(text, "script");
+            return Err(Diagnostic::error(
+                file,
+                line,
+                0,
+                "`mermaid.script` must not be empty",
             ));
         }
         Ok((config, warnings))
@@ -269,6 +350,28 @@ accent = "teal"
                 "studysite.toml:4:1: warning: unknown configuration key `markdown.highlite` (ignored)"
             ]
         );
+    }
+
+    #[test]
+    fn mermaid_table_is_read_checked_and_warns_on_unknown_keys() {
+        let (config, warnings) = parse(
+            "[mermaid]\nrenderer = \"browser\"\nscript = \"vendor/mermaid.min.js\"\ntheme = \"forest\"\ncache = false\ncolour = 1\n",
+        )
+        .unwrap();
+        assert_eq!(config.mermaid.renderer, MermaidRenderer::Browser);
+        assert_eq!(config.mermaid.script, "vendor/mermaid.min.js");
+        assert_eq!(config.mermaid.theme, "forest");
+        assert!(!config.mermaid.cache);
+        let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            shown,
+            ["studysite.toml:6:1: warning: unknown configuration key `mermaid.colour` (ignored)"]
+        );
+        let err = parse("[mermaid]\n\ntheme = \"sepia\"\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("auto, default"), "{}", err.message);
+        let err = parse("[mermaid]\nrenderer = \"wasm\"\n").unwrap_err();
+        assert_eq!(err.line, 2);
     }
 
     #[test]

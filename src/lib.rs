@@ -1,12 +1,14 @@
 //! studysite: turns a folder of markdown study notes into a fast, cross-linked study site.
 //!
 //! The pipeline, one module a stage: [`vault`] loads notes, [`markdown`] parses each note,
-//! [`site`] assembles them with [`nav`]igation, [`graph`] resolves links, [`render`] fills the
-//! templates, and [`output`] writes the files. [`build`] runs it end to end.
+//! [`diagrams`] draws their mermaid diagrams, [`site`] assembles them with [`nav`]igation,
+//! [`graph`] resolves links, [`render`] fills the templates, and [`output`] writes the files.
+//! [`build`] runs it end to end.
 
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod diagrams;
 pub mod graph;
 pub mod init;
 pub mod markdown;

@@ -203,15 +203,30 @@ fn counts(report: &BuildReport) -> String {
 fn print_timings(report: &BuildReport) {
     let t = &report.timings;
     eprintln!(
-        "{}stages: load {:.0?}, parse {:.0?}, link {:.0?}, render {:.0?}, write {:.0?}{}",
+        "{}stages: load {:.0?}, parse {:.0?}, diagrams {:.0?}, link {:.0?}, render {:.0?}, write {:.0?}{}",
         style_dim().render(),
         t.load,
         t.parse,
+        t.diagrams,
         t.link,
         t.render,
         t.write,
         style_dim().render_reset()
     );
+    let d = &report.diagrams;
+    if d.blocks > 0 {
+        eprintln!(
+            "{}diagrams: {} distinct; {} rendered, {} from the cache, {} normalised, {} left to mermaid.js, {} invalid{}",
+            style_dim().render(),
+            d.distinct,
+            d.rendered,
+            d.cached,
+            d.normalized,
+            d.browser,
+            d.invalid,
+            style_dim().render_reset()
+        );
+    }
 }
 
 fn options(site: &SiteArgs) -> BuildOptions {

@@ -116,7 +116,8 @@ impl Session {
             }
         }
         let notes: Vec<Note> = vault.notes.into_values().collect();
-        let parsed = crate::build::parse_notes(notes, &project.parse_options(), &highlighter);
+        let mut parsed = crate::build::parse_notes(notes, &project.parse_options(), &highlighter);
+        crate::diagrams::render_all(&mut parsed, &project.diagram_options());
         let (renderer, template_errors) = match load_renderer(&project) {
             Ok(r) => (r, Diagnostics::new()),
             Err(d) => {
@@ -179,6 +180,13 @@ impl Session {
         all.extend(self.support_diagnostics.iter().cloned());
         all.extend(self.load_errors.values().cloned());
         all.extend(self.template_errors.iter().cloned());
+        all.extend(
+            self.linked
+                .site
+                .pages
+                .values()
+                .flat_map(|p| p.parsed.diagnostics.iter().cloned()),
+        );
         all.extend(self.linked.graph.all_diagnostics().cloned());
         all.extend(self.render_diagnostics.values().flatten().cloned());
         all.sort();

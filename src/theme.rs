@@ -22,6 +22,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STATIC_FILES: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("app.js", include_bytes!("../static/app.js")),
+    (
+        "mermaid-init.js",
+        include_bytes!("../static/mermaid-init.js"),
+    ),
 ];
 
 /// The site path of the generated code stylesheet.

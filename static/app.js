@@ -80,6 +80,18 @@
     setActive();
   }
 
+  // A diagram much wider than the column is shrunk to fit; a click shows it at full size
+  // (the figure then scrolls sideways), another click fits it again.
+  document.querySelectorAll("figure.diagram > svg[width]").forEach(function (svg) {
+    var figure = svg.parentNode;
+    var natural = parseFloat(svg.getAttribute("width"));
+    if (!(natural > figure.clientWidth * 1.3)) { return; }
+    figure.classList.add("diagram-wide");
+    svg.addEventListener("click", function () {
+      figure.classList.toggle("is-zoomed");
+    });
+  });
+
   // A copy button on code blocks.
   if (navigator.clipboard) {
     document.querySelectorAll("pre.code").forEach(function (pre) {

@@ -1,6 +1,6 @@
 //! Code blocks: highlighted at build time with syntect into CSS classes (one light and one dark
 //! stylesheet colour them), plain escaped code for unknown languages, and mermaid blocks kept
-//! as source for the diagram stage.
+//! as source (with where they are) for the diagram stage, which replaces them.
 
 use super::{Spanned, escape_html};
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
@@ -88,12 +88,27 @@ pub fn theme_css(theme: &str) -> Result<String, String> {
     css_for_theme_with_class_style(found, CLASS_STYLE).map_err(|e| e.to_string())
 }
 
-/// Replaces every code block with its final HTML.
+/// A mermaid block as parsing found it: the diagram stage renders it and replaces its event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagramBlock {
+    /// The diagram's source, as written between the fences.
+    pub source: String,
+    /// The file line of the opening fence.
+    pub line: usize,
+    /// The index in [`super::ParsedNote::events`] of the block's HTML event.
+    pub event: usize,
+    /// Byte offset of the fence in the body (ties the block to its event while passes run).
+    pub(super) offset: usize,
+}
+
+/// Replaces every code block with its final HTML, and returns the mermaid blocks (whose
+/// `line` and `event` are filled in by the caller).
 pub fn render_blocks(
     events: Vec<Spanned>,
     highlight: bool,
     highlighter: &Highlighter,
-) -> Vec<Spanned> {
+) -> (Vec<Spanned>, Vec<DiagramBlock>) {
+    let mut diagrams = Vec::new();
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some((event, offset)) = iter.next() {
@@ -117,13 +132,22 @@ pub fn render_blocks(
                 .to_ascii_lowercase(),
             CodeBlockKind::Indented => String::new(),
         };
+        if lang == "mermaid" {
+            diagrams.push(DiagramBlock {
+                source: code.clone(),
+                line: 0,
+                event: 0,
+                offset,
+            });
+        }
         let html = block_html(&code, &lang, highlight, highlighter);
         out.push((Event::Html(html.into()), offset));
     }
-    out
+    (out, diagrams)
 }
 
 fn block_html(code: &str, lang: &str, highlight: bool, highlighter: &Highlighter) -> String {
+    // Until the diagram stage replaces it, a diagram is source for mermaid.js.
     if lang == "mermaid" {
         return format!("<pre class=\"mermaid\">{}</pre>\n", escape_html(code));
     }

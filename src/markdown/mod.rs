@@ -14,7 +14,7 @@ mod obsidian;
 mod tables;
 mod tags;
 
-pub use code::{Highlighter, theme_css};
+pub use code::{DiagramBlock, Highlighter, theme_css};
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
 pub use tags::tag_path;
@@ -47,6 +47,10 @@ pub struct ParsedNote {
     pub block_ids: Vec<String>,
     /// Inline `#tags`, as written (without `#`), in order.
     pub tags: Vec<String>,
+    /// Mermaid blocks, in order, for the diagram stage.
+    pub diagrams: Vec<DiagramBlock>,
+    /// Problems found in the note itself (its diagrams), with file positions.
+    pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
 }
 
 impl ParsedNote {
@@ -150,7 +154,7 @@ pub fn parse(
         .iter()
         .any(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))));
     let word_count = count_words(&events);
-    let events = code::render_blocks(events, options_.highlight_code, highlighter);
+    let (events, mut diagrams) = code::render_blocks(events, options_.highlight_code, highlighter);
     let events = obsidian::callouts(events);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
@@ -162,6 +166,7 @@ pub fn parse(
     let html_anchor_links = html::anchor_links(&events, body, &lines);
     let mut headings = headings;
     headings::locate(&mut headings, &events);
+    locate_diagrams(&mut diagrams, &events, body, &lines);
     ParsedNote {
         events: events.into_iter().map(|(e, _)| e).collect(),
         headings,
@@ -173,6 +178,29 @@ pub fn parse(
         html_anchor_links,
         block_ids,
         tags,
+        diagrams,
+        diagnostics: Vec::new(),
+    }
+}
+
+/// Fills in each diagram's file line and final event index (passes after the code pass may
+/// have inserted events before it).
+fn locate_diagrams(
+    diagrams: &mut [DiagramBlock],
+    events: &[Spanned],
+    body: &str,
+    lines: &LineIndex,
+) {
+    let mut from = 0;
+    for diagram in diagrams {
+        diagram.line = lines.line_col(body, diagram.offset).0;
+        if let Some(i) = events[from..]
+            .iter()
+            .position(|(e, o)| *o == diagram.offset && matches!(e, Event::Html(_)))
+        {
+            diagram.event = from + i;
+            from += i + 1;
+        }
     }
 }
 

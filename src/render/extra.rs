@@ -149,6 +149,10 @@ pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedP
                     html,
                 });
             }
+            view.has_browser_diagrams = view
+                .sections
+                .iter()
+                .any(|s| s.html.contains("<pre class=\"mermaid\""));
             view.has_code = topic.coverage.iter().any(|c| {
                 ctx.site
                     .pages

@@ -130,6 +130,8 @@ impl Renderer {
             author: config.author.as_deref(),
             extra: &config.extra,
             generator: concat!("studysite ", env!("CARGO_PKG_VERSION")),
+            mermaid_script: crate::diagrams::script_url(config),
+            mermaid_theme: &config.mermaid.theme,
         };
         tera.global_context().insert("site", &site);
         Ok(Renderer { tera, origins })

@@ -122,6 +122,7 @@ impl<'a> PageContext<'a> {
             linkmap: String::new(),
             entries: Vec::new(),
             sections: Vec::new(),
+            has_browser_diagrams: false,
         };
         let Some(page) = note else {
             return (view, Vec::new());
@@ -139,6 +140,8 @@ impl<'a> PageContext<'a> {
             &page.note.id,
             title_heading.is_some(),
         );
+        // Embedded notes bring their diagrams along, so look at the whole content.
+        view.has_browser_diagrams = content.contains("<pre class=\"mermaid\"");
         view.content = content;
         view.title_anchor = title_heading.map(|h| h.anchor.as_str());
         view.description = front.description.as_deref();

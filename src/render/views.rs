@@ -23,6 +23,10 @@ pub struct SiteView<'a> {
     pub extra: &'a toml::Table,
     /// The studysite version that built the site.
     pub generator: &'static str,
+    /// The `src` of mermaid.js, for pages with diagrams drawn in the browser.
+    pub mermaid_script: String,
+    /// `mermaid.theme` (`auto` follows the page's light/dark theme).
+    pub mermaid_theme: &'a str,
 }
 
 /// A link to a page.
@@ -147,6 +151,8 @@ pub struct PageView<'a> {
     pub backlinks: Vec<BacklinkView<'a>>,
     /// Whether the page has highlighted code (templates load the code stylesheets then).
     pub has_code: bool,
+    /// Whether the page has diagrams left to mermaid.js (templates load it only then).
+    pub has_browser_diagrams: bool,
     /// Notes most related to this one (shared topics, tags, links).
     pub related: Vec<LinkView>,
     /// Topics this note covers that other notes cover too.

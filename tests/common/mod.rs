@@ -165,3 +165,38 @@ pub fn seed(name: &str) -> Option<String> {
         .find(|e| e.file_name().to_string_lossy().starts_with(name))?;
     fs::read_to_string(entry.path()).ok()
 }
+
+/// A mermaid flowchart the built-in renderer draws wrongly (`fn` lands inside the `AZ a` box,
+/// a group it is not in), so the build leaves it to mermaid.js with a warning.
+pub const FALLBACK_DIAGRAM: &str = "```mermaid
+flowchart LR
+    tg --> i1
+    tg --> i2
+    tg --> fn
+    subgraph targets [\"Registered targets\"]
+        subgraph aza [\"AZ a\"]
+            i1[\"EC2 a\"]
+            ip1[\"10.0.1.15\"]
+        end
+        subgraph azb [\"AZ b\"]
+            i2[\"EC2 b\"]
+            ip2[\"10.0.2.27\"]
+        end
+        fn[\"Lambda\"]
+    end
+    tg --> ip1
+    tg --> ip2
+```
+";
+
+/// Copies a folder tree (the bundled `content/`, say) into a fixture.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}

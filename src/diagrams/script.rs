@@ -1,0 +1,63 @@
+//! Where pages that leave diagrams to the browser load mermaid.js from: the configured URL, or
+//! a local file copied into the site (so an offline site needs no network).
+
+use crate::config::Config;
+use std::path::{Path, PathBuf};
+
+/// The folder of the site that holds a local mermaid.js copy.
+const VENDOR_DIR: &str = "vendor";
+
+fn is_url(script: &str) -> bool {
+    script.starts_with("https://") || script.starts_with("http://") || script.starts_with("//")
+}
+
+/// The site path a local script is copied to, and the file to copy (relative to the site
+/// root); `None` when the script is a URL.
+pub fn script_file(config: &Config, root: &Path) -> Option<(String, PathBuf)> {
+    let script = config.mermaid.script.trim();
+    if is_url(script) {
+        return None;
+    }
+    let source = root.join(script);
+    let name = source.file_name().map_or_else(
+        || "mermaid.min.js".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Some((format!("{VENDOR_DIR}/{name}"), source))
+}
+
+/// The `src` of the mermaid.js `<script>`: the URL, or the local copy under the base path.
+pub fn script_url(config: &Config) -> String {
+    match script_file(config, Path::new("")) {
+        Some((path, _)) => format!("{}{}", config.base_path(), crate::paths::encode_path(&path)),
+        None => config.mermaid.script.trim().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_is_used_as_it_is() {
+        let config = Config::default();
+        assert_eq!(script_url(&config), crate::config::DEFAULT_MERMAID_SCRIPT);
+        assert_eq!(script_file(&config, Path::new("/site")), None);
+    }
+
+    #[test]
+    fn a_path_is_copied_and_served_under_the_base_path() {
+        let mut config = Config {
+            base_url: "https://x.example/notes/".into(),
+            ..Config::default()
+        };
+        config.mermaid.script = "node_modules/mermaid/dist/mermaid.min.js".into();
+        assert_eq!(script_url(&config), "/notes/vendor/mermaid.min.js");
+        let (path, source) = script_file(&config, Path::new("/site")).unwrap();
+        assert_eq!(path, "vendor/mermaid.min.js");
+        assert_eq!(
+            source,
+            Path::new("/site/node_modules/mermaid/dist/mermaid.min.js")
+        );
+    }
+}
