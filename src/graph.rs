@@ -9,7 +9,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::anchors::github_slug;
-use crate::markdown::{LinkKind, LinkRef};
+use crate::markdown::{LinkKind, LinkRef, Resolution};
 use crate::paths;
 use crate::site::{Page, Site};
 use crate::vault::NoteId;
@@ -19,31 +19,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 /// What a link becomes, decided once for the whole site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// Left as written: external URLs, valid in-page anchors.
-    Keep,
-    /// A link or image pointing at `url`, optionally with new link text.
-    Href {
-        /// Root-relative URL with the base path.
-        url: String,
-        /// Text to show instead of what was written.
-        text: Option<String>,
-    },
-    /// An image with a size.
-    Sized {
-        /// Root-relative image URL.
-        src: String,
-        /// Alternative text (the file name).
-        alt: String,
-        /// Width in pixels.
-        width: u32,
-        /// Height in pixels.
-        height: Option<u32>,
-    },
-    /// Nothing there: a placeholder with the reason.
-    Missing {
-        /// Why the target is missing.
-        reason: String,
-    },
+    /// Rendered as the markdown stage is told: kept, pointed elsewhere, sized or missing.
+    Resolved(Resolution),
     /// `![[Note]]` or `![[Note#Heading]]`: the note or one of its sections, shown inline.
     Transclude {
         /// The embedded note.
@@ -309,9 +286,9 @@ impl Resolved {
 
     fn missing(reason: String) -> Self {
         Self {
-            target: Target::Missing {
+            target: Target::Resolved(Resolution::Missing {
                 reason: reason.clone(),
-            },
+            }),
             diagnostic: Some((false, reason)),
             edge: None,
         }
@@ -445,7 +422,7 @@ impl Graph {
 fn resolve(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved {
     let target = link.target.trim();
     if paths::is_external(target) {
-        return Resolved::ok(Target::Keep);
+        return Resolved::ok(Target::Resolved(Resolution::Keep));
     }
     if link.wiki {
         resolve_wiki(index, page, link)
@@ -525,10 +502,10 @@ fn resolve_wiki(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved {
     } else {
         let text = (!link.has_label).then(|| crate::markdown::wiki_display(target));
         Resolved::to_note(
-            Target::Href {
+            Target::Resolved(Resolution::Href {
                 url: index.page_url(&id, anchor.as_deref()),
                 text,
-            },
+            }),
             id.clone(),
             false,
         )
@@ -567,16 +544,16 @@ fn resolve_attachment(
         embed,
         link.has_label.then(|| parse_size(&link.label)).flatten(),
     ) {
-        (true, Some((width, height))) => Target::Sized {
+        (true, Some((width, height))) => Target::Resolved(Resolution::Sized {
             src: url,
             alt: file_name(name).to_string(),
             width,
             height,
-        },
-        _ => Target::Href {
+        }),
+        _ => Target::Resolved(Resolution::Href {
             url,
             text: (!link.has_label).then(|| file_name(name).to_string()),
-        },
+        }),
     };
     let resolved = Resolved::ok(target);
     if others.is_empty() {
@@ -600,7 +577,7 @@ fn resolve_markdown(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved 
             Some(f) if !f.is_empty() && !index.has_anchor(id, &f) => Resolved::missing(format!(
                 "missing anchor: no heading or id `#{f}` on this page"
             )),
-            _ => Resolved::ok(Target::Keep),
+            _ => Resolved::ok(Target::Resolved(Resolution::Keep)),
         };
     }
     let decoded = paths::decode_path(path_part);
@@ -630,7 +607,11 @@ fn resolve_markdown(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved 
             ));
         }
         let url = index.page_url(target, fragment.as_deref().filter(|f| !f.is_empty()));
-        return Resolved::to_note(Target::Href { url, text: None }, target.clone(), false);
+        return Resolved::to_note(
+            Target::Resolved(Resolution::Href { url, text: None }),
+            target.clone(),
+            false,
+        );
     }
     if let Some(asset) = index.assets_by_path.get(&lower) {
         let mut url = index.asset_url(asset);
@@ -638,7 +619,7 @@ fn resolve_markdown(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved 
             url.push('#');
             url.push_str(f);
         }
-        return Resolved::ok(Target::Href { url, text: None });
+        return Resolved::ok(Target::Resolved(Resolution::Href { url, text: None }));
     }
     let folder = lower.trim_end_matches('/');
     if !is_image && index.sections.contains(folder) {
@@ -650,10 +631,10 @@ fn resolve_markdown(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved 
             .find(|(f, _)| f.to_lowercase() == folder)
             .map(|(_, s)| s.path.clone())
             .unwrap_or_default();
-        return Resolved::ok(Target::Href {
+        return Resolved::ok(Target::Resolved(Resolution::Href {
             url: format!("{}{}", index.base(), paths::encode_path(&section)),
             text: None,
-        });
+        }));
     }
     let what = if is_image {
         "missing image"

@@ -134,19 +134,10 @@ impl Output {
                 written,
                 changed,
             } => {
-                written
-                    .lock()
-                    .expect("a writer panicked")
-                    .insert(path.to_string());
-                if fs::read(target.join(path)).is_ok_and(|old| old == bytes) {
-                    return Ok(());
-                }
-                self.changed.fetch_add(1, Ordering::Relaxed);
-                changed
-                    .lock()
-                    .expect("a writer panicked")
-                    .push(path.to_string());
-                write_file(&staging.join(path), bytes)
+                let same = fs::read(target.join(path)).is_ok_and(|old| old == bytes);
+                self.stage_if_changed(written, changed, path, same, || {
+                    write_file(&staging.join(path), bytes)
+                })
             }
             Kind::Memory(files) => {
                 files
@@ -179,26 +170,41 @@ impl Output {
                     return self.write(path, &read()?);
                 }
                 self.count.fetch_add(1, Ordering::Relaxed);
-                written
-                    .lock()
-                    .expect("a writer panicked")
-                    .insert(path.to_string());
                 let same = fs::metadata(target.join(path)).is_ok_and(|old| {
                     old.len() == source.len()
                         && matches!((old.modified(), source.modified()), (Ok(o), Ok(s)) if o >= s)
                 });
-                if same {
-                    return Ok(());
-                }
-                self.changed.fetch_add(1, Ordering::Relaxed);
-                changed
-                    .lock()
-                    .expect("a writer panicked")
-                    .push(path.to_string());
-                copy_file(from, &staging.join(path))
+                self.stage_if_changed(written, changed, path, same, || {
+                    copy_file(from, &staging.join(path))
+                })
             }
             Kind::Memory(_) => self.write(path, &read()?),
         }
+    }
+
+    /// In a rebuild: remembers that `path` belongs to the new site, and stages it unless it is
+    /// the `same` as the file already there.
+    fn stage_if_changed(
+        &self,
+        written: &Mutex<BTreeSet<String>>,
+        changed: &Mutex<Vec<String>>,
+        path: &str,
+        same: bool,
+        stage: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        written
+            .lock()
+            .expect("a writer panicked")
+            .insert(path.to_string());
+        if same {
+            return Ok(());
+        }
+        self.changed.fetch_add(1, Ordering::Relaxed);
+        changed
+            .lock()
+            .expect("a writer panicked")
+            .push(path.to_string());
+        stage()
     }
 
     /// Finishes the build and makes it visible.

@@ -370,17 +370,8 @@ impl Session {
     }
 
     fn insert_page(&mut self, note: Note, parsed: ParsedNote) {
-        let title = site::title_of(&note, &parsed, &self.project.config.title);
-        let path = site::path_of(&note.id);
-        self.linked.site.pages.insert(
-            note.id.clone(),
-            Page {
-                note,
-                parsed,
-                title,
-                path,
-            },
-        );
+        let page = Page::new(note, parsed, &self.project.config.title);
+        self.linked.site.pages.insert(page.note.id.clone(), page);
     }
 
     /// Assembles, links and collects the taxonomy of the whole site from parsed notes.

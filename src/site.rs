@@ -23,6 +23,18 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page for a parsed note: its title and its site path worked out.
+    pub fn new(note: Note, parsed: ParsedNote, site_title: &str) -> Page {
+        let title = title_of(&note, &parsed, site_title);
+        let path = path_of(&note.id);
+        Page {
+            note,
+            parsed,
+            title,
+            path,
+        }
+    }
+
     /// The navigation key of the page this note is shown on.
     pub fn key(&self) -> PageKey {
         if self.note.id.is_section_index() {
@@ -91,17 +103,7 @@ pub fn assemble(
     let mut diagnostics = Diagnostics::new();
     let mut pages = BTreeMap::new();
     for (note, parsed) in notes {
-        let title = title_of(&note, &parsed, &config.title);
-        let path = path_of(&note.id);
-        pages.insert(
-            note.id.clone(),
-            Page {
-                note,
-                parsed,
-                title,
-                path,
-            },
-        );
+        pages.insert(note.id.clone(), Page::new(note, parsed, &config.title));
     }
     check_collisions(&pages, &folders, &mut diagnostics);
     let nav = build_nav(&pages, folders, &config.title);

@@ -8,6 +8,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("page.html", include_str!("../templates/page.html")),
     ("pager.html", include_str!("../templates/pager.html")),
+    (
+        "breadcrumbs.html",
+        include_str!("../templates/breadcrumbs.html"),
+    ),
+    ("toc.html", include_str!("../templates/toc.html")),
     ("section.html", include_str!("../templates/section.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("404.html", include_str!("../templates/404.html")),

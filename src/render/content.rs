@@ -79,25 +79,7 @@ fn resolutions(
         .iter()
         .enumerate()
         .map(|(i, target)| match target {
-            Target::Keep => Resolution::Keep,
-            Target::Href { url, text } => Resolution::Href {
-                url: url.clone(),
-                text: text.clone(),
-            },
-            Target::Sized {
-                src,
-                alt,
-                width,
-                height,
-            } => Resolution::Sized {
-                src: src.clone(),
-                alt: alt.clone(),
-                width: *width,
-                height: *height,
-            },
-            Target::Missing { reason } => Resolution::Missing {
-                reason: reason.clone(),
-            },
+            Target::Resolved(resolution) => resolution.clone(),
             Target::Transclude { note, heading } => {
                 let link = &page.parsed.links[i];
                 let at = (&page.note.file, link.line, link.col);

@@ -3,10 +3,10 @@
 
 use super::content::section_html;
 use super::linkmap::{self, MapNode};
-use super::pages::{PageContext, RenderedPage};
+use super::pages::{PageContext, RenderedPage, child_view};
 use super::views::{ChildView, EntryView, SectionView};
 use crate::diagnostics::Diagnostic;
-use crate::nav::PageKey;
+use crate::nav::{Child, PageKey};
 use crate::paths;
 use crate::vault::NoteId;
 use std::collections::HashMap;
@@ -32,17 +32,6 @@ pub fn extra_pages(ctx: PageContext<'_>) -> Vec<ExtraPage> {
     pages.extend(ctx.taxonomy.tags.by_key.keys().cloned().map(ExtraPage::Tag));
     pages.extend((0..ctx.taxonomy.topics.list.len()).map(ExtraPage::Topic));
     pages
-}
-
-fn note_child<'a>(ctx: PageContext<'a>, id: &NoteId) -> Option<ChildView<'a>> {
-    let page = ctx.site.pages.get(id)?;
-    Some(ChildView {
-        title: &page.title,
-        url: ctx.url(&page.path),
-        is_section: false,
-        description: page.note.front.description.as_deref(),
-        count: 0,
-    })
 }
 
 /// Renders one generated page.
@@ -82,7 +71,7 @@ pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedP
             let mut notes: Vec<ChildView<'_>> = tags
                 .notes_under(key)
                 .iter()
-                .filter_map(|id| note_child(ctx, id))
+                .filter_map(|id| child_view(ctx, &Child::Note(id.clone())))
                 .collect();
             notes.sort_by_cached_key(|c| c.title.to_lowercase());
             view.children = notes;

@@ -344,7 +344,8 @@ pub fn render_page(ctx: PageContext<'_>, key: &PageKey) -> Result<RenderedPage, 
     }
 }
 
-fn child_view<'a>(ctx: PageContext<'a>, child: &Child) -> Option<ChildView<'a>> {
+/// A note or folder as an entry of a listing.
+pub(super) fn child_view<'a>(ctx: PageContext<'a>, child: &Child) -> Option<ChildView<'a>> {
     match child {
         Child::Note(id) => {
             let page = ctx.site.pages.get(id)?;

@@ -1,0 +1,101 @@
+//! Live-reload latency of `studysite serve`: on generated vaults of 1,000 and 10,000 notes (or
+//! the sizes given), edits notes on disk and times each save until the browser's reload event
+//! arrives over HTTP, printing p50/p95 and what each rebuild re-rendered.
+//!
+//! `cargo bench --bench serve` (or `cargo bench --bench serve -- 1000`).
+
+#[path = "corpus.rs"]
+mod corpus;
+#[path = "../tests/common/http.rs"]
+#[allow(dead_code)]
+mod http;
+
+use std::fs;
+use std::time::{Duration, Instant};
+use studysite::serve::{ServeOptions, start};
+
+const EDITS: usize = 40;
+const STRUCTURAL_EDITS: usize = 8;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000]
+    } else {
+        sizes
+    };
+    for n in sizes {
+        let dir = tempfile::tempdir().unwrap();
+        corpus::write_site(dir.path(), n, true);
+        let started = Instant::now();
+        let running = start(
+            &ServeOptions {
+                build: studysite::BuildOptions {
+                    root: dir.path().to_path_buf(),
+                    ..Default::default()
+                },
+                port: Some(0),
+                ..ServeOptions::default()
+            },
+            Box::new(|_| {}),
+        )
+        .unwrap();
+        println!(
+            "{n} notes: first build in memory {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+        let addr = running.addr.to_string();
+        let mut events = http::Events::connect(&addr, "/__studysite/events");
+        events.next(Duration::from_secs(10)).expect("hello");
+        for (label, count, structural) in [
+            ("body edit", EDITS, false),
+            ("title edit", STRUCTURAL_EDITS, true),
+        ] {
+            let mut latencies = Vec::new();
+            let mut rebuild_ms = Vec::new();
+            let mut rendered = Vec::new();
+            for k in 0..count {
+                let i = (k * 97 + 13) % n;
+                let path = dir.path().join("content").join(corpus::note_path(i));
+                let mut text = fs::read_to_string(&path).unwrap();
+                if structural {
+                    text = text.replacen(
+                        &format!("title: Note {i} on"),
+                        &format!("title: Note {i} edit {k} on"),
+                        1,
+                    );
+                } else {
+                    text.push_str(&format!("\nAn edit number {k} about spot capacity.\n"));
+                }
+                let saved = Instant::now();
+                fs::write(&path, text).unwrap();
+                let message = events.wait_for(Duration::from_secs(60), |m| m["reload"] == true);
+                latencies.push(saved.elapsed().as_secs_f64() * 1000.0);
+                rebuild_ms.push(message["ms"].as_f64().unwrap_or(0.0));
+                rendered.push(message["rendered"].as_u64().unwrap_or(0));
+                // Let the watcher go quiet so edits do not merge into one batch.
+                std::thread::sleep(Duration::from_millis(60));
+            }
+            latencies.sort_by(f64::total_cmp);
+            rebuild_ms.sort_by(f64::total_cmp);
+            let pages = rendered.iter().sum::<u64>() as f64 / rendered.len() as f64;
+            println!(
+                "{n} notes, {label}: save → reload event p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms (rebuild itself p50 {:.1} ms; {:.1} pages rendered per edit, {count} edits)",
+                percentile(&latencies, 0.5),
+                percentile(&latencies, 0.95),
+                latencies.last().unwrap(),
+                percentile(&rebuild_ms, 0.5),
+                pages,
+            );
+        }
+        running.stop();
+    }
+}
