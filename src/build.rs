@@ -223,9 +223,20 @@ impl Project {
         }
     }
 
-    /// Where rendered diagrams are cached: the configured folder, else `.studysite-cache/` in
-    /// the site root, or, when the notes folder is the site root (a bare folder of notes,
-    /// which must not be written into), the user's cache folder. `None` when caching is off.
+    /// Where caches go: `.studysite-cache/` in the site root or, when the notes folder is the
+    /// site root (a bare folder of notes, which must not be written into), the user's cache
+    /// folder.
+    pub fn cache_root(&self) -> Option<PathBuf> {
+        let root = absolute(&self.root);
+        if absolute(&self.content_dir) == root {
+            let site = diagrams::hash_hex(&[&root.to_string_lossy()]);
+            return diagrams::user_cache_dir().map(|dir| dir.join("studysite").join(&site[..16]));
+        }
+        Some(self.root.join(".studysite-cache"))
+    }
+
+    /// Where rendered diagrams are cached: the configured folder, else `mermaid/` in the
+    /// [cache root](Project::cache_root). `None` when caching is off.
     pub fn diagram_cache_dir(&self) -> Option<PathBuf> {
         let mermaid = &self.config.mermaid;
         if !mermaid.cache {
@@ -234,13 +245,18 @@ impl Project {
         if let Some(dir) = &mermaid.cache_dir {
             return Some(self.root.join(dir));
         }
-        let root = absolute(&self.root);
-        if absolute(&self.content_dir) == root {
-            let site = diagrams::hash_hex(&[&root.to_string_lossy()]);
-            return diagrams::user_cache_dir()
-                .map(|dir| dir.join("studysite").join(&site[..16]).join("mermaid"));
+        self.cache_root().map(|dir| dir.join("mermaid"))
+    }
+
+    /// A highlighter that reuses the code highlighted by earlier builds (the cache file is
+    /// `highlight.bin` in the [cache root](Project::cache_root)).
+    pub fn highlighter(&self) -> Highlighter {
+        match self.cache_root() {
+            Some(dir) if self.config.markdown.highlight_code => {
+                Highlighter::with_cache(dir.join("highlight.bin"))
+            }
+            _ => Highlighter::default(),
         }
-        Some(self.root.join(".studysite-cache").join("mermaid"))
     }
 
     /// How this project's diagrams are drawn.
@@ -342,10 +358,18 @@ fn load_and_link(
     timings.load = started.elapsed();
 
     let started = Instant::now();
-    let highlighter = Highlighter::default();
+    let highlighter = project.highlighter();
     let notes: Vec<Note> = vault.notes.into_values().collect();
     let count = notes.len();
     let mut parsed = parse_notes(notes, &project.parse_options(), &highlighter);
+    if let Err(e) = highlighter.save_cache() {
+        diagnostics.push(Diagnostic::warning(
+            &project.root,
+            0,
+            0,
+            format!("cannot write the code highlighting cache: {e}"),
+        ));
+    }
     timings.parse = started.elapsed();
 
     let started = Instant::now();

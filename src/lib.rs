@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod diagrams;
 pub mod graph;
+pub mod hash;
 pub mod init;
 pub mod markdown;
 pub mod nav;

@@ -103,7 +103,7 @@ impl Session {
     /// [`Session::diagnostics`] and the rest of the site is built.
     pub fn open(options: &BuildOptions) -> Result<Session, Diagnostics> {
         let (project, config_diagnostics) = Project::open(options)?;
-        let highlighter = Highlighter::default();
+        let highlighter = project.highlighter();
         let (vault, load_diagnostics) = vault::load(&project.load_options());
         let mut load_errors = BTreeMap::new();
         let mut diagnostics = config_diagnostics;
@@ -118,6 +118,9 @@ impl Session {
         let notes: Vec<Note> = vault.notes.into_values().collect();
         let mut parsed = crate::build::parse_notes(notes, &project.parse_options(), &highlighter);
         crate::diagrams::render_all(&mut parsed, &project.diagram_options());
+        // The cache is written once, after the first build: rewriting it on every edit would
+        // cost more than it saves.
+        let _ = highlighter.save_cache();
         let (renderer, template_errors) = match load_renderer(&project) {
             Ok(r) => (r, Diagnostics::new()),
             Err(d) => {

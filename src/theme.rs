@@ -13,6 +13,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/breadcrumbs.html"),
     ),
     ("toc.html", include_str!("../templates/toc.html")),
+    ("sidebar.html", include_str!("../templates/sidebar.html")),
     ("section.html", include_str!("../templates/section.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("404.html", include_str!("../templates/404.html")),

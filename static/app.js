@@ -41,10 +41,11 @@
   }
 
   // Keep the current note visible in a long sidebar.
-  var current = document.querySelector(".sidebar .is-current");
-  if (current && current.scrollIntoView) {
-    current.scrollIntoView({ block: "center" });
-    window.scrollTo(0, 0);
+  // (Only the sidebar scrolls; the page keeps its own position.)
+  var sidebar = document.querySelector(".sidebar");
+  var current = sidebar && sidebar.querySelector("[aria-current=page]");
+  if (current && sidebar.scrollHeight > sidebar.clientHeight) {
+    sidebar.scrollTop = Math.max(0, current.offsetTop - sidebar.clientHeight / 2);
   }
 
   // The table of contents follows scrolling: the last heading above the fold is active.

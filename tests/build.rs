@@ -399,7 +399,7 @@ fn pages_have_sidebar_toc_breadcrumbs_and_prev_next() {
         .note("ebs/c.md", "# C\n");
     site.build_ok();
     let a = site.page("ec2/a/");
-    assert_eq!(a.texts(".sidebar .is-current a"), ["A"]);
+    assert_eq!(a.texts(".sidebar a[aria-current=page]"), ["A"]);
     assert_eq!(
         a.texts(".sidebar .nav-item a"),
         ["Home", "ebs", "EC2", "A", "B"]

@@ -8,24 +8,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A stable 128-bit FNV-1a hash as 32 hex digits (stable across Rust versions and machines,
-/// unlike `DefaultHasher`).
+/// A stable 128-bit hash as 32 hex digits (see [`crate::hash::fnv128`]).
 pub fn hash_hex(parts: &[&str]) -> String {
-    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
-    const PRIME: u128 = 0x0000000001000000000000000000013B;
-    let mut h = OFFSET;
-    for part in parts {
-        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
-        for byte in (part.len() as u64)
-            .to_le_bytes()
-            .iter()
-            .chain(part.as_bytes())
-        {
-            h ^= u128::from(*byte);
-            h = h.wrapping_mul(PRIME);
-        }
-    }
-    format!("{h:032x}")
+    format!("{:032x}", crate::hash::fnv128(parts))
 }
 
 /// A folder of cached diagrams.

@@ -2,8 +2,10 @@
 //! stylesheet colour them), plain escaped code for unknown languages, and mermaid blocks kept
 //! as source (with where they are) for the diagram stage, which replaces them.
 
+use super::code_cache::{self, CodeCache};
 use super::{Spanned, escape_html};
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
@@ -13,13 +15,28 @@ use syntect::util::LinesWithEndings;
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Highlights code. The syntax definitions are loaded once, on the first code block, so sites
-/// without code never pay for them.
+/// without code never pay for them; with a cache, blocks highlighted by an earlier build are
+/// taken from it.
 #[derive(Debug, Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    cache: Option<CodeCache>,
 }
 
 impl Highlighter {
+    /// A highlighter that reuses (and updates) the cache file at `path`.
+    pub fn with_cache(path: PathBuf) -> Highlighter {
+        Highlighter {
+            syntaxes: OnceLock::new(),
+            cache: Some(CodeCache::load(path)),
+        }
+    }
+
+    /// Writes the cache back, if there is one and it changed.
+    pub fn save_cache(&self) -> std::io::Result<()> {
+        self.cache.as_ref().map_or(Ok(()), CodeCache::save)
+    }
+
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
     }
@@ -42,6 +59,23 @@ impl Highlighter {
         if is_plain(lang) {
             return None;
         }
+        let key = self
+            .cache
+            .as_ref()
+            .map(|_| code_cache::key(alias(lang), code));
+        if let (Some(cache), Some(key)) = (&self.cache, key)
+            && let Some(html) = cache.get(key)
+        {
+            return Some(html);
+        }
+        let html = self.highlight_uncached(code, lang)?;
+        if let (Some(cache), Some(key)) = (&self.cache, key) {
+            cache.put(key, &html);
+        }
+        Some(html)
+    }
+
+    fn highlight_uncached(&self, code: &str, lang: &str) -> Option<String> {
         let syntax = self.find(lang)?;
         let mut generator =
             ClassedHTMLGenerator::new_with_class_style(syntax, self.syntaxes(), CLASS_STYLE);

@@ -293,8 +293,18 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
     out
 }
 
+/// A view of a stored event that borrows its text instead of copying it (rendering walks
+/// every event of every page, so copies add up).
 fn borrow<'a>(event: &'a Event<'static>) -> Event<'a> {
-    event.clone()
+    let text = |s: &'a CowStr<'static>| CowStr::Borrowed(s.as_ref());
+    match event {
+        Event::Text(s) => Event::Text(text(s)),
+        Event::Code(s) => Event::Code(text(s)),
+        Event::Html(s) => Event::Html(text(s)),
+        Event::InlineHtml(s) => Event::InlineHtml(text(s)),
+        Event::FootnoteReference(s) => Event::FootnoteReference(text(s)),
+        other => other.clone(),
+    }
 }
 
 /// The index of the end event that closes the link or image starting at `start`.

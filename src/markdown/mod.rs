@@ -7,6 +7,7 @@
 pub mod anchors;
 mod blocks;
 mod code;
+mod code_cache;
 mod headings;
 mod html;
 mod links;

@@ -28,7 +28,7 @@ pub enum ExtraPage {
 
 /// Every generated page of the site.
 pub fn extra_pages(ctx: PageContext<'_>) -> Vec<ExtraPage> {
-    let mut pages = vec![ExtraPage::Tags, ExtraPage::Topics, ExtraPage::Graph];
+    let mut pages = vec![ExtraPage::Graph, ExtraPage::Tags, ExtraPage::Topics];
     pages.extend(ctx.taxonomy.tags.by_key.keys().cloned().map(ExtraPage::Tag));
     pages.extend((0..ctx.taxonomy.topics.list.len()).map(ExtraPage::Topic));
     pages

@@ -122,26 +122,43 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<(f64, f64)> {
         })
         .collect();
     let k = (1.0 / n as f64).sqrt() * 0.9;
-    let steps = if n > 3000 { 40 } else { 90 };
+    // Large vaults get fewer, coarser steps: the map is an overview, not a precise drawing.
+    let steps = match n {
+        0..=1500 => 90,
+        1501..=4000 => 40,
+        _ => 20,
+    };
     let mut temperature = 0.1;
     let cool = temperature / steps as f64;
+    let cell = 2.0 * k;
+    let mut order: Vec<(i64, i64, usize)> = Vec::with_capacity(n);
+    let mut ranges: HashMap<(i64, i64), (usize, usize)> = HashMap::new();
     for _ in 0..steps {
         let mut disp = vec![(0.0f64, 0.0f64); n];
-        let cell = 2.0 * k;
-        let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
-        for (i, p) in pos.iter().enumerate() {
-            grid.entry(((p.0 / cell) as i64, (p.1 / cell) as i64))
-                .or_default()
-                .push(i);
+        // Nodes sorted by grid cell: each cell is one run of `order`.
+        order.clear();
+        order.extend(
+            pos.iter()
+                .enumerate()
+                .map(|(i, p)| ((p.0 / cell) as i64, (p.1 / cell) as i64, i)),
+        );
+        order.sort_unstable();
+        ranges.clear();
+        let mut start = 0;
+        for i in 1..=order.len() {
+            if i == order.len() || (order[i].0, order[i].1) != (order[start].0, order[start].1) {
+                ranges.insert((order[start].0, order[start].1), (start, i));
+                start = i;
+            }
         }
-        for (i, p) in pos.iter().enumerate() {
-            let (gx, gy) = ((p.0 / cell) as i64, (p.1 / cell) as i64);
+        for &(gx, gy, i) in &order {
+            let p = pos[i];
             for ox in -1..=1 {
                 for oy in -1..=1 {
-                    let Some(bucket) = grid.get(&(gx + ox, gy + oy)) else {
+                    let Some(&(from, to)) = ranges.get(&(gx + ox, gy + oy)) else {
                         continue;
                     };
-                    for &j in bucket {
+                    for &(_, _, j) in &order[from..to] {
                         if j == i {
                             continue;
                         }

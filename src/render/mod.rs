@@ -24,11 +24,12 @@ pub enum PageRef {
     NotFound,
 }
 
-/// Every page of the site: notes and sections in reading order, then generated pages, then
-/// the 404 page.
+/// Every page of the site: generated pages first (the vault map is the slowest single page,
+/// so it starts while the others render in parallel), then notes and sections in reading
+/// order, then the 404 page.
 pub fn all_pages(ctx: PageContext<'_>) -> Vec<PageRef> {
-    let mut pages: Vec<PageRef> = page_keys(ctx.site).into_iter().map(PageRef::Nav).collect();
-    pages.extend(extra_pages(ctx).into_iter().map(PageRef::Extra));
+    let mut pages: Vec<PageRef> = extra_pages(ctx).into_iter().map(PageRef::Extra).collect();
+    pages.extend(page_keys(ctx.site).into_iter().map(PageRef::Nav));
     pages.push(PageRef::NotFound);
     pages
 }
@@ -44,8 +45,10 @@ pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diag
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 use views::SiteView;
 
@@ -60,7 +63,12 @@ enum Origin {
 pub struct Renderer {
     tera: Tera,
     origins: BTreeMap<String, Origin>,
+    /// Rendered sidebars by a hash of their entries: the pages of one folder share one.
+    sidebars: Mutex<HashMap<u64, Arc<str>>>,
 }
+
+/// How many distinct sidebars are kept before the cache starts over.
+const SIDEBAR_CACHE: usize = 4096;
 
 impl Renderer {
     /// Loads the built-in templates and then the site's own (`templates_dir`, if it exists),
@@ -134,7 +142,40 @@ impl Renderer {
             mermaid_theme: &config.mermaid.theme,
         };
         tera.global_context().insert("site", &site);
-        Ok(Renderer { tera, origins })
+        Ok(Renderer {
+            tera,
+            origins,
+            sidebars: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The sidebar with these entries, with the link to `current` marked
+    /// `aria-current="page"`. Rendered once per distinct list of entries.
+    pub fn sidebar(&self, entries: &[views::NavView], current: &str) -> Result<String, Diagnostic> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        entries.hash(&mut hasher);
+        let key = hasher.finish();
+        let cached = self
+            .sidebars
+            .lock()
+            .expect("a renderer panicked")
+            .get(&key)
+            .cloned();
+        let html = match cached {
+            Some(html) => html,
+            None => {
+                let mut context = Context::new();
+                context.insert("nav", entries);
+                let html: Arc<str> = Arc::from(self.render("sidebar.html", &context)?);
+                let mut cache = self.sidebars.lock().expect("a renderer panicked");
+                if cache.len() >= SIDEBAR_CACHE {
+                    cache.clear();
+                }
+                cache.insert(key, html.clone());
+                html
+            }
+        };
+        Ok(mark_current(&html, current))
     }
 
     /// Renders one template with a context.
@@ -143,6 +184,18 @@ impl Renderer {
             let mut found = tera_diagnostics(&self.origins, &e, Some(template));
             found.swap_remove(0)
         })
+    }
+}
+
+/// Adds `aria-current="page"` to the first link to `url` in a piece of HTML.
+fn mark_current(html: &str, url: &str) -> String {
+    let needle = format!("href=\"{url}\"");
+    match html.find(&needle) {
+        Some(i) => {
+            let end = i + needle.len();
+            format!("{} aria-current=\"page\"{}", &html[..end], &html[end..])
+        }
+        None => html.to_string(),
     }
 }
 

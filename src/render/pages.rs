@@ -72,7 +72,6 @@ impl<'a> PageContext<'a> {
                 title: e.title,
                 depth: e.depth,
                 is_section: e.is_section,
-                is_current: e.is_current,
                 is_open: e.is_open,
                 more: e.more,
             })
@@ -284,8 +283,9 @@ impl<'a> PageContext<'a> {
         file: String,
         diagnostics: Vec<Diagnostic>,
     ) -> Result<RenderedPage, Diagnostic> {
+        let sidebar = self.renderer.sidebar(&self.nav(key), &view.url)?;
         let mut context = Context::new();
-        context.insert("nav", &self.nav(key));
+        context.insert("sidebar", &sidebar);
         context.insert("page", &view);
         let html = self.renderer.render(template, &context)?;
         Ok(RenderedPage {

@@ -86,8 +86,9 @@ pub struct BacklinkView<'a> {
     pub embed: bool,
 }
 
-/// One line of the sidebar.
-#[derive(Debug, Clone, Serialize)]
+/// One line of the sidebar. The sidebar is rendered once for all the pages that show the same
+/// one (`sidebar.html`); the current page's link gets `aria-current="page"` afterwards.
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct NavView {
     /// Text.
     pub title: String,
@@ -97,8 +98,6 @@ pub struct NavView {
     pub depth: usize,
     /// A folder.
     pub is_section: bool,
-    /// The page being shown.
-    pub is_current: bool,
     /// A folder on the way to the current page.
     pub is_open: bool,
     /// For a "N more…" entry, N (0 otherwise).

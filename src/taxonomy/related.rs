@@ -6,6 +6,7 @@ use super::topics::Topics;
 use crate::graph::Graph;
 use crate::site::Site;
 use crate::vault::NoteId;
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// How many related notes a page shows.
@@ -25,73 +26,89 @@ pub fn collect(
     tags: &Tags,
     topics: &Topics,
 ) -> HashMap<NoteId, Vec<NoteId>> {
-    let mut scores: HashMap<NoteId, HashMap<NoteId, u32>> = HashMap::new();
-    let mut add = |a: &NoteId, b: &NoteId, w: u32| {
-        if a != b {
-            *scores
-                .entry(a.clone())
-                .or_default()
-                .entry(b.clone())
-                .or_default() += w;
-            *scores
-                .entry(b.clone())
-                .or_default()
-                .entry(a.clone())
-                .or_default() += w;
+    // Notes by number, so scoring works on small integers rather than paths.
+    let ids: Vec<&NoteId> = site.pages.keys().collect();
+    let number: HashMap<&NoteId, u32> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i as u32))
+        .collect();
+    let mut scores: Vec<Vec<(u32, u32)>> = vec![Vec::new(); ids.len()];
+    let mut add_group = |group: &mut Vec<u32>, weight: u32| {
+        group.sort_unstable();
+        group.dedup();
+        if group.len() > CROWD {
+            return;
+        }
+        for (i, &a) in group.iter().enumerate() {
+            for &b in &group[i + 1..] {
+                scores[a as usize].push((b, weight));
+                scores[b as usize].push((a, weight));
+            }
         }
     };
     for topic in &topics.list {
-        let mut notes: Vec<&NoteId> = topic.coverage.iter().map(|c| &c.note).collect();
-        notes.dedup();
-        if notes.len() > CROWD {
-            continue;
-        }
-        for (i, a) in notes.iter().enumerate() {
-            for b in &notes[i + 1..] {
-                add(a, b, TOPIC_WEIGHT);
-            }
-        }
+        let mut group: Vec<u32> = topic
+            .coverage
+            .iter()
+            .filter_map(|c| number.get(&c.note).copied())
+            .collect();
+        add_group(&mut group, TOPIC_WEIGHT);
     }
     for info in tags.by_key.values() {
-        if info.notes.len() > CROWD {
-            continue;
-        }
-        let notes: Vec<&NoteId> = info.notes.iter().collect();
-        for (i, a) in notes.iter().enumerate() {
-            for b in &notes[i + 1..] {
-                add(a, b, TAG_WEIGHT);
+        let mut group: Vec<u32> = info
+            .notes
+            .iter()
+            .filter_map(|id| number.get(id).copied())
+            .collect();
+        add_group(&mut group, TAG_WEIGHT);
+    }
+    for (from, targets) in &graph.outgoing {
+        let Some(&a) = number.get(from) else { continue };
+        for to in targets {
+            if let Some(&b) = number.get(to) {
+                scores[a as usize].push((b, LINK_WEIGHT));
+                scores[b as usize].push((a, LINK_WEIGHT));
             }
         }
     }
-    for (from, targets) in &graph.outgoing {
-        for to in targets {
-            add(from, to, LINK_WEIGHT);
+    let titles: Vec<String> = ids
+        .iter()
+        .map(|id| site.pages[*id].title.to_lowercase())
+        .collect();
+    let listed: Vec<bool> = ids.iter().map(|id| !id.is_section_index()).collect();
+    // Best score first, then by title, then by path: stable whatever the input order.
+    let better = |a: &(u32, u32), b: &(u32, u32)| -> Ordering {
+        b.1.cmp(&a.1)
+            .then_with(|| titles[a.0 as usize].cmp(&titles[b.0 as usize]))
+            .then_with(|| ids[a.0 as usize].cmp(ids[b.0 as usize]))
+    };
+    let mut related = HashMap::new();
+    for (i, mut pairs) in scores.into_iter().enumerate() {
+        if pairs.is_empty() {
+            continue;
         }
-    }
-    scores
-        .into_iter()
-        .map(|(id, others)| {
-            let mut ranked: Vec<(NoteId, u32)> = others
+        pairs.sort_unstable_by_key(|&(other, _)| other);
+        let mut summed: Vec<(u32, u32)> = Vec::with_capacity(pairs.len());
+        for (other, weight) in pairs {
+            match summed.last_mut() {
+                Some((last, total)) if *last == other => *total += weight,
+                _ => summed.push((other, weight)),
+            }
+        }
+        summed.retain(|(other, _)| listed[*other as usize] && *other as usize != i);
+        if summed.len() > RELATED_COUNT {
+            summed.select_nth_unstable_by(RELATED_COUNT - 1, better);
+            summed.truncate(RELATED_COUNT);
+        }
+        summed.sort_by(better);
+        related.insert(
+            ids[i].clone(),
+            summed
                 .into_iter()
-                .filter(|(other, _)| {
-                    site.pages
-                        .get(other)
-                        .is_some_and(|p| !p.note.id.is_section_index())
-                })
-                .collect();
-            ranked.sort_by(|a, b| {
-                let title = |id: &NoteId| {
-                    site.pages
-                        .get(id)
-                        .map(|p| p.title.to_lowercase())
-                        .unwrap_or_default()
-                };
-                b.1.cmp(&a.1)
-                    .then_with(|| title(&a.0).cmp(&title(&b.0)))
-                    .then_with(|| a.0.cmp(&b.0))
-            });
-            ranked.truncate(RELATED_COUNT);
-            (id, ranked.into_iter().map(|(id, _)| id).collect())
-        })
-        .collect()
+                .map(|(other, _)| ids[other as usize].clone())
+                .collect(),
+        );
+    }
+    related
 }
