@@ -109,12 +109,12 @@ pub fn note_text(i: usize, n: usize, rng_seed: u64) -> String {
             rng.sentence(),
             rng.sentence()
         );
+        let target = rng.below(n);
         let _ = writeln!(
             t,
-            "- {}\n- {} [[note-{:05}#Section 1 about x|see]]\n- {}\n",
+            "- {}\n- {} [[note-{target:05}#Note {target}|see]]\n- {}\n",
             rng.sentence(),
             rng.sentence(),
-            rng.below(n),
             rng.sentence()
         );
     }

@@ -7,13 +7,14 @@ use crate::diagrams::{self, Cache, DiagramOptions, DiagramStats, DiagramTheme};
 use crate::graph::{self, Graph};
 use crate::markdown::{self, Highlighter, ParseOptions, ParsedNote};
 use crate::output::Output;
-use crate::render::{self, PageContext, PageRef, Renderer};
+use crate::render::{self, PageContext, PageRef, RenderedPage, Renderer};
 use crate::site::{self, Site};
 use crate::taxonomy::{self, Taxonomy};
-use crate::vault::{self, LoadOptions, Note};
+use crate::vault::{self, LoadOptions, Note, NoteId};
 use crate::{paths, theme};
 use anyhow::Result;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -319,6 +320,9 @@ pub struct Linked {
     pub graph: Graph,
     /// Tags, topics, related notes.
     pub taxonomy: Taxonomy,
+    /// Per note, a key for everything its rendered body depends on (see
+    /// [`render::content_key`]).
+    pub content_keys: HashMap<NoteId, u64>,
 }
 
 impl Linked {
@@ -326,14 +330,30 @@ impl Linked {
     pub fn new(site: Site) -> (Linked, Diagnostics) {
         let (graph, diagnostics) = graph::link(&site);
         let taxonomy = taxonomy::collect(&site, &graph);
-        (
-            Linked {
-                site,
-                graph,
-                taxonomy,
-            },
-            diagnostics,
-        )
+        let mut linked = Linked {
+            site,
+            graph,
+            taxonomy,
+            content_keys: HashMap::new(),
+        };
+        let ids: Vec<NoteId> = linked.site.pages.keys().cloned().collect();
+        linked.refresh_content_keys(&ids);
+        (linked, diagnostics)
+    }
+
+    /// Works out the content keys of these notes again (after they or notes they embed
+    /// changed).
+    pub fn refresh_content_keys(&mut self, ids: &[NoteId]) {
+        let keys: Vec<(NoteId, u64)> = ids
+            .par_iter()
+            .map(|id| {
+                (
+                    id.clone(),
+                    render::content_key(&self.site, &self.graph, id, None),
+                )
+            })
+            .collect();
+        self.content_keys.extend(keys);
     }
 
     /// The context pages render in.
@@ -342,7 +362,9 @@ impl Linked {
             site: &self.site,
             graph: &self.graph,
             taxonomy: &self.taxonomy,
+            content_keys: &self.content_keys,
             renderer,
+            fingerprint_only: false,
         }
     }
 }
@@ -394,35 +416,26 @@ fn load_and_link(
     (linked, count, stats)
 }
 
-/// Renders `pages` in parallel and writes them through `output`. Returns the diagnostics
-/// found while rendering and the pages' output files.
-pub fn render_pages(
-    ctx: PageContext<'_>,
-    pages: &[PageRef],
-    output: &Output,
-) -> (Diagnostics, Vec<String>) {
-    let results: Vec<Result<(Vec<Diagnostic>, String), Diagnostic>> = pages
+/// What rendering one page gave: its output file and fingerprint, or why it failed.
+pub type PageResult = Result<(RenderedPage, Vec<Diagnostic>), Diagnostic>;
+
+/// Renders `pages` in parallel and writes them through `output` (unless the context only
+/// fingerprints). Returns each page's result, in order; the HTML is dropped once written.
+pub fn render_pages(ctx: PageContext<'_>, pages: &[PageRef], output: &Output) -> Vec<PageResult> {
+    pages
         .par_iter()
         .map(|page| {
-            let page = render::render(ctx, page)?;
-            output
-                .write(&page.file, page.html.as_bytes())
-                .map_err(|e| Diagnostic::error(page.file.as_str(), 0, 0, format!("{e:#}")))?;
-            Ok((page.diagnostics, page.file))
-        })
-        .collect();
-    let mut diagnostics = Diagnostics::new();
-    let mut files = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok((d, file)) => {
-                diagnostics.extend(d);
-                files.push(file);
+            let mut page = render::render(ctx, page)?;
+            if !ctx.fingerprint_only {
+                output
+                    .write(&page.file, page.html.as_bytes())
+                    .map_err(|e| Diagnostic::error(page.file.as_str(), 0, 0, format!("{e:#}")))?;
             }
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    (diagnostics, files)
+            page.html = String::new();
+            let diagnostics = std::mem::take(&mut page.diagnostics);
+            Ok((page, diagnostics))
+        })
+        .collect()
 }
 
 /// Writes what is not a page: the sitemap, the theme's and the site's static files, the code
@@ -472,8 +485,12 @@ fn write_site(
     let started = Instant::now();
     let ctx = linked.context(renderer);
     let pages = render::all_pages(ctx);
-    let (found, _) = render_pages(ctx, &pages, output);
-    diagnostics.extend(found);
+    for result in render_pages(ctx, &pages, output) {
+        match result {
+            Ok((_, found)) => diagnostics.extend(found),
+            Err(d) => diagnostics.push(d),
+        }
+    }
     timings.render = started.elapsed();
     let started = Instant::now();
     diagnostics.extend(write_support_files(project, &linked.site, output)?);

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What a link becomes, decided once for the whole site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     /// Rendered as the markdown stage is told: kept, pointed elsewhere, sized or missing.
     Resolved(Resolution),
@@ -52,8 +52,17 @@ pub struct Graph {
     pub backlinks: BTreeMap<NoteId, Vec<Backlink>>,
     /// Per note, the notes it links to.
     pub outgoing: BTreeMap<NoteId, BTreeSet<NoteId>>,
-    /// Per note, its broken or ambiguous links.
-    pub diagnostics: BTreeMap<NoteId, Vec<Diagnostic>>,
+    /// Per note, its broken or ambiguous links, each with where it came from.
+    pub diagnostics: BTreeMap<NoteId, Vec<(Origin, Diagnostic)>>,
+}
+
+/// What in a note a link diagnostic is about, so its position can follow edits of the note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The note's link or image with this index.
+    Link(usize),
+    /// The note's raw-HTML in-page link with this index.
+    HtmlAnchor(usize),
 }
 
 /// Lookup tables over the whole vault.
@@ -312,7 +321,7 @@ impl Resolved {
 type NoteLinks = (
     NoteId,
     Vec<Target>,
-    Vec<Diagnostic>,
+    Vec<(Origin, Diagnostic)>,
     Vec<(NoteId, Backlink)>,
 );
 
@@ -328,7 +337,7 @@ pub fn link(site: &Site) -> (Graph, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     for (id, targets, diags, edges) in per_note {
         graph.targets.insert(id.clone(), targets);
-        diagnostics.extend(diags.iter().cloned());
+        diagnostics.extend(diags.iter().map(|(_, d)| d.clone()));
         graph.diagnostics.insert(id.clone(), diags);
         for (to, backlink) in edges {
             graph
@@ -359,7 +368,7 @@ fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
     let mut targets = Vec::with_capacity(page.parsed.links.len());
     let mut diagnostics = Vec::new();
     let mut edges = Vec::new();
-    for link in &page.parsed.links {
+    for (i, link) in page.parsed.links.iter().enumerate() {
         let r = resolve(index, page, link);
         if let Some((error, message)) = r.diagnostic {
             let d = if error {
@@ -367,7 +376,7 @@ fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
             } else {
                 Diagnostic::warning(&page.note.file, link.line, link.col, message)
             };
-            diagnostics.push(d);
+            diagnostics.push((Origin::Link(i), d));
         }
         if let Some((to, embed)) = r.edge
             && &to != id
@@ -384,38 +393,38 @@ fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
         }
         targets.push(r.target);
     }
-    for (fragment, line, col) in &page.parsed.html_anchor_links {
+    for (i, (fragment, line, col)) in page.parsed.html_anchor_links.iter().enumerate() {
         if !index.has_anchor(id, fragment) {
-            diagnostics.push(Diagnostic::warning(
-                &page.note.file,
-                *line,
-                *col,
-                format!("missing anchor: no heading or id `#{fragment}` on this page"),
-            ));
+            let message = format!("missing anchor: no heading or id `#{fragment}` on this page");
+            let d = Diagnostic::warning(&page.note.file, *line, *col, message);
+            diagnostics.push((Origin::HtmlAnchor(i), d));
         }
     }
     (id.clone(), targets, diagnostics, edges)
 }
 
 impl Graph {
-    /// Resolves again the links of `ids` only, replacing their targets and diagnostics. For
-    /// notes whose links point where they did before (edges are left as they are); anything
-    /// else needs a full [`link`].
-    pub fn relink_targets<'a>(&mut self, site: &Site, ids: impl IntoIterator<Item = &'a NoteId>) {
-        let index = Index::new(site);
-        for id in ids {
-            let Some(page) = site.pages.get(id) else {
-                continue;
+    /// After an edit that left a note's links as they were (same targets, same order), moves
+    /// its diagnostics to where the links are now; nothing else about them can have changed.
+    pub fn follow_edit(&mut self, id: &NoteId, parsed: &crate::markdown::ParsedNote) {
+        let Some(list) = self.diagnostics.get_mut(id) else {
+            return;
+        };
+        for (origin, d) in list {
+            let at = match *origin {
+                Origin::Link(i) => parsed.links.get(i).map(|l| (l.line, l.col)),
+                Origin::HtmlAnchor(i) => parsed.html_anchor_links.get(i).map(|(_, l, c)| (*l, *c)),
             };
-            let (id, targets, diagnostics, _) = link_note(&index, id, page);
-            self.targets.insert(id.clone(), targets);
-            self.diagnostics.insert(id, diagnostics);
+            if let Some((line, col)) = at {
+                d.line = line;
+                d.col = col;
+            }
         }
     }
 
     /// Every link diagnostic, in note order.
     pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.values().flatten()
+        self.diagnostics.values().flatten().map(|(_, d)| d)
     }
 }
 

@@ -21,7 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Highlighter, ParsedNote};
 use crate::nav::PageKey;
 use crate::output::{Files, Output};
-use crate::render::{ExtraPage, PageRef, Renderer};
+use crate::render::{ExtraPage, PageContext, PageRef, Renderer};
 use crate::site::{self, Page, Site};
 use crate::vault::{self, Asset, Note, NoteId, walk};
 use anyhow::Result;
@@ -95,6 +95,10 @@ pub struct Session {
     /// Problems writing support files (an unknown highlight theme).
     support_diagnostics: Diagnostics,
     render_diagnostics: HashMap<PageRef, Vec<Diagnostic>>,
+    /// Each page's output file and fingerprint, to tell which pages a change affects.
+    fingerprints: HashMap<PageRef, (String, u64)>,
+    /// The output files that are not pages (sitemap, static files, attachments).
+    support_files: BTreeSet<String>,
 }
 
 impl Session {
@@ -143,6 +147,8 @@ impl Session {
             site_diagnostics: Diagnostics::new(),
             support_diagnostics: Diagnostics::new(),
             render_diagnostics: HashMap::new(),
+            fingerprints: HashMap::new(),
+            support_files: BTreeSet::new(),
         };
         let site = Site {
             config: session.project.config.clone(),
@@ -211,30 +217,26 @@ impl Session {
             };
             return Ok(diff(&before, &self.files, true, self.files.len()));
         }
-        let mut structural = false;
+        let mut templates_changed = false;
         if !changes.templates.is_empty() {
             match load_renderer(&self.project) {
                 Ok(renderer) => {
                     self.renderer = renderer;
                     self.template_errors = Diagnostics::new();
-                    structural = true;
+                    templates_changed = true;
                 }
                 Err(d) => self.template_errors = d,
             }
         }
-        let (edited, content_structural) = self.apply_content(&changes.content);
-        structural |= content_structural;
-        let mut update = if structural {
+        let (edited, structural) = self.apply_content(&changes.content);
+        let mut update = if structural || templates_changed {
             let pages: Vec<(Note, ParsedNote)> = std::mem::take(&mut self.linked.site.pages)
                 .into_values()
                 .map(|p| (p.note, p.parsed))
                 .collect();
             let assets = std::mem::take(&mut self.linked.site.assets);
             self.relink_all(pages, assets);
-            let before = std::mem::take(&mut self.files);
-            self.render_all()?;
-            let rendered = self.files.len();
-            diff(&before, &self.files, true, rendered)
+            self.render_changed(templates_changed)?
         } else {
             self.render_some(&edited)?
         };
@@ -398,27 +400,126 @@ impl Session {
 
     /// Renders every page and support file into memory.
     fn render_all(&mut self) -> Result<()> {
-        let output = Output::in_memory();
-        let ctx = self.linked.context(&self.renderer);
-        let pages = crate::render::all_pages(ctx);
+        self.fingerprints.clear();
         self.render_diagnostics.clear();
-        let found = self.render_into(&pages, &output);
-        self.render_diagnostics = found;
-        self.support_diagnostics = write_support_files(&self.project, &self.linked.site, &output)?;
-        self.files = output.commit()?.files;
+        self.files.clear();
+        let pages = crate::render::all_pages(self.linked.context(&self.renderer));
+        self.render_refs(&pages)?;
+        self.refresh_support()?;
         Ok(())
     }
 
-    fn render_into(&self, pages: &[PageRef], output: &Output) -> HashMap<PageRef, Vec<Diagnostic>> {
-        let ctx = self.linked.context(&self.renderer);
-        pages
+    /// Renders `pages` into memory and puts them in place, remembering their fingerprints.
+    /// Returns the output files whose bytes changed.
+    fn render_refs(&mut self, pages: &[PageRef]) -> Result<Vec<String>> {
+        let output = Output::in_memory();
+        let results = render_pages(self.linked.context(&self.renderer), pages, &output);
+        for (page, result) in pages.iter().zip(results) {
+            self.render_diagnostics.remove(page);
+            match result {
+                Ok((rendered, found)) => {
+                    self.fingerprints
+                        .insert(page.clone(), (rendered.file, rendered.fingerprint));
+                    if !found.is_empty() {
+                        self.render_diagnostics.insert(page.clone(), found);
+                    }
+                }
+                Err(d) => {
+                    self.fingerprints.remove(page);
+                    self.render_diagnostics.insert(page.clone(), vec![d]);
+                }
+            }
+        }
+        let mut changed = Vec::new();
+        for (path, bytes) in output.commit()?.files {
+            if self.files.get(&path) != Some(&bytes) {
+                changed.push(path.clone());
+                self.files.insert(path, bytes);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// After a structural change: works out every page's fingerprint (cheap: nothing is
+    /// rendered) and renders only the pages whose fingerprint changed, or all of them when the
+    /// templates changed.
+    fn render_changed(&mut self, everything: bool) -> Result<Update> {
+        let ctx = PageContext {
+            fingerprint_only: true,
+            ..self.linked.context(&self.renderer)
+        };
+        let pages = crate::render::all_pages(ctx);
+        let fingerprints = render_pages(ctx, &pages, &Output::in_memory());
+        let stale: Vec<PageRef> = pages
             .iter()
-            .map(|page| {
-                let (found, _) = render_pages(ctx, std::slice::from_ref(page), output);
-                (page.clone(), found.into_iter().collect())
+            .zip(fingerprints)
+            .filter(|(page, result)| match result {
+                Ok((r, _)) => {
+                    everything
+                        || self.fingerprints.get(*page) != Some(&(r.file.clone(), r.fingerprint))
+                }
+                Err(_) => true,
             })
-            .filter(|(_, d): &(PageRef, Vec<Diagnostic>)| !d.is_empty())
-            .collect()
+            .map(|(page, _)| page.clone())
+            .collect();
+        let current: std::collections::HashSet<&PageRef> = pages.iter().collect();
+        let gone: Vec<PageRef> = self
+            .fingerprints
+            .keys()
+            .filter(|p| !current.contains(p))
+            .cloned()
+            .collect();
+        let mut removed = Vec::new();
+        for page in gone {
+            self.render_diagnostics.remove(&page);
+            if let Some((file, _)) = self.fingerprints.remove(&page) {
+                removed.push(file);
+            }
+        }
+        let mut changed = self.render_refs(&stale)?;
+        // A page that went may share its file with one that came (a renamed note).
+        let written: BTreeSet<&String> = self.fingerprints.values().map(|(file, _)| file).collect();
+        removed.retain(|file| !written.contains(file));
+        for file in &removed {
+            self.files.remove(file);
+        }
+        let (support_changed, support_removed) = self.refresh_support()?;
+        changed.extend(support_changed);
+        removed.extend(support_removed);
+        changed.sort();
+        removed.sort();
+        Ok(Update {
+            changed,
+            removed,
+            rendered: stale.len(),
+            full: true,
+        })
+    }
+
+    /// Writes the sitemap, static files and attachments again; returns what changed and what
+    /// went.
+    fn refresh_support(&mut self) -> Result<(Vec<String>, Vec<String>)> {
+        let output = Output::in_memory();
+        self.support_diagnostics = write_support_files(&self.project, &self.linked.site, &output)?;
+        let fresh = output.commit()?.files;
+        let removed: Vec<String> = self
+            .support_files
+            .iter()
+            .filter(|path| !fresh.contains_key(*path))
+            .cloned()
+            .collect();
+        for path in &removed {
+            self.files.remove(path);
+        }
+        self.support_files = fresh.keys().cloned().collect();
+        let mut changed = Vec::new();
+        for (path, bytes) in fresh {
+            if self.files.get(&path) != Some(&bytes) {
+                changed.push(path.clone());
+                self.files.insert(path, bytes);
+            }
+        }
+        Ok((changed, removed))
     }
 
     /// Re-renders the pages that show the edited notes: their own, the pages that embed them
@@ -427,7 +528,11 @@ impl Session {
         if edited.is_empty() {
             return Ok(Update::default());
         }
-        self.linked.graph.relink_targets(&self.linked.site, edited);
+        for id in edited {
+            if let Some(page) = self.linked.site.pages.get(id) {
+                self.linked.graph.follow_edit(id, &page.parsed);
+            }
+        }
         let mut pages: BTreeSet<NoteId> = BTreeSet::new();
         let mut queue: Vec<NoteId> = edited.to_vec();
         while let Some(id) = queue.pop() {
@@ -440,6 +545,8 @@ impl Session {
                 }
             }
         }
+        let touched: Vec<NoteId> = pages.iter().cloned().collect();
+        self.linked.refresh_content_keys(&touched);
         let mut refs: Vec<PageRef> = pages
             .iter()
             .filter_map(|id| self.linked.site.pages.get(id))
@@ -455,25 +562,12 @@ impl Session {
                 .into_iter()
                 .map(|i| PageRef::Extra(ExtraPage::Topic(i))),
         );
-        let output = Output::in_memory();
-        let found = self.render_into(&refs, &output);
-        for page in &refs {
-            self.render_diagnostics.remove(page);
-        }
-        self.render_diagnostics.extend(found);
-        let rendered = refs.len();
-        let fresh = output.commit()?.files;
-        let mut update = Update {
-            rendered,
+        let changed = self.render_refs(&refs)?;
+        Ok(Update {
+            changed,
+            rendered: refs.len(),
             ..Update::default()
-        };
-        for (path, bytes) in fresh {
-            if self.files.get(&path) != Some(&bytes) {
-                update.changed.push(path.clone());
-                self.files.insert(path, bytes);
-            }
-        }
-        Ok(update)
+        })
     }
 
     /// Copies one static file (or restores the built-in one it shadowed, when removed).
@@ -576,6 +670,9 @@ fn signature(note: &Note, parsed: &ParsedNote, site_title: &str) -> u64 {
             .hash(&mut h);
     }
     (&parsed.block_ids, &parsed.html_ids, &parsed.tags).hash(&mut h);
+    for (fragment, _, _) in &parsed.html_anchor_links {
+        fragment.hash(&mut h);
+    }
     for link in &parsed.links {
         (
             &link.target,

@@ -18,7 +18,7 @@ fn vault() -> Fixture {
         .note("ec2/alpha.md", "---\ntags: [aws]\n---\n# Alpha\n\n## Spot Instances\n\nSee [[beta#Limits]] and ![[pic.png|100]].\n")
         .note("ec2/beta.md", "# Beta\n\n## Limits\n\nSeven per AZ. ^lim\n\nBack to [[alpha]]. #exam\n")
         .note("ebs/gamma.md", "# Gamma\n\n![[beta#Limits]]\n\n## Spot Instances\n\nAlso here.\n")
-        .note("ebs/delta.md", "---\ntitle: Delta\n---\nLinks: [[gamma]] [[missing]]\n");
+        .note("ebs/delta.md", "---\ntitle: Delta\n---\n# Delta\n\nLinks: [[gamma]] [[missing]]\n");
     site
 }
 
@@ -249,12 +249,32 @@ fn random_edit_sequences_end_identical_to_a_fresh_build() {
             let mut touched: Vec<PathBuf> = Vec::new();
             let label = format!("seed {seed} step {step} op {op}");
             match op {
-                0 | 1 => {
+                0 => {
                     // Body edit: append a sentence, sometimes with a link.
                     if let Some(note) = rng.pick(&notes).cloned() {
                         let mut text = fs::read_to_string(&note).unwrap();
                         let target = rng.pick(&names).cloned().unwrap_or_default();
                         text.push_str(&format!("\nMore words {step} about [[{target}]].\n"));
+                        fs::write(&note, text).unwrap();
+                        touched.push(note);
+                    }
+                }
+                1 => {
+                    // Body edit above the links: every link (and its warning) moves down.
+                    if let Some(note) = rng.pick(&notes).cloned() {
+                        let text = fs::read_to_string(&note).unwrap();
+                        let text = match text.find("\n# ") {
+                            Some(i) => {
+                                let end =
+                                    text[i + 1..].find('\n').map_or(text.len(), |j| i + 1 + j);
+                                format!(
+                                    "{}\n\nA new paragraph {step}.\n{}",
+                                    &text[..end],
+                                    &text[end..]
+                                )
+                            }
+                            None => format!("{text}\nPlain words {step}.\n"),
+                        };
                         fs::write(&note, text).unwrap();
                         touched.push(note);
                     }

@@ -35,7 +35,7 @@ pub struct LinkRef {
 }
 
 /// What to do with one link when rendering, decided by the link stage.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Resolution {
     /// Leave it as written (external URLs, in-page `#anchors`).
     Keep,

@@ -8,6 +8,7 @@ use crate::markdown::{self, Resolution, escape_html};
 use crate::paths;
 use crate::site::Site;
 use crate::vault::NoteId;
+use std::hash::{Hash, Hasher};
 
 /// How deep embeds may nest (an embed inside an embed inside …).
 pub const MAX_EMBED_DEPTH: usize = 5;
@@ -59,6 +60,50 @@ pub fn section_html(
         &mut diagnostics,
     );
     (html, diagnostics)
+}
+
+/// A key for everything a note's rendered body depends on: its text, where its links point,
+/// and (through embeds, transitively) the notes it shows. Two bodies with the same key render
+/// the same HTML, so pages can be compared without rendering them.
+pub fn content_key(site: &Site, graph: &Graph, id: &NoteId, heading: Option<usize>) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    content_key_into(site, graph, id, heading, &mut hasher, &mut Vec::new());
+    hasher.finish()
+}
+
+fn content_key_into(
+    site: &Site,
+    graph: &Graph,
+    id: &NoteId,
+    heading: Option<usize>,
+    h: &mut impl Hasher,
+    stack: &mut Stack,
+) {
+    (id, heading).hash(h);
+    let Some(page) = site.pages.get(id) else {
+        return;
+    };
+    if stack.len() > MAX_EMBED_DEPTH || stack.iter().any(|(n, _)| n == id) {
+        // A cycle or the depth limit: what is shown then depends on the chain of titles.
+        for (n, _) in stack.iter() {
+            site.pages.get(n).map(|p| &p.title).hash(h);
+        }
+        "cut".hash(h);
+        return;
+    }
+    // The body's HTML (diagrams included) follows from its text and the site's settings.
+    (&page.note.body, &page.title, &page.path).hash(h);
+    let Some(targets) = graph.targets.get(id) else {
+        return;
+    };
+    targets.hash(h);
+    stack.push((id.clone(), heading));
+    for target in targets {
+        if let Target::Transclude { note, heading } = target {
+            content_key_into(site, graph, note, *heading, h, stack);
+        }
+    }
+    stack.pop();
 }
 
 type Stack = Vec<(NoteId, Option<usize>)>;

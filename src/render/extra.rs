@@ -10,6 +10,7 @@ use crate::nav::{Child, PageKey};
 use crate::paths;
 use crate::vault::NoteId;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 /// A generated page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -121,12 +122,18 @@ pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedP
                 .ok_or_else(|| Diagnostic::error("topics", 0, 0, "unknown topic"))?;
             let (mut view, _) = ctx.view(&home, "topic", &topic.title, &topic.path, None);
             let mut diagnostics = Vec::new();
+            let mut key = std::collections::hash_map::DefaultHasher::new();
             for c in &topic.coverage {
                 let Some(page) = ctx.site.pages.get(&c.note) else {
                     continue;
                 };
-                let (html, found) = section_html(ctx.site, ctx.graph, &c.note, c.heading);
-                diagnostics.extend(found);
+                ctx.content_key(&c.note, c.heading).hash(&mut key);
+                let mut html = String::new();
+                if !ctx.fingerprint_only {
+                    let (section, found) = section_html(ctx.site, ctx.graph, &c.note, c.heading);
+                    diagnostics.extend(found);
+                    html = section;
+                }
                 let anchor = c
                     .heading
                     .and_then(|h| page.parsed.headings.get(h))
@@ -138,6 +145,7 @@ pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedP
                     html,
                 });
             }
+            view.content_key = key.finish();
             view.has_browser_diagrams = view
                 .sections
                 .iter()
@@ -180,7 +188,15 @@ pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedP
             }
             edges.sort_unstable();
             edges.dedup();
-            view.linkmap = linkmap::vault_map(&nodes, &edges);
+            let mut key = std::collections::hash_map::DefaultHasher::new();
+            for node in &nodes {
+                (&node.title, &node.url, node.group).hash(&mut key);
+            }
+            edges.hash(&mut key);
+            view.content_key = key.finish();
+            if !ctx.fingerprint_only {
+                view.linkmap = linkmap::vault_map(&nodes, &edges, &ctx.renderer.layouts);
+            }
             clear_navigation(&mut view);
             ctx.render(
                 "graph.html",

@@ -210,10 +210,36 @@ fn normalise(pos: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The last layout computed, by a hash of the graph's shape: positions depend only on the
+/// number of nodes and the edges, so a rebuild that changed titles reuses them.
+#[derive(Debug, Default)]
+pub struct LayoutCache(std::sync::Mutex<Option<(u64, Positions)>>);
+
+/// Node positions in the unit square, shared between renders.
+type Positions = std::sync::Arc<Vec<(f64, f64)>>;
+
+impl LayoutCache {
+    fn layout(&self, n: usize, edges: &[(usize, usize)]) -> Positions {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (n, edges).hash(&mut h);
+        let key = h.finish();
+        let mut cached = self.0.lock().expect("a renderer panicked");
+        match &*cached {
+            Some((k, positions)) if *k == key => positions.clone(),
+            _ => {
+                let positions = std::sync::Arc::new(layout(n, edges));
+                *cached = Some((key, positions.clone()));
+                positions
+            }
+        }
+    }
+}
+
 /// The map of the whole vault.
-pub fn vault_map(nodes: &[MapNode], edges: &[(usize, usize)]) -> String {
+pub fn vault_map(nodes: &[MapNode], edges: &[(usize, usize)], cache: &LayoutCache) -> String {
     let (w, h, margin) = (1000.0, 700.0, 40.0);
-    let pos = layout(nodes.len(), edges);
+    let pos = cache.layout(nodes.len(), edges);
     let mut degree = vec![0usize; nodes.len()];
     for &(a, b) in edges {
         degree[a] += 1;

@@ -7,7 +7,7 @@ pub mod linkmap;
 mod pages;
 pub mod views;
 
-pub use content::note_html;
+pub use content::{content_key, note_html};
 pub use extra::{ExtraPage, extra_pages, render_extra};
 pub use pages::{PageContext, RenderedPage, page_keys, render_404, render_page};
 
@@ -65,6 +65,8 @@ pub struct Renderer {
     origins: BTreeMap<String, Origin>,
     /// Rendered sidebars by a hash of their entries: the pages of one folder share one.
     sidebars: Mutex<HashMap<u64, Arc<str>>>,
+    /// The vault map's last layout.
+    pub layouts: linkmap::LayoutCache,
 }
 
 /// How many distinct sidebars are kept before the cache starts over.
@@ -146,6 +148,7 @@ impl Renderer {
             tera,
             origins,
             sidebars: Mutex::new(HashMap::new()),
+            layouts: linkmap::LayoutCache::default(),
         })
     }
 

@@ -2,7 +2,7 @@
 //! Each builds the page's view and renders its template; none of them writes files.
 
 use super::Renderer;
-use super::content::note_html;
+use super::content::{content_key, note_html};
 use super::linkmap::{self, MapNode};
 use super::views::*;
 use crate::diagnostics::Diagnostic;
@@ -11,6 +11,7 @@ use crate::nav::{Child, PageKey, PageLink};
 use crate::paths;
 use crate::site::{Page, Site};
 use crate::taxonomy::Taxonomy;
+use std::hash::{Hash, Hasher};
 use tera::Context;
 
 /// Everything a page needs to render.
@@ -22,8 +23,13 @@ pub struct PageContext<'a> {
     pub graph: &'a Graph,
     /// Tags, topics, related notes.
     pub taxonomy: &'a Taxonomy,
+    /// Each note's content key, worked out once per build.
+    pub content_keys: &'a std::collections::HashMap<crate::vault::NoteId, u64>,
     /// Templates.
     pub renderer: &'a Renderer,
+    /// Only work out each page's fingerprint (what its HTML depends on), without rendering
+    /// it: far cheaper, and enough to tell which pages an edit changed.
+    pub fingerprint_only: bool,
 }
 
 /// A rendered page: the file to write and its HTML, plus warnings found while rendering.
@@ -35,6 +41,8 @@ pub struct RenderedPage {
     pub html: String,
     /// Warnings (embed cycles).
     pub diagnostics: Vec<Diagnostic>,
+    /// A hash of everything the page's HTML depends on: equal fingerprints, equal pages.
+    pub fingerprint: u64,
 }
 
 /// Every page of the site, in reading order.
@@ -46,6 +54,18 @@ pub fn page_keys(site: &Site) -> Vec<PageKey> {
 const WORDS_PER_MINUTE: usize = 200;
 
 impl<'a> PageContext<'a> {
+    /// The content key of a note (or one of its sections), from the build's table.
+    pub fn content_key(&self, id: &crate::vault::NoteId, heading: Option<usize>) -> u64 {
+        let whole = self
+            .content_keys
+            .get(id)
+            .copied()
+            .unwrap_or_else(|| content_key(self.site, self.graph, id, None));
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (whole, heading).hash(&mut h);
+        h.finish()
+    }
+
     /// A root-relative URL for a site path.
     pub fn url(&self, path: &str) -> String {
         format!(
@@ -122,6 +142,7 @@ impl<'a> PageContext<'a> {
             entries: Vec::new(),
             sections: Vec::new(),
             has_browser_diagrams: false,
+            content_key: 0,
         };
         let Some(page) = note else {
             return (view, Vec::new());
@@ -133,15 +154,20 @@ impl<'a> PageContext<'a> {
             .headings
             .first()
             .filter(|h| parsed.starts_with_h1 && h.text == page.title);
-        let (content, diagnostics) = note_html(
-            self.site,
-            self.graph,
-            &page.note.id,
-            title_heading.is_some(),
-        );
-        // Embedded notes bring their diagrams along, so look at the whole content.
-        view.has_browser_diagrams = content.contains("<pre class=\"mermaid\"");
-        view.content = content;
+        view.content_key = self.content_key(&page.note.id, None);
+        let mut diagnostics = Vec::new();
+        if !self.fingerprint_only {
+            let (content, found) = note_html(
+                self.site,
+                self.graph,
+                &page.note.id,
+                title_heading.is_some(),
+            );
+            diagnostics = found;
+            // Embedded notes bring their diagrams along, so look at the whole content.
+            view.has_browser_diagrams = content.contains("<pre class=\"mermaid\"");
+            view.content = content;
+        }
         view.title_anchor = title_heading.map(|h| h.anchor.as_str());
         view.description = front.description.as_deref();
         view.tags = self
@@ -283,7 +309,18 @@ impl<'a> PageContext<'a> {
         file: String,
         diagnostics: Vec<Diagnostic>,
     ) -> Result<RenderedPage, Diagnostic> {
-        let sidebar = self.renderer.sidebar(&self.nav(key), &view.url)?;
+        let mut view = view;
+        let entries = self.nav(key);
+        let fingerprint = fingerprint(template, &entries, &mut view);
+        if self.fingerprint_only {
+            return Ok(RenderedPage {
+                file,
+                html: String::new(),
+                diagnostics,
+                fingerprint,
+            });
+        }
+        let sidebar = self.renderer.sidebar(&entries, &view.url)?;
         let mut context = Context::new();
         context.insert("sidebar", &sidebar);
         context.insert("page", &view);
@@ -292,8 +329,53 @@ impl<'a> PageContext<'a> {
             file,
             html,
             diagnostics,
+            fingerprint,
         })
     }
+}
+
+/// Feeds what it writes to a hasher.
+struct HashWriter<'h, H: Hasher>(&'h mut H);
+
+impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What a page's HTML depends on: the template, the sidebar, the view, and (through
+/// `content_key`) the notes it shows. The parts of the view derived from those notes' HTML are
+/// left out, so the fingerprint is the same whether the page was rendered or not.
+fn fingerprint(template: &str, sidebar: &[NavView], view: &mut PageView<'_>) -> u64 {
+    let content = std::mem::take(&mut view.content);
+    let browser = std::mem::take(&mut view.has_browser_diagrams);
+    let sections: Vec<String> = view
+        .sections
+        .iter_mut()
+        .map(|s| std::mem::take(&mut s.html))
+        .collect();
+    let map = if view.kind == "graph" {
+        std::mem::take(&mut view.linkmap)
+    } else {
+        String::new()
+    };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (template, sidebar, view.content_key).hash(&mut h);
+    let _ = serde_json::to_writer(HashWriter(&mut h), &*view);
+    let fingerprint = h.finish();
+    view.content = content;
+    view.has_browser_diagrams = browser;
+    for (section, html) in view.sections.iter_mut().zip(sections) {
+        section.html = html;
+    }
+    if view.kind == "graph" {
+        view.linkmap = map;
+    }
+    fingerprint
 }
 
 /// Renders one page of the site.

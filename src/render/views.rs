@@ -162,6 +162,10 @@ pub struct PageView<'a> {
     pub entries: Vec<EntryView>,
     /// For a topic page: every section that covers the topic, rendered.
     pub sections: Vec<SectionView>,
+    /// A key for everything the page's notes contribute (see `content_key`); with the rest of
+    /// the view it fingerprints the page.
+    #[serde(skip)]
+    pub content_key: u64,
 }
 
 /// An entry of a tags or topics index, or a tag page's sub-tag.
