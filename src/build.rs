@@ -29,6 +29,22 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Builds drafts too.
     pub drafts: bool,
+    /// Told how far the build is (the CLI draws a progress bar from it).
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+/// Receives the progress of a build: each long stage, then one `advance` per item done.
+pub trait Progress: Send + Sync {
+    /// A stage starts, with how many items it has.
+    fn stage(&self, name: &'static str, items: usize);
+    /// One more item of the current stage is done.
+    fn advance(&self);
+}
+
+impl std::fmt::Debug for dyn Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// A site's folders and configuration.
@@ -301,11 +317,18 @@ pub fn parse_notes(
     notes: Vec<Note>,
     options: &ParseOptions,
     highlighter: &Highlighter,
+    progress: Option<&dyn Progress>,
 ) -> Vec<(Note, ParsedNote)> {
+    if let Some(p) = progress {
+        p.stage("parsing notes", notes.len());
+    }
     notes
         .into_par_iter()
         .map(|note| {
             let parsed = markdown::parse(&note.body, note.body_line_offset, options, highlighter);
+            if let Some(p) = progress {
+                p.advance();
+            }
             (note, parsed)
         })
         .collect()
@@ -371,6 +394,7 @@ impl Linked {
 
 fn load_and_link(
     project: &Project,
+    options: &BuildOptions,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
 ) -> (Linked, usize, DiagramStats) {
@@ -383,7 +407,8 @@ fn load_and_link(
     let highlighter = project.highlighter();
     let notes: Vec<Note> = vault.notes.into_values().collect();
     let count = notes.len();
-    let mut parsed = parse_notes(notes, &project.parse_options(), &highlighter);
+    let progress = options.progress.as_deref();
+    let mut parsed = parse_notes(notes, &project.parse_options(), &highlighter, progress);
     if let Err(e) = highlighter.save_cache() {
         diagnostics.push(Diagnostic::warning(
             &project.root,
@@ -422,9 +447,24 @@ pub type PageResult = Result<(RenderedPage, Vec<Diagnostic>), Diagnostic>;
 /// Renders `pages` in parallel and writes them through `output` (unless the context only
 /// fingerprints). Returns each page's result, in order; the HTML is dropped once written.
 pub fn render_pages(ctx: PageContext<'_>, pages: &[PageRef], output: &Output) -> Vec<PageResult> {
+    render_pages_with(ctx, pages, output, None)
+}
+
+fn render_pages_with(
+    ctx: PageContext<'_>,
+    pages: &[PageRef],
+    output: &Output,
+    progress: Option<&dyn Progress>,
+) -> Vec<PageResult> {
+    if let Some(p) = progress {
+        p.stage("rendering pages", pages.len());
+    }
     pages
         .par_iter()
         .map(|page| {
+            if let Some(p) = progress {
+                p.advance();
+            }
             let mut page = render::render(ctx, page)?;
             if !ctx.fingerprint_only {
                 output
@@ -476,6 +516,7 @@ pub fn write_support_files(project: &Project, site: &Site, output: &Output) -> R
 /// Renders every page and writes the whole site through `output`; returns the number of pages.
 fn write_site(
     project: &Project,
+    progress: Option<&dyn Progress>,
     linked: &Linked,
     renderer: &Renderer,
     output: &Output,
@@ -485,7 +526,7 @@ fn write_site(
     let started = Instant::now();
     let ctx = linked.context(renderer);
     let pages = render::all_pages(ctx);
-    for result in render_pages(ctx, &pages, output) {
+    for result in render_pages_with(ctx, &pages, output, progress) {
         match result {
             Ok((_, found)) => diagnostics.extend(found),
             Err(d) => diagnostics.push(d),
@@ -590,7 +631,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
         }
     };
     let (linked, notes, diagram_stats) =
-        load_and_link(&project, &mut report.timings, &mut diagnostics);
+        load_and_link(&project, options, &mut report.timings, &mut diagnostics);
     report.notes = notes;
     report.diagrams = diagram_stats;
     let renderer = match Renderer::new(Some(&project.templates_dir), &project.root, &project.config)
@@ -609,6 +650,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
         };
         report.pages = write_site(
             &project,
+            options.progress.as_deref(),
             &linked,
             &renderer,
             &output,

@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod nav;
 pub mod output;
 pub mod paths;
+pub mod progress;
 pub mod render;
 pub mod serve;
 pub mod session;

@@ -249,6 +249,14 @@ fn run_build(
         base_url,
         ..options(site)
     };
+    let progress =
+        (!cli.quiet).then(|| std::sync::Arc::new(studysite::progress::TerminalProgress::new()));
+    let options = BuildOptions {
+        progress: progress
+            .clone()
+            .map(|p| p as std::sync::Arc<dyn studysite::build::Progress>),
+        ..options
+    };
     if watch {
         let quiet = cli.quiet;
         studysite::serve::watch_build(
@@ -258,6 +266,9 @@ fn run_build(
         return Ok(ExitCode::SUCCESS);
     }
     let report = studysite::build(&options)?;
+    if let Some(p) = &progress {
+        p.finish();
+    }
     print_diagnostics(cli, &report, false);
     if cli.verbose {
         print_timings(&report);

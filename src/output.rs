@@ -36,7 +36,7 @@ enum Kind {
         staging: PathBuf,
         target: PathBuf,
         written: Mutex<BTreeSet<String>>,
-        changed: Mutex<Vec<String>>,
+        changed: Mutex<BTreeSet<String>>,
     },
     Memory(Mutex<Files>),
 }
@@ -83,7 +83,7 @@ impl Output {
                 staging,
                 target: target.to_path_buf(),
                 written: Mutex::new(BTreeSet::new()),
-                changed: Mutex::new(Vec::new()),
+                changed: Mutex::new(BTreeSet::new()),
             }
         } else {
             if target.exists() {
@@ -183,11 +183,12 @@ impl Output {
     }
 
     /// In a rebuild: remembers that `path` belongs to the new site, and stages it unless it is
-    /// the `same` as the file already there.
+    /// the `same` as the file already there. A path written twice (a site's static file
+    /// replacing a built-in one) ends as its last write.
     fn stage_if_changed(
         &self,
         written: &Mutex<BTreeSet<String>>,
-        changed: &Mutex<Vec<String>>,
+        changed: &Mutex<BTreeSet<String>>,
         path: &str,
         same: bool,
         stage: impl FnOnce() -> Result<()>,
@@ -196,14 +197,13 @@ impl Output {
             .lock()
             .expect("a writer panicked")
             .insert(path.to_string());
+        let mut changed = changed.lock().expect("a writer panicked");
         if same {
+            changed.remove(path);
             return Ok(());
         }
-        self.changed.fetch_add(1, Ordering::Relaxed);
-        changed
-            .lock()
-            .expect("a writer panicked")
-            .push(path.to_string());
+        changed.insert(path.to_string());
+        drop(changed);
         stage()
     }
 
@@ -227,6 +227,7 @@ impl Output {
                 changed,
             } => {
                 let changed = std::mem::take(&mut *changed.lock().expect("a writer panicked"));
+                self.changed.store(changed.len() as u64, Ordering::Relaxed);
                 for path in &changed {
                     let dest = target.join(path);
                     if let Some(parent) = dest.parent() {
@@ -415,6 +416,24 @@ mod tests {
             same_time
         );
         assert_eq!(leftovers(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_path_written_twice_ends_as_its_last_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("a.css"), "old").unwrap();
+        fs::write(target.join("b.css"), "old").unwrap();
+        let out = Output::to_disk(&target).unwrap();
+        out.write("a.css", b"new").unwrap();
+        out.write("a.css", b"newer").unwrap();
+        out.write("b.css", b"changed").unwrap();
+        out.write("b.css", b"old").unwrap();
+        let done = out.commit().unwrap();
+        assert_eq!(done.changed, 1);
+        assert_eq!(fs::read_to_string(target.join("a.css")).unwrap(), "newer");
+        assert_eq!(fs::read_to_string(target.join("b.css")).unwrap(), "old");
     }
 
     #[test]

@@ -120,7 +120,8 @@ impl Session {
             }
         }
         let notes: Vec<Note> = vault.notes.into_values().collect();
-        let mut parsed = crate::build::parse_notes(notes, &project.parse_options(), &highlighter);
+        let mut parsed =
+            crate::build::parse_notes(notes, &project.parse_options(), &highlighter, None);
         crate::diagrams::render_all(&mut parsed, &project.diagram_options());
         // The cache is written once, after the first build: rewriting it on every edit would
         // cost more than it saves.

@@ -591,3 +591,18 @@ fn the_bundled_sample_site_builds_cleanly() {
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
     assert!(report.notes >= 20);
 }
+
+#[test]
+fn a_static_file_that_replaces_a_built_in_one_rebuilds_cleanly() {
+    let site = Fixture::new();
+    site.note("a.md", "# A\n")
+        .file("static/app.js", "// mine\n");
+    site.build_ok();
+    let again = site.build_ok();
+    assert_eq!(again.changed, 0, "nothing changed the second time");
+    assert_eq!(site.read("app.js"), "// mine\n");
+    site.file("static/app.js", "// mine, edited\n");
+    let third = site.build_ok();
+    assert_eq!(third.changed, 1);
+    assert_eq!(site.read("app.js"), "// mine, edited\n");
+}
