@@ -10,15 +10,7 @@ mod corpus;
 use std::time::Instant;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000, 10_000]
-    } else {
-        sizes
-    };
+    let sizes = corpus::sizes_from_args();
     let highlight = !std::env::args().any(|a| a == "--no-highlight");
     println!("threads: {}", rayon::current_num_threads());
     for n in sizes {

@@ -170,3 +170,16 @@ pub fn write_site(root: &Path, n: usize, highlight: bool) {
         fs::write(content.join(note_path(i)), note_text(i, n, 42)).unwrap();
     }
 }
+
+/// The vault sizes given on the command line, else 1,000 and 10,000 notes.
+pub fn sizes_from_args() -> Vec<usize> {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        vec![1_000, 10_000]
+    } else {
+        sizes
+    }
+}

@@ -23,15 +23,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000, 10_000]
-    } else {
-        sizes
-    };
+    let sizes = corpus::sizes_from_args();
     for n in sizes {
         let dir = tempfile::tempdir().unwrap();
         corpus::write_site(dir.path(), n, true);
