@@ -116,7 +116,8 @@ impl BuildReport {
 impl Project {
     /// Reads the config and works out the folders. Config errors come back as diagnostics.
     pub fn open(options: &BuildOptions) -> Result<(Project, Diagnostics), Diagnostics> {
-        let root = options.root.clone();
+        // Absolute paths, so they compare with what the file watcher reports.
+        let root = absolute(&options.root);
         let fail = |message: String| {
             let mut d = Diagnostics::new();
             d.push(Diagnostic::error(root.clone(), 0, 0, message));
@@ -162,7 +163,7 @@ impl Project {
             content_dir = root.clone();
         }
         let output_dir = match &options.output {
-            Some(o) => o.clone(),
+            Some(o) => absolute(o),
             None => root.join(&config.output_dir),
         };
         let project = Project {

@@ -237,7 +237,7 @@ impl Session {
                 .collect();
             let assets = std::mem::take(&mut self.linked.site.assets);
             self.relink_all(pages, assets);
-            self.render_changed(templates_changed)?
+            self.render_changed()?
         } else {
             self.render_some(&edited)?
         };
@@ -442,9 +442,9 @@ impl Session {
     }
 
     /// After a structural change: works out every page's fingerprint (cheap: nothing is
-    /// rendered) and renders only the pages whose fingerprint changed, or all of them when the
-    /// templates changed.
-    fn render_changed(&mut self, everything: bool) -> Result<Update> {
+    /// rendered) and renders only the pages whose fingerprint changed. Fingerprints include the
+    /// templates a page uses, so a template change re-renders just the pages that use it.
+    fn render_changed(&mut self) -> Result<Update> {
         let ctx = PageContext {
             fingerprint_only: true,
             ..self.linked.context(&self.renderer)
@@ -456,8 +456,7 @@ impl Session {
             .zip(fingerprints)
             .filter(|(page, result)| match result {
                 Ok((r, _)) => {
-                    everything
-                        || self.fingerprints.get(*page) != Some(&(r.file.clone(), r.fingerprint))
+                    self.fingerprints.get(*page) != Some(&(r.file.clone(), r.fingerprint))
                 }
                 Err(_) => true,
             })

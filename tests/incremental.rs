@@ -196,6 +196,34 @@ fn template_and_static_changes() {
     assert!(update.css_only());
 }
 
+#[test]
+fn a_template_change_rerenders_only_the_pages_that_use_it() {
+    let site = vault();
+    let mut session = Session::open(&site.options()).unwrap();
+    let template = site.root().join("templates/tag.html");
+    site.file(
+        "templates/tag.html",
+        "{% extends \"base.html\" %}{% block main %}<h1 class=\"tagged\">{{ page.title }}</h1>{% endblock main %}",
+    );
+    let update = session
+        .apply(&Changes {
+            templates: [template].into(),
+            ..Changes::default()
+        })
+        .unwrap();
+    assert!(!update.changed.is_empty());
+    assert!(
+        update
+            .changed
+            .iter()
+            .all(|f| f.starts_with("tags/") && f != "tags/index.html"),
+        "only tag pages: {:?}",
+        update.changed
+    );
+    assert_eq!(update.rendered, update.changed.len());
+    assert_same_as_fresh(&site, &session, "tag template");
+}
+
 /// A tiny deterministic random number generator for the edit sequences.
 struct Lcg(u64);
 

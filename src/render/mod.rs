@@ -67,6 +67,9 @@ pub struct Renderer {
     sidebars: Mutex<HashMap<u64, Arc<str>>>,
     /// The vault map's last layout.
     pub layouts: linkmap::LayoutCache,
+    /// Per template, a hash of its text and of every template it extends or includes: a
+    /// page's fingerprint includes it, so a template change re-renders the pages that use it.
+    template_hashes: BTreeMap<String, u64>,
 }
 
 /// How many distinct sidebars are kept before the cache starts over.
@@ -119,6 +122,7 @@ impl Renderer {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
+        let template_hashes = template_hashes(&sources);
         let origins: BTreeMap<String, Origin> = sources
             .iter()
             .map(|(name, (_, origin))| (name.clone(), origin.clone()))
@@ -149,6 +153,7 @@ impl Renderer {
             origins,
             sidebars: Mutex::new(HashMap::new()),
             layouts: linkmap::LayoutCache::default(),
+            template_hashes,
         })
     }
 
@@ -181,6 +186,11 @@ impl Renderer {
         Ok(mark_current(&html, current))
     }
 
+    /// The hash of a template with everything it extends or includes.
+    pub fn template_hash(&self, name: &str) -> u64 {
+        self.template_hashes.get(name).copied().unwrap_or(0)
+    }
+
     /// Renders one template with a context.
     pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|e| {
@@ -188,6 +198,56 @@ impl Renderer {
             found.swap_remove(0)
         })
     }
+}
+
+/// The names a template pulls in with `{% extends "…" %}` or `{% include "…" %}`.
+fn references(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.trim_start_matches('-').trim_start();
+        if let Some(rest) = tag
+            .strip_prefix("extends")
+            .or_else(|| tag.strip_prefix("include"))
+        {
+            let rest = rest.trim_start();
+            if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+                && let Some(end) = rest[1..].find(q)
+            {
+                found.push(&rest[1..1 + end]);
+            }
+        }
+    }
+    found
+}
+
+/// Each template's hash over its own text and, transitively, the templates it references.
+fn template_hashes(sources: &BTreeMap<String, (String, Origin)>) -> BTreeMap<String, u64> {
+    fn visit(
+        name: &str,
+        sources: &BTreeMap<String, (String, Origin)>,
+        seen: &mut Vec<String>,
+        h: &mut impl Hasher,
+    ) {
+        if seen.iter().any(|s| s == name) {
+            return;
+        }
+        seen.push(name.to_string());
+        let Some((text, _)) = sources.get(name) else {
+            return;
+        };
+        (name, text).hash(h);
+        for reference in references(text) {
+            visit(reference, sources, seen, h);
+        }
+    }
+    sources
+        .keys()
+        .map(|name| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            visit(name, sources, &mut Vec::new(), &mut h);
+            (name.clone(), h.finish())
+        })
+        .collect()
 }
 
 /// Adds `aria-current="page"` to the first link to `url` in a piece of HTML.
@@ -266,4 +326,44 @@ fn tera_diagnostics(
         ));
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_references_are_found() {
+        let text = r#"{% extends "base.html" %}{%- include 'pager.html' %}{% if x %}{% endif %}"#;
+        assert_eq!(references(text), ["base.html", "pager.html"]);
+    }
+
+    #[test]
+    fn a_template_hash_covers_what_it_extends() {
+        let mut sources = BTreeMap::new();
+        sources.insert("base.html".to_string(), ("B1".to_string(), Origin::Builtin));
+        sources.insert(
+            "page.html".to_string(),
+            ("{% extends \"base.html\" %}".to_string(), Origin::Builtin),
+        );
+        sources.insert(
+            "tag.html".to_string(),
+            ("alone".to_string(), Origin::Builtin),
+        );
+        let before = template_hashes(&sources);
+        sources.insert("base.html".to_string(), ("B2".to_string(), Origin::Builtin));
+        let after = template_hashes(&sources);
+        assert_ne!(before["page.html"], after["page.html"]);
+        assert_eq!(before["tag.html"], after["tag.html"]);
+    }
+
+    #[test]
+    fn the_current_link_is_marked() {
+        let html = r#"<a href="/">Home</a><a href="/a/">A</a><a href="/a/b/">B</a>"#;
+        assert_eq!(
+            mark_current(html, "/a/"),
+            r#"<a href="/">Home</a><a href="/a/" aria-current="page">A</a><a href="/a/b/">B</a>"#
+        );
+        assert_eq!(mark_current(html, "/zzz/"), html);
+    }
 }

@@ -311,7 +311,11 @@ impl<'a> PageContext<'a> {
     ) -> Result<RenderedPage, Diagnostic> {
         let mut view = view;
         let entries = self.nav(key);
-        let fingerprint = fingerprint(template, &entries, &mut view);
+        let templates = (
+            self.renderer.template_hash(template),
+            self.renderer.template_hash("sidebar.html"),
+        );
+        let fingerprint = fingerprint(templates, &entries, &mut view);
         if self.fingerprint_only {
             return Ok(RenderedPage {
                 file,
@@ -350,7 +354,7 @@ impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
 /// What a page's HTML depends on: the template, the sidebar, the view, and (through
 /// `content_key`) the notes it shows. The parts of the view derived from those notes' HTML are
 /// left out, so the fingerprint is the same whether the page was rendered or not.
-fn fingerprint(template: &str, sidebar: &[NavView], view: &mut PageView<'_>) -> u64 {
+fn fingerprint(templates: (u64, u64), sidebar: &[NavView], view: &mut PageView<'_>) -> u64 {
     let content = std::mem::take(&mut view.content);
     let browser = std::mem::take(&mut view.has_browser_diagrams);
     let sections: Vec<String> = view
@@ -364,7 +368,7 @@ fn fingerprint(template: &str, sidebar: &[NavView], view: &mut PageView<'_>) -> 
         String::new()
     };
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (template, sidebar, view.content_key).hash(&mut h);
+    (templates, sidebar, view.content_key).hash(&mut h);
     let _ = serde_json::to_writer(HashWriter(&mut h), &*view);
     let fingerprint = h.finish();
     view.content = content;

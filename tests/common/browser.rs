@@ -235,15 +235,11 @@ impl Cdp {
         }
     }
 
-    /// Evaluates a JavaScript expression in the page and returns its value.
-    pub fn eval(&mut self, expression: &str) -> serde_json::Value {
+    /// Sends a DevTools command and returns its result.
+    pub fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
         let id = self.next_id;
         self.next_id += 1;
-        let command = serde_json::json!({
-            "id": id,
-            "method": "Runtime.evaluate",
-            "params": {"expression": expression, "returnByValue": true, "awaitPromise": true}
-        });
+        let command = serde_json::json!({"id": id, "method": method, "params": params});
         self.socket
             .send(tungstenite::Message::Text(command.to_string().into()))
             .expect("send to devtools");
@@ -251,15 +247,21 @@ impl Cdp {
             let message = self
                 .socket
                 .read()
-                .unwrap_or_else(|e| panic!("no answer from devtools to `{expression}`: {e}"));
+                .unwrap_or_else(|e| panic!("no answer from devtools to `{method}`: {e}"));
             let tungstenite::Message::Text(text) = message else {
                 continue;
             };
             let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
             if value["id"] == id {
-                return value["result"]["result"]["value"].clone();
+                return value["result"].clone();
             }
         }
+    }
+
+    /// Evaluates a JavaScript expression in the page and returns its value.
+    pub fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let params = serde_json::json!({"expression": expression, "returnByValue": true, "awaitPromise": true});
+        self.call("Runtime.evaluate", params)["result"]["value"].clone()
     }
 
     /// Polls `expression` until it is truthy (returns its value) or panics after `timeout`.
