@@ -17,6 +17,7 @@ pub mod nav;
 pub mod output;
 pub mod paths;
 pub mod progress;
+pub mod project;
 pub mod render;
 pub mod serve;
 pub mod session;

@@ -1,0 +1,219 @@
+//! Lookup tables over the whole vault: notes by path and by name, attachments, anchors.
+
+use crate::markdown::anchors::github_slug;
+use crate::paths;
+use crate::site::Site;
+use crate::vault::NoteId;
+use std::collections::{HashMap, HashSet};
+
+/// Lookup tables over the whole vault.
+pub struct Index<'a> {
+    pub(super) site: &'a Site,
+    pub(super) by_path: HashMap<String, NoteId>,
+    pub(super) by_name: HashMap<String, Vec<NoteId>>,
+    pub(super) assets_by_path: HashMap<String, &'a str>,
+    pub(super) assets_by_name: HashMap<String, Vec<&'a str>>,
+    pub(super) sections: HashSet<String>,
+    pub(super) anchors: HashMap<NoteId, HashSet<&'a str>>,
+}
+
+pub(super) fn strip_md(path: &str) -> &str {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".md") {
+        &path[..path.len() - 3]
+    } else if lower.ends_with(".markdown") {
+        &path[..path.len() - 9]
+    } else {
+        path
+    }
+}
+
+pub(super) fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Shorter paths first (fewer folders, then fewer characters), then alphabetical.
+pub(super) fn shortest_first(a: &str, b: &str) -> std::cmp::Ordering {
+    (a.matches('/').count(), a.len(), a).cmp(&(b.matches('/').count(), b.len(), b))
+}
+
+impl<'a> Index<'a> {
+    /// Indexes the site's notes, attachments and anchors.
+    pub fn new(site: &'a Site) -> Self {
+        let mut by_path = HashMap::new();
+        let mut by_name: HashMap<String, Vec<NoteId>> = HashMap::new();
+        let mut anchors = HashMap::new();
+        for (id, page) in &site.pages {
+            by_path.insert(strip_md(id.as_str()).to_lowercase(), id.clone());
+            if !id.is_section_index() {
+                by_name
+                    .entry(id.stem().to_lowercase())
+                    .or_default()
+                    .push(id.clone());
+            }
+            let set: HashSet<&str> = page
+                .parsed
+                .headings
+                .iter()
+                .map(|h| h.anchor.as_str())
+                .chain(page.parsed.html_ids.iter().map(String::as_str))
+                .chain(page.parsed.block_ids.iter().map(String::as_str))
+                .collect();
+            anchors.insert(id.clone(), set);
+        }
+        for list in by_name.values_mut() {
+            list.sort_by(|a, b| shortest_first(a.as_str(), b.as_str()));
+        }
+        let mut assets_by_path = HashMap::new();
+        let mut assets_by_name: HashMap<String, Vec<&str>> = HashMap::new();
+        for path in site.assets.keys() {
+            assets_by_path.insert(path.to_lowercase(), path.as_str());
+            assets_by_name
+                .entry(file_name(path).to_lowercase())
+                .or_default()
+                .push(path.as_str());
+        }
+        for list in assets_by_name.values_mut() {
+            list.sort_by(|a, b| shortest_first(a, b));
+        }
+        let sections = site.nav.sections.keys().map(|f| f.to_lowercase()).collect();
+        Index {
+            site,
+            by_path,
+            by_name,
+            assets_by_path,
+            assets_by_name,
+            sections,
+            anchors,
+        }
+    }
+
+    pub(super) fn base(&self) -> &str {
+        self.site.config.base_path()
+    }
+
+    pub(super) fn page_url(&self, id: &NoteId, anchor: Option<&str>) -> String {
+        let path = self.site.pages.get(id).map_or("", |p| p.path.as_str());
+        let mut url = format!("{}{}", self.base(), paths::encode_path(path));
+        if let Some(a) = anchor {
+            url.push('#');
+            url.push_str(a);
+        }
+        url
+    }
+
+    pub(super) fn asset_url(&self, path: &str) -> String {
+        format!("{}{}", self.base(), paths::encode_path(path))
+    }
+
+    /// A wikilink's note name or path → the note, plus the other candidates when ambiguous.
+    pub(super) fn find_note(&self, name: &str, from: &NoteId) -> Option<(NoteId, Vec<NoteId>)> {
+        let name = strip_md(name.trim().trim_start_matches('/'));
+        let lower = name.to_lowercase();
+        if lower.contains('/') {
+            // A path: from the vault root, then relative to the linking note, then as the end
+            // of a longer path.
+            if let Some(id) = self.by_path.get(&lower) {
+                return Some((id.clone(), Vec::new()));
+            }
+            if let Some(joined) = paths::join(from.folder(), &lower)
+                && let Some(id) = self.by_path.get(&joined)
+            {
+                return Some((id.clone(), Vec::new()));
+            }
+            let suffix = format!("/{lower}");
+            let mut found: Vec<&NoteId> = self
+                .by_path
+                .iter()
+                .filter(|(p, _)| p.ends_with(&suffix))
+                .map(|(_, id)| id)
+                .collect();
+            found.sort_by(|a, b| shortest_first(a.as_str(), b.as_str()));
+            let first = (*found.first()?).clone();
+            return Some((first, found[1..].iter().map(|id| (*id).clone()).collect()));
+        }
+        let list = self.by_name.get(&lower)?;
+        Some((list[0].clone(), list[1..].to_vec()))
+    }
+
+    pub(super) fn find_asset(&self, name: &str, from: &NoteId) -> Option<(&'a str, Vec<&'a str>)> {
+        let name = paths::decode_path(name.trim());
+        let lower = name.to_lowercase();
+        if let Some(joined) = paths::join(from.folder(), &lower)
+            && let Some(p) = self.assets_by_path.get(&joined)
+        {
+            return Some((p, Vec::new()));
+        }
+        if let Some(p) = self.assets_by_path.get(lower.trim_start_matches('/')) {
+            return Some((p, Vec::new()));
+        }
+        let list = self.assets_by_name.get(file_name(&lower))?;
+        let matching: Vec<&str> = list
+            .iter()
+            .copied()
+            .filter(|p| !lower.contains('/') || p.to_lowercase().ends_with(&lower))
+            .collect();
+        let first = *matching.first()?;
+        Some((first, matching[1..].to_vec()))
+    }
+
+    /// The anchor of `heading` (heading text, or `^block-id`) in a note.
+    pub(super) fn find_heading(&self, id: &NoteId, heading: &str) -> Option<String> {
+        let page = self.site.pages.get(id)?;
+        let heading = heading.trim();
+        if let Some(block) = heading.strip_prefix('^') {
+            if let Some(h) = page
+                .parsed
+                .headings
+                .iter()
+                .find(|h| h.block_id.as_deref() == Some(block))
+            {
+                return Some(h.anchor.clone());
+            }
+            return page
+                .parsed
+                .block_ids
+                .iter()
+                .find(|b| b.as_str() == heading)
+                .cloned();
+        }
+        // Obsidian writes nested headings as `Note#Parent#Child`; the last one names it.
+        let heading = heading.rsplit('#').next().unwrap_or(heading);
+        let wanted = normalize(heading);
+        if let Some(h) = page
+            .parsed
+            .headings
+            .iter()
+            .find(|h| normalize(&h.text) == wanted)
+        {
+            return Some(h.anchor.clone());
+        }
+        let slug = github_slug(heading);
+        page.parsed
+            .headings
+            .iter()
+            .find(|h| h.anchor == slug)
+            .map(|h| h.anchor.clone())
+    }
+
+    pub(super) fn heading_index(&self, id: &NoteId, anchor: &str) -> Option<usize> {
+        self.site
+            .pages
+            .get(id)?
+            .parsed
+            .headings
+            .iter()
+            .position(|h| h.anchor == anchor)
+    }
+
+    pub(super) fn has_anchor(&self, id: &NoteId, anchor: &str) -> bool {
+        self.anchors.get(id).is_some_and(|set| set.contains(anchor))
+    }
+}
+
+pub(super) fn normalize(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
