@@ -9,6 +9,18 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// Builds the long note's site, serves it and opens the note in Chromium.
+fn open_long_note(chromium: &std::path::Path) -> (Fixture, FileServer, Cdp) {
+    let site = long_site();
+    let server = FileServer::start(&site.public());
+    let mut browser = Cdp::launch(chromium, &format!("{}/ec2/long/", server.base));
+    browser.wait_for(
+        "document.readyState === 'complete' && !!document.querySelector('.note-body')",
+        WAIT,
+    );
+    (site, server, browser)
+}
+
 fn long_site() -> Fixture {
     let site = Fixture::new();
     let sections: String = (1..=12)
@@ -30,13 +42,7 @@ fn the_theme_toggle_switches_and_is_remembered() {
     let Some(chromium) = browser_or_skip("the_theme_toggle_switches_and_is_remembered") else {
         return;
     };
-    let site = long_site();
-    let server = FileServer::start(&site.public());
-    let mut browser = Cdp::launch(&chromium, &format!("{}/ec2/long/", server.base));
-    browser.wait_for(
-        "document.readyState === 'complete' && !!document.querySelector('.note-body')",
-        WAIT,
-    );
+    let (_site, server, mut browser) = open_long_note(&chromium);
     assert_eq!(
         browser.eval("document.documentElement.dataset.theme"),
         "light"
@@ -73,13 +79,7 @@ fn the_table_of_contents_follows_scrolling() {
     let Some(chromium) = browser_or_skip("the_table_of_contents_follows_scrolling") else {
         return;
     };
-    let site = long_site();
-    let server = FileServer::start(&site.public());
-    let mut browser = Cdp::launch(&chromium, &format!("{}/ec2/long/", server.base));
-    browser.wait_for(
-        "document.readyState === 'complete' && !!document.querySelector('.note-body')",
-        WAIT,
-    );
+    let (_site, _server, mut browser) = open_long_note(&chromium);
     browser.wait_for("document.querySelector('.toc a.is-active') && document.querySelector('.toc a.is-active').textContent === 'Section 1'", WAIT);
     browser.eval("document.getElementById('section-8').scrollIntoView(); window.dispatchEvent(new Event('scroll'))");
     browser.wait_for(
@@ -146,13 +146,7 @@ fn a_note_prints_as_a_clean_study_sheet() {
     let Some(chromium) = browser_or_skip("a_note_prints_as_a_clean_study_sheet") else {
         return;
     };
-    let site = long_site();
-    let server = FileServer::start(&site.public());
-    let mut browser = Cdp::launch(&chromium, &format!("{}/ec2/long/", server.base));
-    browser.wait_for(
-        "document.readyState === 'complete' && !!document.querySelector('.note-body')",
-        WAIT,
-    );
+    let (_site, _server, mut browser) = open_long_note(&chromium);
     browser.eval("document.querySelector('.theme-toggle').click()");
     browser.call(
         "Emulation.setEmulatedMedia",
