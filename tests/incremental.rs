@@ -255,6 +255,15 @@ fn notes_on_disk(site: &Fixture) -> Vec<PathBuf> {
     notes
 }
 
+/// Rewrites a note's text (when there is a note) and records it as touched.
+fn rewrite(note: Option<PathBuf>, touched: &mut Vec<PathBuf>, edit: impl FnOnce(String) -> String) {
+    if let Some(note) = note {
+        let text = fs::read_to_string(&note).unwrap();
+        fs::write(&note, edit(text)).unwrap();
+        touched.push(note);
+    }
+}
+
 fn stem(path: &std::path::Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
 }
@@ -279,19 +288,17 @@ fn random_edit_sequences_end_identical_to_a_fresh_build() {
             match op {
                 0 => {
                     // Body edit: append a sentence, sometimes with a link.
-                    if let Some(note) = rng.pick(&notes).cloned() {
-                        let mut text = fs::read_to_string(&note).unwrap();
+                    let note = rng.pick(&notes).cloned();
+                    rewrite(note, &mut touched, |mut text| {
                         let target = rng.pick(&names).cloned().unwrap_or_default();
                         text.push_str(&format!("\nMore words {step} about [[{target}]].\n"));
-                        fs::write(&note, text).unwrap();
-                        touched.push(note);
-                    }
+                        text
+                    });
                 }
                 1 => {
                     // Body edit above the links: every link (and its warning) moves down.
-                    if let Some(note) = rng.pick(&notes).cloned() {
-                        let text = fs::read_to_string(&note).unwrap();
-                        let text = match text.find("\n# ") {
+                    rewrite(rng.pick(&notes).cloned(), &mut touched, |text| {
+                        match text.find("\n# ") {
                             Some(i) => {
                                 let end =
                                     text[i + 1..].find('\n').map_or(text.len(), |j| i + 1 + j);
@@ -302,23 +309,18 @@ fn random_edit_sequences_end_identical_to_a_fresh_build() {
                                 )
                             }
                             None => format!("{text}\nPlain words {step}.\n"),
-                        };
-                        fs::write(&note, text).unwrap();
-                        touched.push(note);
-                    }
+                        }
+                    });
                 }
                 2 => {
                     // Heading change.
-                    if let Some(note) = rng.pick(&notes).cloned() {
-                        let text = fs::read_to_string(&note).unwrap();
-                        let text = if text.contains("## Limits") {
+                    rewrite(rng.pick(&notes).cloned(), &mut touched, |text| {
+                        if text.contains("## Limits") {
                             text.replace("## Limits", "## Quotas")
                         } else {
                             format!("{text}\n## Limits\n\nNew section {step}.\n")
-                        };
-                        fs::write(&note, text).unwrap();
-                        touched.push(note);
-                    }
+                        }
+                    });
                 }
                 3 => {
                     // New note, maybe in a new folder, linking and embedding others.
@@ -356,18 +358,10 @@ fn random_edit_sequences_end_identical_to_a_fresh_build() {
                 }
                 6 => {
                     // Title and tags in front matter.
-                    if let Some(note) = rng.pick(&notes).cloned() {
-                        let text = fs::read_to_string(&note).unwrap();
+                    rewrite(rng.pick(&notes).cloned(), &mut touched, |text| {
                         let body = text.split("\n---\n").last().unwrap_or(&text).to_string();
-                        fs::write(
-                            &note,
-                            format!(
-                                "---\ntitle: Renamed {step}\ntags: [aws, t{step}]\n---\n{body}"
-                            ),
-                        )
-                        .unwrap();
-                        touched.push(note);
-                    }
+                        format!("---\ntitle: Renamed {step}\ntags: [aws, t{step}]\n---\n{body}")
+                    });
                 }
                 7 => {
                     // Attachments come and go.
