@@ -6,7 +6,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::diagrams::{self, DiagramStats};
 use crate::graph::{self, Graph};
 use crate::markdown::{self, Highlighter, ParseOptions, ParsedNote};
-use crate::output::Output;
+use crate::output::{Mode, Output, Txn};
 pub use crate::project::Project;
 use crate::render::{self, PageContext, PageRef, RenderedPage, Renderer};
 use crate::site::{self, Site};
@@ -30,6 +30,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Builds drafts too.
     pub drafts: bool,
+    /// Builds into an output folder that holds files studysite did not write (they are kept).
+    pub force: bool,
     /// Told how far the build is (the CLI draws a progress bar from it).
     pub progress: Option<std::sync::Arc<dyn Progress>>,
 }
@@ -231,14 +233,14 @@ pub type PageResult = Result<(RenderedPage, Vec<Diagnostic>), Diagnostic>;
 
 /// Renders `pages` in parallel and writes them through `output` (unless the context only
 /// fingerprints). Returns each page's result, in order; the HTML is dropped once written.
-pub fn render_pages(ctx: PageContext<'_>, pages: &[PageRef], output: &Output) -> Vec<PageResult> {
+pub fn render_pages(ctx: PageContext<'_>, pages: &[PageRef], output: &Txn<'_>) -> Vec<PageResult> {
     render_pages_with(ctx, pages, output, None)
 }
 
 fn render_pages_with(
     ctx: PageContext<'_>,
     pages: &[PageRef],
-    output: &Output,
+    output: &Txn<'_>,
     progress: Option<&dyn Progress>,
 ) -> Vec<PageResult> {
     if let Some(p) = progress {
@@ -253,7 +255,7 @@ fn render_pages_with(
             let mut page = render::render(ctx, page)?;
             if !ctx.fingerprint_only {
                 output
-                    .write(&page.file, page.html.as_bytes())
+                    .write(&page.file, std::mem::take(&mut page.html).into_bytes())
                     .map_err(|e| Diagnostic::error(page.file.as_str(), 0, 0, format!("{e:#}")))?;
             }
             page.html = String::new();
@@ -265,15 +267,19 @@ fn render_pages_with(
 
 /// Writes what is not a page: the sitemap, the theme's and the site's static files, the code
 /// stylesheet, and the notes' attachments.
-pub fn write_support_files(project: &Project, site: &Site, output: &Output) -> Result<Diagnostics> {
+pub fn write_support_files(
+    project: &Project,
+    site: &Site,
+    output: &Txn<'_>,
+) -> Result<Diagnostics> {
     let mut diagnostics = Diagnostics::new();
-    output.write("sitemap.xml", sitemap(site).as_bytes())?;
+    output.write("sitemap.xml", sitemap(site).into_bytes())?;
     for (path, bytes) in theme::STATIC_FILES {
-        output.write(path, bytes)?;
+        output.write(path, bytes.to_vec())?;
     }
     let md = &project.config.markdown;
     match theme::syntax_css(&md.highlight_theme_light, &md.highlight_theme_dark) {
-        Ok(css) => output.write(theme::SYNTAX_CSS, css.as_bytes())?,
+        Ok(css) => output.write(theme::SYNTAX_CSS, css.into_bytes())?,
         Err(message) => diagnostics.push(Diagnostic::error(CONFIG_FILE, 0, 0, message)),
     }
     if let Some((path, source)) = diagrams::script_file(&project.config, &project.root) {
@@ -304,7 +310,7 @@ fn write_site(
     progress: Option<&dyn Progress>,
     linked: &Linked,
     renderer: &Renderer,
-    output: &Output,
+    output: &Txn<'_>,
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
 ) -> Result<usize> {
@@ -326,7 +332,7 @@ fn write_site(
 
 /// Copies the site's `static/` folder as it is (hidden files and symlinks that lead outside
 /// the site are left out, like in the content folder).
-fn copy_static(project: &Project, output: &Output) -> Result<Diagnostics> {
+fn copy_static(project: &Project, output: &Txn<'_>) -> Result<Diagnostics> {
     if !project.static_dir.is_dir() {
         return Ok(Diagnostics::new());
     }
@@ -428,11 +434,19 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
         }
     };
     if let Some(renderer) = renderer.filter(|_| !diagnostics.has_errors()) {
-        let output = if write {
-            Output::to_disk(&project.output_dir)?
+        if write && let Some(message) = project.output_refusal() {
+            diagnostics.push(Diagnostic::error(&project.root, 0, 0, message));
+            diagnostics.sort();
+            report.diagnostics = diagnostics;
+            report.elapsed = started.elapsed();
+            return Ok(report);
+        }
+        let mut output = if write {
+            Output::to_disk(&project.output_dir, options.force)?
         } else {
             Output::in_memory()
         };
+        let output = output.begin(Mode::Fresh);
         report.pages = write_site(
             &project,
             options.progress.as_deref(),
@@ -442,12 +456,12 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
             &mut diagnostics,
             &mut report.timings,
         )?;
-        report.files = output.count();
         if !diagnostics.has_errors() {
             let started = Instant::now();
             let committed = output.commit()?;
-            report.changed = committed.changed;
-            report.removed = committed.removed;
+            report.files = committed.files as u64;
+            report.changed = committed.changed.len() as u64;
+            report.removed = committed.removed.len() as u64;
             report.timings.write += started.elapsed();
             if write {
                 report.output = Some(project.output_dir.clone());

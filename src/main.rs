@@ -58,6 +58,10 @@ enum Command {
         /// Keep running and rebuild when notes, templates or static files change
         #[arg(long)]
         watch: bool,
+        /// Build into an output folder that holds files studysite did not write (they are kept,
+        /// never deleted)
+        #[arg(long)]
+        force: bool,
     },
     /// Build the site, serve it locally and rebuild and reload the browser on every change
     #[command(
@@ -117,7 +121,17 @@ fn main() -> ExitCode {
             output,
             base_url,
             watch,
-        } => run_build(&cli, site, output.clone(), base_url.clone(), *watch),
+            force,
+        } => run_build(
+            &cli,
+            BuildOptions {
+                output: output.clone(),
+                base_url: base_url.clone(),
+                force: *force,
+                ..options(site)
+            },
+            *watch,
+        ),
         Command::Serve {
             site,
             port,
@@ -237,18 +251,7 @@ fn options(site: &SiteArgs) -> BuildOptions {
     }
 }
 
-fn run_build(
-    cli: &Cli,
-    site: &SiteArgs,
-    output: Option<PathBuf>,
-    base_url: Option<String>,
-    watch: bool,
-) -> anyhow::Result<ExitCode> {
-    let options = BuildOptions {
-        output,
-        base_url,
-        ..options(site)
-    };
+fn run_build(cli: &Cli, options: BuildOptions, watch: bool) -> anyhow::Result<ExitCode> {
     let progress =
         (!cli.quiet).then(|| std::sync::Arc::new(studysite::progress::TerminalProgress::new()));
     let options = BuildOptions {

@@ -25,6 +25,8 @@ pub struct Project {
     pub templates_dir: PathBuf,
     /// Static files copied as they are.
     pub static_dir: PathBuf,
+    /// A bare folder of notes (no `studysite.toml`, no `content/`): the folder is the content.
+    pub bare: bool,
 }
 
 impl Project {
@@ -80,6 +82,7 @@ impl Project {
             Some(o) => absolute(o),
             None => root.join(&config.output_dir),
         };
+        let bare = content_dir == root;
         let project = Project {
             templates_dir: root.join("templates"),
             static_dir: root.join("static"),
@@ -87,21 +90,33 @@ impl Project {
             config,
             content_dir,
             output_dir,
+            bare,
         };
         project.check_output_dir().map_err(fail)?;
+        let config_error = |message: String| {
+            Diagnostics::from_iter([Diagnostic::error(CONFIG_FILE, 0, 0, message)])
+        };
         if let Some(cache) = project.diagram_cache_dir()
             && absolute(&cache).starts_with(absolute(&project.content_dir))
         {
-            let message = format!(
+            return Err(config_error(format!(
                 "`mermaid.cache_dir` {} is inside the content folder; choose a folder outside it",
                 cache.display()
-            );
-            return Err(Diagnostics::from_iter([Diagnostic::error(
+            )));
+        }
+        if let Some(message) = project.check_script() {
+            return Err(config_error(message));
+        }
+        if !absolute(&project.content_dir).starts_with(absolute(&project.root)) {
+            diagnostics.push(Diagnostic::warning(
                 CONFIG_FILE,
                 0,
                 0,
-                message,
-            )]));
+                format!(
+                    "`content_dir` is outside the site folder: publishing the notes in {}",
+                    absolute(&project.content_dir).display()
+                ),
+            ));
         }
         Ok((project, diagnostics))
     }
@@ -135,15 +150,72 @@ impl Project {
         Ok(())
     }
 
+    /// Whether the output folder sits inside the content folder as a folder of studysite's own
+    /// (a bare folder of notes building into its `public/`): then it is not read as notes.
+    fn output_is_ours_inside_content(&self) -> bool {
+        let output = absolute(&self.output_dir);
+        output.starts_with(absolute(&self.content_dir)) && is_ours_or_new(&output)
+    }
+
+    /// Why the build must not write to the output folder, if it must not: the folder is
+    /// inside the notes (other than a bare folder of notes' own `public/`).
+    pub fn output_refusal(&self) -> Option<String> {
+        let output = absolute(&self.output_dir);
+        if !output.starts_with(absolute(&self.content_dir))
+            || (self.bare && self.output_is_ours_inside_content())
+        {
+            return None;
+        }
+        if self.bare {
+            let example = walkdir::WalkDir::new(&output)
+                .min_depth(1)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .find(|e| e.file_type().is_file())
+                .map(|e| {
+                    crate::vault::display_path(e.path(), &self.root)
+                        .display()
+                        .to_string()
+                })
+                .unwrap_or_default();
+            return Some(format!(
+                "the output folder {} is part of your notes (it holds {example}) and not a studysite output, so nothing is written there; pass --output DIR to build somewhere else",
+                crate::vault::display_path(&output, &self.root).display()
+            ));
+        }
+        Some(format!(
+            "output folder {} is inside the content folder {}; a build would write into your notes, so nothing is written; choose a folder outside it",
+            self.output_dir.display(),
+            self.content_dir.display()
+        ))
+    }
+
+    /// A local `mermaid.script` must be a `.js` file inside the site folder: nothing outside
+    /// the site is published unless it is named explicitly.
+    fn check_script(&self) -> Option<String> {
+        let (_, source) = diagrams::script_file(&self.config, &self.root)?;
+        let real = absolute(&source);
+        if !real.starts_with(absolute(&self.root)) {
+            return Some(format!(
+                "`mermaid.script` {} is outside the site folder; copy mermaid.js into the site folder (it is published with the site)",
+                source.display()
+            ));
+        }
+        let js = real
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("js") || e.eq_ignore_ascii_case("mjs"));
+        (!js).then(|| format!("`mermaid.script` {} is not a .js file", source.display()))
+    }
+
     /// How to load this project's notes.
     pub fn load_options(&self) -> LoadOptions<'_> {
+        // The output folder is never read as notes when it is studysite's own; a symlink
+        // leading into it is an error (see `vault::walk`).
         let output = absolute(&self.output_dir);
-        let content = absolute(&self.content_dir);
-        let exclude = if output.starts_with(&content) {
-            vec![
-                self.content_dir
-                    .join(output.strip_prefix(&content).unwrap_or(Path::new(""))),
-            ]
+        let exclude = if is_ours_or_new(&output) || !output.starts_with(absolute(&self.content_dir))
+        {
+            vec![output]
         } else {
             Vec::new()
         };
@@ -208,6 +280,11 @@ impl Project {
             base_path: self.config.base_path().to_string(),
         }
     }
+}
+
+/// Whether a folder is studysite's own output (it has a manifest) or does not exist yet.
+fn is_ours_or_new(folder: &Path) -> bool {
+    !folder.exists() || folder.join(crate::output::MANIFEST_FILE).is_file()
 }
 
 /// A path made absolute against the current folder, with `.` and `..` folded, without touching

@@ -401,9 +401,9 @@ fn the_in_memory_build_equals_the_disk_build() {
     let site = vault();
     let session = Session::open(&site.options()).unwrap();
     site.build();
-    let mut on_disk = studysite::output::Files::new();
+    let mut on_disk = studysite::session::Files::new();
     for entry in walkdir::WalkDir::new(site.public()).into_iter().flatten() {
-        if entry.file_type().is_file() {
+        if entry.file_type().is_file() && entry.file_name() != studysite::output::MANIFEST_FILE {
             let rel = entry
                 .path()
                 .strip_prefix(site.public())

@@ -46,10 +46,9 @@ fn strip_trailing_id(out: &mut [Spanned]) -> Option<String> {
         return None;
     };
     let trimmed = text.trim_end();
-    let (rest, word) = match trimmed.rfind(char::is_whitespace) {
-        Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
-        None => ("", trimmed),
-    };
+    let (rest, word) = trimmed
+        .rsplit_once(char::is_whitespace)
+        .unwrap_or(("", trimmed));
     let id = block_id(word)?.to_string();
     *text = rest.trim_end().to_string().into();
     Some(id)
@@ -69,6 +68,18 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("^pg-limits<"), "{html}");
+    }
+
+    #[test]
+    fn a_block_ending_in_multibyte_white_space_is_kept_as_written() {
+        for space in ['\u{00A0}', '\u{2028}', '\u{2029}', '\u{3000}', '\u{2003}'] {
+            let html = html_of(&format!(
+                "Limit is 10{space}GB\n\n- item{space}^i{space}x\n"
+            ));
+            assert!(html.contains(&format!("Limit is 10{space}GB")), "{html}");
+            let html = html_of(&format!("Seven per AZ.{space}^pg\n"));
+            assert!(html.contains("id=\"^pg\""), "{space:?}: {html}");
+        }
     }
 
     #[test]

@@ -157,10 +157,9 @@ fn strip_markers(inner: &mut Vec<Spanned>) -> Markers {
     let mut text: &str = last.as_ref();
     loop {
         let trimmed = text.trim_end();
-        let (rest, word) = match trimmed.rfind(char::is_whitespace) {
-            Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
-            None => ("", trimmed),
-        };
+        let (rest, word) = trimmed
+            .rsplit_once(char::is_whitespace)
+            .unwrap_or(("", trimmed));
         if let Some(card) = card_tag(word).filter(|_| markers.card.is_none()) {
             markers.card = Some(card.to_string());
         } else if let Some(id) = block_id(word).filter(|_| markers.block_id.is_none()) {
@@ -224,6 +223,18 @@ mod tests {
         let levels: Vec<_> = h.iter().map(|h| h.level).collect();
         assert_eq!(levels, [1, 2, 2]);
         assert_eq!(h[1].line, 5);
+    }
+
+    #[test]
+    fn headings_ending_in_multibyte_white_space_keep_their_text() {
+        for space in ['\u{00A0}', '\u{2028}', '\u{3000}'] {
+            let h = headings(&format!(
+                "## Quotas 10{space}GB\n\n## Spot{space}#card\n\nA\n"
+            ));
+            assert_eq!(h[0].text, format!("Quotas 10{space}GB"));
+            assert_eq!(h[1].text, "Spot");
+            assert_eq!(h[1].card.as_deref(), Some("card"));
+        }
     }
 
     #[test]

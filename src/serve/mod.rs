@@ -8,7 +8,7 @@ pub mod watch;
 
 use crate::build::BuildOptions;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::Files;
+use crate::session::Files;
 use crate::session::{Session, Update};
 use anyhow::{Context, Result, bail};
 use live::Message;
@@ -314,6 +314,10 @@ pub fn watch_build(options: &BuildOptions, on_rebuild: OnRebuild) -> Result<()> 
         anyhow::anyhow!("cannot build the site:\n{}", shown.join("\n"))
     })?;
     let output_dir = session.project().output_dir.clone();
+    if let Some(message) = session.project().output_refusal() {
+        bail!(message);
+    }
+    let force = options.force;
     let first = Rebuilt {
         update: Update {
             changed: session.files().keys().cloned().collect(),
@@ -326,7 +330,7 @@ pub fn watch_build(options: &BuildOptions, on_rebuild: OnRebuild) -> Result<()> 
         on_rebuild(&first);
         bail!("the first build has errors; fix them and start again");
     }
-    sync_all(&output_dir, session.files())?;
+    sync_all(&output_dir, session.files(), force)?;
     on_rebuild(&first);
     let watcher = FolderWatcher::start(Paths::of(session.project()))?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -356,12 +360,13 @@ pub fn watch_build(options: &BuildOptions, on_rebuild: OnRebuild) -> Result<()> 
 }
 
 /// Writes a whole in-memory site to the output folder (changed files only).
-fn sync_all(target: &Path, files: &Files) -> Result<()> {
-    let output = crate::output::Output::to_disk(target)?;
+fn sync_all(target: &Path, files: &Files, force: bool) -> Result<()> {
+    let mut output = crate::output::Output::to_disk(target, force)?;
+    let txn = output.begin(crate::output::Mode::Fresh);
     for (path, bytes) in files {
-        output.write(path, bytes)?;
+        txn.write(path, bytes.clone())?;
     }
-    output.commit()?;
+    txn.commit()?;
     Ok(())
 }
 

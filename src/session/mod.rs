@@ -22,7 +22,16 @@ mod rerender;
 use crate::build::{BuildOptions, Linked, Project};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{Highlighter, ParsedNote};
-use crate::output::Files;
+/// The built files, by site path.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// The bytes of files kept in memory (reading copied files from their sources).
+pub(crate) fn bytes_of(files: &crate::output::Files) -> Result<Files> {
+    files
+        .iter()
+        .map(|(path, (_, content))| Ok((path.clone(), content.read()?)))
+        .collect()
+}
 use crate::render::{PageRef, Renderer};
 use crate::site::{self, Site};
 use crate::vault::{self, Asset, Note, NoteId};

@@ -3,7 +3,7 @@
 
 use super::{Session, Update};
 use crate::build::{render_pages, write_support_files};
-use crate::output::Output;
+use crate::output::{Mode, Output};
 use crate::render::{ExtraPage, PageContext, PageRef};
 use crate::vault::NoteId;
 use anyhow::Result;
@@ -24,8 +24,9 @@ impl Session {
     /// Renders `pages` into memory and puts them in place, remembering their fingerprints.
     /// Returns the output files whose bytes changed.
     fn render_refs(&mut self, pages: &[PageRef]) -> Result<Vec<String>> {
-        let output = Output::in_memory();
-        let results = render_pages(self.linked.context(&self.renderer), pages, &output);
+        let mut output = Output::in_memory();
+        let txn = output.begin(Mode::Fresh);
+        let results = render_pages(self.linked.context(&self.renderer), pages, &txn);
         for (page, result) in pages.iter().zip(results) {
             self.render_diagnostics.remove(page);
             match result {
@@ -42,8 +43,9 @@ impl Session {
                 }
             }
         }
+        txn.commit()?;
         let mut changed = Vec::new();
-        for (path, bytes) in output.commit()?.files {
+        for (path, bytes) in super::bytes_of(output.files())? {
             if self.files.get(&path) != Some(&bytes) {
                 changed.push(path.clone());
                 self.files.insert(path, bytes);
@@ -61,7 +63,8 @@ impl Session {
             ..self.linked.context(&self.renderer)
         };
         let pages = crate::render::all_pages(ctx);
-        let fingerprints = render_pages(ctx, &pages, &Output::in_memory());
+        let mut scratch = Output::in_memory();
+        let fingerprints = render_pages(ctx, &pages, &scratch.begin(Mode::Fresh));
         let stale: Vec<PageRef> = pages
             .iter()
             .zip(fingerprints)
@@ -110,9 +113,11 @@ impl Session {
     /// Writes the sitemap, static files and attachments again; returns what changed and what
     /// went.
     fn refresh_support(&mut self) -> Result<(Vec<String>, Vec<String>)> {
-        let output = Output::in_memory();
-        self.support_diagnostics = write_support_files(&self.project, &self.linked.site, &output)?;
-        let fresh = output.commit()?.files;
+        let mut output = Output::in_memory();
+        let txn = output.begin(Mode::Fresh);
+        self.support_diagnostics = write_support_files(&self.project, &self.linked.site, &txn)?;
+        txn.commit()?;
+        let fresh = super::bytes_of(output.files())?;
         let removed: Vec<String> = self
             .support_files
             .iter()

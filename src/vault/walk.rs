@@ -45,7 +45,30 @@ pub fn walk(content_dir: &Path, exclude: &[PathBuf], site_root: &Path) -> (Found
         .filter_entry(|e| {
             e.depth() == 0 || (!is_hidden(e.file_name()) && !exclude.iter().any(|x| x == e.path()))
         });
+    let excluded_real: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|x| x.canonicalize().ok())
+        .collect();
     while let Some(entry) = walker.next() {
+        if let Ok(entry) = &entry
+            && entry.path_is_symlink()
+            && let Ok(real) = entry.path().canonicalize()
+            && let Some(x) = excluded_real.iter().find(|x| real.starts_with(x))
+        {
+            diagnostics.push(Diagnostic::error(
+                display_path(entry.path(), display_root),
+                0,
+                0,
+                format!(
+                    "this symlink leads into the output folder {}; remove the symlink or choose another output folder",
+                    display_path(x, display_root).display()
+                ),
+            ));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if let Ok(entry) = &entry
             && entry.path_is_symlink()
             && !leads_inside(entry.path(), &allowed)
