@@ -1,21 +1,12 @@
-//! The pipeline, end to end: load → parse → link → render → write. `build` writes the site;
-//! `check` runs the same stages and writes nothing.
+//! `build` and `check`: open the [pipeline](crate::pipeline) on a project, write every output
+//! through one [`Output`] (a folder, or memory for `check`), and report.
 
-use crate::config::CONFIG_FILE;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::diagrams::{self, DiagramStats};
-use crate::graph::{self, Graph};
-use crate::markdown::{self, Highlighter, ParseOptions, ParsedNote};
-use crate::output::{Mode, Output, Txn};
+use crate::diagrams::DiagramStats;
+use crate::output::{Mode, Output};
+use crate::pipeline::State;
 pub use crate::project::Project;
-use crate::render::{self, PageContext, PageRef, RenderedPage, Renderer};
-use crate::site::{self, Site};
-use crate::taxonomy::{self, Taxonomy};
-use crate::vault::{self, Note, NoteId};
-use crate::{paths, theme};
 use anyhow::Result;
-use rayon::prelude::*;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -99,306 +90,6 @@ impl BuildReport {
     }
 }
 
-/// Parses every note, in parallel.
-pub fn parse_notes(
-    notes: Vec<Note>,
-    options: &ParseOptions,
-    highlighter: &Highlighter,
-    progress: Option<&dyn Progress>,
-) -> Vec<(Note, ParsedNote)> {
-    if let Some(p) = progress {
-        p.stage("parsing notes", notes.len());
-    }
-    notes
-        .into_par_iter()
-        .map(|note| {
-            let parsed = markdown::parse(&note.body, note.body_line_offset, options, highlighter);
-            if let Some(p) = progress {
-                p.advance();
-            }
-            (note, parsed)
-        })
-        .collect()
-}
-
-/// A site with its links resolved and its taxonomy collected: what rendering reads.
-#[derive(Debug, Clone, Default)]
-pub struct Linked {
-    /// Notes, titles, navigation.
-    pub site: Site,
-    /// Resolved links and backlinks.
-    pub graph: Graph,
-    /// Tags, topics, related notes.
-    pub taxonomy: Taxonomy,
-    /// Per note, a key for everything its rendered body depends on (see
-    /// [`render::content_key`]).
-    pub content_keys: HashMap<NoteId, u64>,
-}
-
-impl Linked {
-    /// Resolves the links of a site and collects its taxonomy.
-    pub fn new(site: Site) -> (Linked, Diagnostics) {
-        let (graph, diagnostics) = graph::link(&site);
-        let taxonomy = taxonomy::collect(&site, &graph);
-        let mut linked = Linked {
-            site,
-            graph,
-            taxonomy,
-            content_keys: HashMap::new(),
-        };
-        let ids: Vec<NoteId> = linked.site.pages.keys().cloned().collect();
-        linked.refresh_content_keys(&ids);
-        (linked, diagnostics)
-    }
-
-    /// Works out the content keys of these notes again (after they or notes they embed
-    /// changed).
-    pub fn refresh_content_keys(&mut self, ids: &[NoteId]) {
-        let keys: Vec<(NoteId, u64)> = ids
-            .par_iter()
-            .map(|id| {
-                (
-                    id.clone(),
-                    render::content_key(&self.site, &self.graph, id, None),
-                )
-            })
-            .collect();
-        self.content_keys.extend(keys);
-    }
-
-    /// The context pages render in.
-    pub fn context<'a>(&'a self, renderer: &'a Renderer) -> PageContext<'a> {
-        PageContext {
-            site: &self.site,
-            graph: &self.graph,
-            taxonomy: &self.taxonomy,
-            content_keys: &self.content_keys,
-            renderer,
-            fingerprint_only: false,
-        }
-    }
-}
-
-fn load_and_link(
-    project: &Project,
-    options: &BuildOptions,
-    timings: &mut Timings,
-    diagnostics: &mut Diagnostics,
-) -> (Linked, usize, DiagramStats) {
-    let started = Instant::now();
-    let (vault, load_diagnostics) = vault::load(&project.load_options());
-    diagnostics.extend(load_diagnostics);
-    timings.load = started.elapsed();
-
-    let started = Instant::now();
-    let highlighter = project.highlighter();
-    let notes: Vec<Note> = vault.notes.into_values().collect();
-    let count = notes.len();
-    let progress = options.progress.as_deref();
-    let mut parsed = parse_notes(notes, &project.parse_options(), &highlighter, progress);
-    if let Err(e) = highlighter.save_cache() {
-        diagnostics.push(Diagnostic::warning(
-            &project.root,
-            0,
-            0,
-            format!("cannot write the code highlighting cache: {e}"),
-        ));
-    }
-    timings.parse = started.elapsed();
-
-    let started = Instant::now();
-    let stats = diagrams::render_all(&mut parsed, &project.diagram_options());
-    diagnostics.extend(
-        parsed
-            .iter()
-            .flat_map(|(_, p)| p.diagnostics.iter().cloned()),
-    );
-    timings.diagrams = started.elapsed();
-
-    let started = Instant::now();
-    let (site, site_diagnostics) =
-        site::assemble(project.config.clone(), parsed, vault.assets, vault.folders);
-    diagnostics.extend(site_diagnostics);
-    timings.parse += started.elapsed();
-
-    let started = Instant::now();
-    let (linked, link_diagnostics) = Linked::new(site);
-    diagnostics.extend(link_diagnostics);
-    timings.link = started.elapsed();
-    (linked, count, stats)
-}
-
-/// What rendering one page gave: its output file and fingerprint, or why it failed.
-pub type PageResult = Result<(RenderedPage, Vec<Diagnostic>), Diagnostic>;
-
-/// Renders `pages` in parallel and writes them through `output` (unless the context only
-/// fingerprints). Returns each page's result, in order; the HTML is dropped once written.
-pub fn render_pages(ctx: PageContext<'_>, pages: &[PageRef], output: &Txn<'_>) -> Vec<PageResult> {
-    render_pages_with(ctx, pages, output, None)
-}
-
-fn render_pages_with(
-    ctx: PageContext<'_>,
-    pages: &[PageRef],
-    output: &Txn<'_>,
-    progress: Option<&dyn Progress>,
-) -> Vec<PageResult> {
-    if let Some(p) = progress {
-        p.stage("rendering pages", pages.len());
-    }
-    pages
-        .par_iter()
-        .map(|page| {
-            if let Some(p) = progress {
-                p.advance();
-            }
-            let mut page = render::render(ctx, page)?;
-            if !ctx.fingerprint_only {
-                output
-                    .write(&page.file, std::mem::take(&mut page.html).into_bytes())
-                    .map_err(|e| Diagnostic::error(page.file.as_str(), 0, 0, format!("{e:#}")))?;
-            }
-            page.html = String::new();
-            let diagnostics = std::mem::take(&mut page.diagnostics);
-            Ok((page, diagnostics))
-        })
-        .collect()
-}
-
-/// Writes what is not a page: the sitemap, the theme's and the site's static files, the code
-/// stylesheet, and the notes' attachments.
-pub fn write_support_files(
-    project: &Project,
-    site: &Site,
-    output: &Txn<'_>,
-) -> Result<Diagnostics> {
-    let mut diagnostics = Diagnostics::new();
-    output.write("sitemap.xml", sitemap(site).into_bytes())?;
-    for (path, bytes) in theme::STATIC_FILES {
-        output.write(path, bytes.to_vec())?;
-    }
-    let md = &project.config.markdown;
-    match theme::syntax_css(&md.highlight_theme_light, &md.highlight_theme_dark) {
-        Ok(css) => output.write(theme::SYNTAX_CSS, css.into_bytes())?,
-        Err(message) => diagnostics.push(Diagnostic::error(CONFIG_FILE, 0, 0, message)),
-    }
-    if let Some((path, source)) = diagrams::script_file(&project.config, &project.root) {
-        if source.is_file() {
-            output.copy(&path, &source)?;
-        } else {
-            diagnostics.push(Diagnostic::error(
-                CONFIG_FILE,
-                0,
-                0,
-                format!(
-                    "`mermaid.script` file {} not found (give a path relative to the site root, or an https:// URL)",
-                    source.display()
-                ),
-            ));
-        }
-    }
-    diagnostics.extend(copy_static(project, output)?);
-    site.assets
-        .par_iter()
-        .try_for_each(|(path, asset)| output.copy(path, &asset.source))?;
-    Ok(diagnostics)
-}
-
-/// Renders every page and writes the whole site through `output`; returns the number of pages.
-fn write_site(
-    project: &Project,
-    progress: Option<&dyn Progress>,
-    linked: &Linked,
-    renderer: &Renderer,
-    output: &Txn<'_>,
-    diagnostics: &mut Diagnostics,
-    timings: &mut Timings,
-) -> Result<usize> {
-    let started = Instant::now();
-    let ctx = linked.context(renderer);
-    let pages = render::all_pages(ctx);
-    for result in render_pages_with(ctx, &pages, output, progress) {
-        match result {
-            Ok((_, found)) => diagnostics.extend(found),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    timings.render = started.elapsed();
-    let started = Instant::now();
-    diagnostics.extend(write_support_files(project, &linked.site, output)?);
-    timings.write = started.elapsed();
-    Ok(pages.len())
-}
-
-/// Copies the site's `static/` folder as it is (hidden files and symlinks that lead outside
-/// the site are left out, like in the content folder).
-fn copy_static(project: &Project, output: &Txn<'_>) -> Result<Diagnostics> {
-    if !project.static_dir.is_dir() {
-        return Ok(Diagnostics::new());
-    }
-    let (found, diagnostics) = vault::walk::walk(&project.static_dir, &[], &project.root);
-    for (path, source) in found.notes {
-        output.copy(&path, &source)?;
-    }
-    for (path, asset) in found.assets {
-        output.copy(&path, &asset.source)?;
-    }
-    Ok(diagnostics)
-}
-
-/// `sitemap.xml`: every page, with `lastmod` from `updated` or `date` when they are dates.
-fn sitemap(site: &Site) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for key in site.nav.reading_order() {
-        let Some(link) = site.nav.link(key) else {
-            continue;
-        };
-        let note = match key {
-            crate::nav::PageKey::Note(id) => site.pages.get(id),
-            crate::nav::PageKey::Section(f) => site
-                .nav
-                .section(f)
-                .and_then(|s| s.index.as_ref())
-                .and_then(|id| site.pages.get(id)),
-        };
-        let url = site.config.absolute_url(&paths::encode_path(&link.path));
-        xml.push_str("  <url><loc>");
-        xml.push_str(&markdown::escape_html(&url));
-        xml.push_str("</loc>");
-        let date = note.and_then(|p| {
-            p.note
-                .front
-                .updated
-                .as_deref()
-                .or(p.note.front.date.as_deref())
-        });
-        if let Some(date) = date.and_then(iso_date) {
-            xml.push_str("<lastmod>");
-            xml.push_str(date);
-            xml.push_str("</lastmod>");
-        }
-        xml.push_str("</url>\n");
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-/// The `YYYY-MM-DD` at the start of a date, if it has one.
-fn iso_date(text: &str) -> Option<&str> {
-    let date = text.get(..10)?;
-    let b = date.as_bytes();
-    let ok = b.iter().enumerate().all(|(i, c)| {
-        if i == 4 || i == 7 {
-            *c == b'-'
-        } else {
-            c.is_ascii_digit()
-        }
-    });
-    ok.then_some(date)
-}
-
 /// Builds the site into its output folder. Content errors come back in the report (and leave
 /// the previous site untouched); `Err` is for failures of the machine (disk full, …).
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
@@ -413,76 +104,43 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
 fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
     let started = Instant::now();
     let mut report = BuildReport::default();
-    let (project, mut diagnostics) = match Project::open(options) {
-        Ok(opened) => opened,
+    let mut state = match State::open(options) {
+        Ok(state) => state,
         Err(diagnostics) => {
             report.diagnostics = diagnostics;
             report.elapsed = started.elapsed();
             return Ok(report);
         }
     };
-    let (linked, notes, diagram_stats) =
-        load_and_link(&project, options, &mut report.timings, &mut diagnostics);
-    report.notes = notes;
-    report.diagrams = diagram_stats;
-    let renderer = match Renderer::new(Some(&project.templates_dir), &project.root, &project.config)
-    {
-        Ok(r) => Some(r),
-        Err(d) => {
-            diagnostics.extend(d);
-            None
-        }
-    };
-    if let Some(renderer) = renderer.filter(|_| !diagnostics.has_errors()) {
-        if write && let Some(message) = project.output_refusal() {
-            diagnostics.push(Diagnostic::error(&project.root, 0, 0, message));
-            diagnostics.sort();
-            report.diagnostics = diagnostics;
-            report.elapsed = started.elapsed();
-            return Ok(report);
-        }
+    report.notes = state.notes();
+    report.diagrams = state.diagram_stats;
+    let mut diagnostics = state.diagnostics();
+    if write && let Some(message) = state.project.output_refusal() {
+        diagnostics.push(Diagnostic::error(&state.project.root, 0, 0, message));
+    }
+    if !diagnostics.has_errors() {
         let mut output = if write {
-            Output::to_disk(&project.output_dir, options.force)?
+            Output::to_disk(&state.project.output_dir, options.force)?
         } else {
             Output::in_memory()
         };
-        let output = output.begin(Mode::Fresh);
-        report.pages = write_site(
-            &project,
-            options.progress.as_deref(),
-            &linked,
-            &renderer,
-            &output,
-            &mut diagnostics,
-            &mut report.timings,
-        )?;
+        let txn = output.begin(Mode::Fresh);
+        report.pages = state.write_all(&txn, false);
+        diagnostics = state.diagnostics();
         if !diagnostics.has_errors() {
             let started = Instant::now();
-            let committed = output.commit()?;
+            let committed = txn.commit()?;
             report.files = committed.files as u64;
             report.changed = committed.changed.len() as u64;
             report.removed = committed.removed.len() as u64;
-            report.timings.write += started.elapsed();
+            state.timings.write = started.elapsed();
             if write {
-                report.output = Some(project.output_dir.clone());
+                report.output = Some(state.project.output_dir.clone());
             }
         }
     }
-    diagnostics.sort();
+    report.timings = state.timings.clone();
     report.diagnostics = diagnostics;
     report.elapsed = started.elapsed();
     Ok(report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iso_dates_are_recognised() {
-        assert_eq!(iso_date("2026-03-14"), Some("2026-03-14"));
-        assert_eq!(iso_date("2026-03-14T10:00:00Z"), Some("2026-03-14"));
-        assert_eq!(iso_date("March 2026"), None);
-        assert_eq!(iso_date("2026"), None);
-    }
 }

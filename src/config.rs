@@ -29,6 +29,11 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// Whether notes marked `draft: true` are built.
     pub drafts: bool,
+    /// Where a note's title comes from when its front matter has none.
+    pub title_from: TitleFrom,
+    /// Links end in `/` (pretty URLs, for servers) instead of `index.html` (which also works
+    /// from a folder opened on disk).
+    pub pretty_urls: bool,
     /// Markdown and code highlighting.
     pub markdown: MarkdownConfig,
     /// Mermaid diagrams.
@@ -60,6 +65,20 @@ impl Default for MarkdownConfig {
             smart_punctuation: false,
         }
     }
+}
+
+/// Where a note's title comes from when its front matter has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TitleFrom {
+    /// The file name in an Obsidian vault (as Obsidian shows it), else the `# heading` the
+    /// note opens with, else the file name.
+    #[default]
+    Auto,
+    /// Always the file name.
+    Filename,
+    /// The `# heading` the note opens with, else the file name.
+    Heading,
 }
 
 /// Where mermaid diagrams are drawn.
@@ -124,6 +143,8 @@ impl Default for Config {
             content_dir: "content".into(),
             output_dir: "public".into(),
             drafts: false,
+            title_from: TitleFrom::Auto,
+            pretty_urls: false,
             markdown: MarkdownConfig::default(),
             mermaid: MermaidConfig::default(),
             extra: toml::Table::new(),
@@ -141,6 +162,8 @@ const KNOWN_TOP: &[&str] = &[
     "content_dir",
     "output_dir",
     "drafts",
+    "title_from",
+    "pretty_urls",
     "markdown",
     "mermaid",
     "extra",

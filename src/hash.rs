@@ -1,5 +1,18 @@
-//! A stable 128-bit hash for cache keys: FNV-1a, the same on every machine and Rust version
-//! (unlike `DefaultHasher`), so caches stay valid across builds.
+//! Hashes: a stable 128-bit hash for cache keys (FNV-1a, the same on every machine and Rust
+//! version, unlike `DefaultHasher`, so caches stay valid across builds), and fast 64-bit
+//! digests of in-memory values (xxh3) for telling what changed between two builds.
+
+use std::hash::{Hash, Hasher};
+
+/// A hasher for digests: xxh3, fast and the same across runs.
+pub type Digester = xxhash_rust::xxh3::Xxh3;
+
+/// The digest of a value.
+pub fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = Digester::new();
+    value.hash(&mut h);
+    h.finish()
+}
 
 /// Hashes the parts, length-prefixed so `("ab", "c")` and `("a", "bc")` differ.
 pub fn fnv128(parts: &[&str]) -> u128 {

@@ -2,8 +2,10 @@
 //!
 //! The pipeline, one module a stage: [`vault`] loads notes, [`markdown`] parses each note,
 //! [`diagrams`] draws their mermaid diagrams, [`site`] assembles them with [`nav`]igation,
-//! [`graph`] resolves links, [`render`] fills the templates, and [`output`] writes the files.
-//! [`build`] runs it end to end.
+//! [`graph`] resolves links and [`taxonomy`] collects tags and topics, [`render`] fills the
+//! templates, and [`output`] writes the files. [`pipeline`] runs the stages (once, for every
+//! command) and keeps their results with the [dependency record](pipeline::deps); [`build`],
+//! [`session`] and [`serve`] drive it.
 
 pub mod build;
 pub mod config;
@@ -12,10 +14,12 @@ pub mod diagrams;
 pub mod graph;
 pub mod hash;
 pub mod init;
+pub mod linked;
 pub mod markdown;
 pub mod nav;
 pub mod output;
 pub mod paths;
+pub mod pipeline;
 pub mod progress;
 pub mod project;
 pub mod render;

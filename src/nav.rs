@@ -10,6 +10,7 @@ use crate::vault::NoteId;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 /// How many entries of one folder the sidebar shows at most.
 pub const SIDEBAR_WINDOW: usize = 40;
@@ -70,6 +71,8 @@ pub struct Nav {
     notes: HashMap<NoteId, NoteInfo>,
     order: Vec<PageKey>,
     position: HashMap<PageKey, usize>,
+    /// Per folder, a digest of what its listing shows (titles and paths of its entries).
+    digests: HashMap<String, u64>,
 }
 
 /// A link to a page, as templates show it.
@@ -107,6 +110,7 @@ impl Nav {
         notes: Vec<NoteInfo>,
         folders: impl IntoIterator<Item = String>,
         section_index: &BTreeMap<String, (NoteId, String, Option<i64>)>,
+        folder_paths: &BTreeMap<String, String>,
         site_title: &str,
     ) -> Nav {
         let mut sections: BTreeMap<String, Section> = folders
@@ -121,7 +125,10 @@ impl Nav {
                         None,
                     ),
                 };
-                let path = paths::folder_path(&folder);
+                let path = folder_paths
+                    .get(&folder)
+                    .cloned()
+                    .unwrap_or_else(|| paths::folder_path(&folder));
                 let section = Section {
                     folder: folder.clone(),
                     index,
@@ -169,6 +176,7 @@ impl Nav {
             notes,
             order: Vec::new(),
             position: HashMap::new(),
+            digests: HashMap::new(),
         };
         nav.order_from("");
         nav.position = nav
@@ -177,7 +185,57 @@ impl Nav {
             .enumerate()
             .map(|(i, k)| (k.clone(), i))
             .collect();
+        nav.digests = nav
+            .sections
+            .iter()
+            .map(|(folder, section)| (folder.clone(), nav.listing_digest(section)))
+            .collect();
         nav
+    }
+
+    fn listing_digest(&self, section: &Section) -> u64 {
+        let mut h = crate::hash::Digester::new();
+        (&section.title, &section.path).hash(&mut h);
+        for child in &section.children {
+            match child {
+                Child::Note(id) => {
+                    let info = self.notes.get(id);
+                    (0u8, info.map(|n| (&n.title, &n.path))).hash(&mut h);
+                }
+                Child::Section(f) => {
+                    let sub = self.sections.get(f);
+                    (1u8, sub.map(|s| (&s.title, &s.path, s.children.len()))).hash(&mut h);
+                }
+            }
+        }
+        h.finish()
+    }
+
+    /// A digest of a folder's listing: its title, path and entries.
+    pub fn listing_key(&self, folder: &str) -> u64 {
+        self.digests.get(folder).copied().unwrap_or(0)
+    }
+
+    /// A digest of everything the sidebar of `key` shows: the listings of the top folder and of
+    /// every folder down to the page's, and the page itself (where windows of long folders
+    /// start, which entries are open).
+    pub fn sidebar_key(&self, key: &PageKey) -> u64 {
+        let folder = match key {
+            PageKey::Note(id) => id.folder(),
+            PageKey::Section(f) => f.as_str(),
+        };
+        let mut h = crate::hash::Digester::new();
+        key.hash(&mut h);
+        self.listing_key("").hash(&mut h);
+        let mut at = 0;
+        while let Some(i) = folder[at..].find('/') {
+            self.listing_key(&folder[..at + i]).hash(&mut h);
+            at += i + 1;
+        }
+        if !folder.is_empty() {
+            self.listing_key(folder).hash(&mut h);
+        }
+        h.finish()
     }
 
     fn order_from(&mut self, folder: &str) {
@@ -427,7 +485,7 @@ mod tests {
                 Some(1),
             ),
         );
-        Nav::build(notes, folders, &index, "Site")
+        Nav::build(notes, folders, &index, &BTreeMap::new(), "Site")
     }
 
     #[test]
@@ -498,7 +556,13 @@ mod tests {
         let notes: Vec<NoteInfo> = (0..1000)
             .map(|i| info(&format!("big/n{i}.md"), None))
             .collect();
-        let nav = Nav::build(notes, ["", "big"].map(String::from), &BTreeMap::new(), "S");
+        let nav = Nav::build(
+            notes,
+            ["", "big"].map(String::from),
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            "S",
+        );
         let bar = nav.sidebar(&PageKey::Note(NoteId::new("big/n500.md")));
         assert!(bar.len() <= SIDEBAR_WINDOW + 3, "{}", bar.len());
         assert!(bar.iter().any(|e| e.is_current));

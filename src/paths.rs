@@ -1,6 +1,10 @@
 //! The URL scheme: where each note, section and attachment ends up, and how relative paths in
 //! notes are turned into content paths. Pure string functions, shared by every stage.
 
+/// The longest a slug may be, in bytes; longer ones are cut and end in a hash of the whole,
+/// so they stay distinct (file systems refuse names over 255 bytes).
+pub const MAX_SLUG: usize = 80;
+
 /// A URL-friendly form of one path component: lower case, letters and digits kept, every run of
 /// other characters turned into one `-`. `"EC2 Pricing (2024)"` becomes `ec2-pricing-2024`.
 pub fn slugify(component: &str) -> String {
@@ -18,7 +22,68 @@ pub fn slugify(component: &str) -> String {
         }
     }
     let slug = slug.trim_matches('.').to_string();
-    if slug.is_empty() { "_".into() } else { slug }
+    if slug.is_empty() {
+        return "_".into();
+    }
+    if slug.len() <= MAX_SLUG {
+        return slug;
+    }
+    let mut cut = MAX_SLUG - 17;
+    while !slug.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(slug.as_bytes());
+    format!("{}-{hash:016x}", slug[..cut].trim_end_matches('-'))
+}
+
+/// Top-level names of the site that studysite's own pages and files use. A note, folder or
+/// attachment that would land on one of them is published beside it instead
+/// ([`publish_path`]), with a warning naming both.
+pub const RESERVED: &[(&str, &str)] = &[
+    ("tags", "the tags pages"),
+    ("topics", "the topics pages"),
+    ("graph", "the map of notes"),
+    ("search", "the search page and index"),
+    ("cards", "the flashcard decks"),
+    ("vendor", "bundled scripts"),
+    ("assets", "the theme's files"),
+    ("404.html", "the page-not-found page"),
+    ("sitemap.xml", "the sitemap"),
+    ("feed.xml", "the feed"),
+    ("robots.txt", "the robots file"),
+    ("style.css", "the stylesheet"),
+    ("syntax.css", "the code stylesheet"),
+    ("app.js", "the site script"),
+    ("mermaid-init.js", "the diagram script"),
+    ("favicon.svg", "the site icon"),
+    ("index.html", "the home page"),
+];
+
+/// What a reserved top-level name is used for, if it is one.
+pub fn reserved(first: &str) -> Option<&'static str> {
+    let first = first.to_lowercase();
+    RESERVED
+        .iter()
+        .find(|(name, _)| *name == first)
+        .map(|(_, what)| *what)
+}
+
+/// A site path moved off a reserved top-level name: `tags/x/` → `tags-notes/x/`,
+/// `style.css` → `style-notes.css`. Returns the path unchanged when it is not reserved, with
+/// what the name is reserved for otherwise.
+pub fn publish_path(path: &str) -> (String, Option<&'static str>) {
+    let (first, rest) = match path.find('/') {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    };
+    let Some(what) = reserved(first) else {
+        return (path.to_string(), None);
+    };
+    let moved = match first.rsplit_once('.') {
+        Some((stem, ext)) if rest.is_empty() => format!("{stem}-notes.{ext}"),
+        _ => format!("{first}-notes"),
+    };
+    (format!("{moved}{rest}"), Some(what))
 }
 
 /// The site path of a folder: `Compute/EC2` → `compute/ec2/`; the top folder is `""`.
@@ -121,6 +186,135 @@ pub fn is_external(target: &str) -> bool {
     }
 }
 
+/// How one page links to the rest of the site: by relative URLs from where the page is, so the
+/// site works under any sub-path and from a folder opened on disk (`file://`). With
+/// `index_files`, links to pages end in `index.html`, which `file://` needs (a folder URL
+/// there opens a file listing); without, they end in `/` (pretty URLs, for servers).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Links {
+    root: String,
+    index_files: bool,
+}
+
+impl Links {
+    /// Links from the page at site path `page` (`ec2/pricing/`, `404.html`, `""` for home).
+    pub fn from_page(page: &str, index_files: bool) -> Links {
+        let file = if page.is_empty() || page.ends_with('/') {
+            format!("{page}index.html")
+        } else {
+            page.to_string()
+        };
+        Links {
+            root: "../".repeat(file.matches('/').count()),
+            index_files,
+        }
+    }
+
+    /// Links that start from a fixed root (`/notes/`), for pages a host may serve at any URL
+    /// (the 404 page).
+    pub fn from_root(root: &str, index_files: bool) -> Links {
+        Links {
+            root: root.to_string(),
+            index_files,
+        }
+    }
+
+    /// The way from this page to the site root: `""`, `../`, `../../` (or the fixed root).
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+
+    /// The URL of a site path (`ec2/pricing/`, `img/a b.png`, `ec2/#spot`) from this page.
+    pub fn href(&self, site_path: &str) -> String {
+        let (path, fragment) = split_fragment(site_path);
+        let mut url = String::with_capacity(self.root.len() + path.len() + 12);
+        url.push_str(&self.root);
+        url.push_str(&encode_path(path));
+        if self.index_files && (path.is_empty() || path.ends_with('/')) {
+            url.push_str("index.html");
+        } else if url.is_empty() {
+            url.push_str("./");
+        }
+        if let Some(f) = fragment {
+            url.push('#');
+            url.push_str(f);
+        }
+        url
+    }
+}
+
+/// Marks the start of a site path in an `href` or `src` we write: the body of a note is
+/// rendered once, with marked paths, and each page that shows it turns the marks into URLs
+/// relative to itself ([`Links::resolve`]). pulldown-cmark writes `\u{1}` as `%01`.
+pub const MARK: &str = "%01";
+
+/// A site path (`ec2/pricing/#spot`) as a marked URL for HTML we write ourselves.
+pub fn marked(site_path: &str) -> String {
+    format!("{MARK}{}", encode_site_path(site_path))
+}
+
+/// A site path as a marked link destination for pulldown-cmark events (which escape the
+/// mark to [`MARK`]).
+pub fn marked_dest(site_path: &str) -> String {
+    format!("\u{1}{}", encode_site_path(site_path))
+}
+
+/// A site path with its fragment, percent-encoded.
+fn encode_site_path(site_path: &str) -> String {
+    let (path, fragment) = split_fragment(site_path);
+    match fragment {
+        Some(f) => format!("{}#{}", encode_path(path), encode_fragment(f)),
+        None => encode_path(path),
+    }
+}
+
+/// Percent-encodes what a fragment cannot hold as it is (white space, quotes, `<>`, `%`, …),
+/// keeping anchors readable (`^block-id`, letters of any script).
+fn encode_fragment(fragment: &str) -> String {
+    let mut out = String::with_capacity(fragment.len());
+    for c in fragment.chars() {
+        if c.is_ascii() && (c <= ' ' || c == '\x7f' || "\"<>`#%{}|\\".contains(c)) {
+            out.push_str(&format!("%{:02X}", c as u8));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Links {
+    /// Turns every marked site path in `html` (see [`MARK`]) into a URL from this page.
+    pub fn resolve(&self, html: &str) -> String {
+        let needle = "=\"%01";
+        if !html.contains(needle) {
+            return html.to_string();
+        }
+        let mut out = String::with_capacity(html.len() + 256);
+        let mut rest = html;
+        while let Some(at) = rest.find(needle) {
+            let start = at + needle.len();
+            out.push_str(&rest[..at + 2]);
+            let tail = &rest[start..];
+            let end = tail.find('"').unwrap_or(tail.len());
+            let (path, fragment) = split_fragment(&tail[..end]);
+            out.push_str(&self.root);
+            out.push_str(path);
+            if self.index_files && (path.is_empty() || path.ends_with('/')) {
+                out.push_str("index.html");
+            } else if self.root.is_empty() && path.is_empty() {
+                out.push_str("./");
+            }
+            if let Some(f) = fragment {
+                out.push('#');
+                out.push_str(f);
+            }
+            rest = &tail[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 /// Splits `path#fragment` (a `?query` stays with the path).
 pub fn split_fragment(target: &str) -> (&str, Option<&str>) {
     match target.find('#') {
@@ -197,6 +391,68 @@ mod tests {
         );
         assert_eq!(decode_path("100%"), "100%");
         assert_eq!(encode_path("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn long_slugs_are_cut_and_stay_distinct() {
+        let a = slugify(&"x".repeat(300));
+        let b = slugify(&format!("{}y", "x".repeat(299)));
+        assert!(a.len() <= MAX_SLUG && b.len() <= MAX_SLUG, "{a}");
+        assert_ne!(a, b);
+        let wide = slugify(&"é".repeat(200));
+        assert!(wide.len() <= MAX_SLUG, "{wide}");
+    }
+
+    #[test]
+    fn reserved_names_are_moved_aside() {
+        assert_eq!(
+            publish_path("tags/x/"),
+            ("tags-notes/x/".into(), Some("the tags pages"))
+        );
+        assert_eq!(publish_path("graph/").0, "graph-notes/");
+        assert_eq!(publish_path("style.css").0, "style-notes.css");
+        assert_eq!(
+            publish_path("img/style.css"),
+            ("img/style.css".into(), None)
+        );
+        assert_eq!(publish_path("tagsx/").1, None);
+    }
+
+    #[test]
+    fn links_are_relative_to_the_page() {
+        let from = |page: &str| Links::from_page(page, false);
+        assert_eq!(from("").href("ec2/pricing/"), "ec2/pricing/");
+        assert_eq!(from("ec2/pricing/").href("ebs/"), "../../ebs/");
+        assert_eq!(from("ec2/pricing/").href(""), "../../");
+        assert_eq!(from("").href(""), "./");
+        assert_eq!(from("404.html").href("style.css"), "style.css");
+        assert_eq!(from("a/").href("img/my pic.png"), "../img/my%20pic.png");
+        assert_eq!(from("a/").href("b/#spot-1"), "../b/#spot-1");
+        let files = |page: &str| Links::from_page(page, true);
+        assert_eq!(files("a/").href("b/#x"), "../b/index.html#x");
+        assert_eq!(files("a/").href(""), "../index.html");
+        assert_eq!(files("a/").href("x.png"), "../x.png");
+        assert_eq!(
+            Links::from_root("/notes/", false).href("tags/"),
+            "/notes/tags/"
+        );
+    }
+
+    #[test]
+    fn marked_paths_become_relative_urls() {
+        let html = format!(
+            "<a href=\"{}\">x</a><img src=\"{}\"><a href=\"https://x.io/%01\">",
+            marked("ec2/a b/#spot"),
+            marked("img/p.png")
+        );
+        assert_eq!(
+            Links::from_page("ebs/gp3/", false).resolve(&html),
+            "<a href=\"../../ec2/a%20b/#spot\">x</a><img src=\"../../img/p.png\"><a href=\"https://x.io/%01\">"
+        );
+        assert_eq!(
+            Links::from_page("", true).resolve(&format!("<a href=\"{}\">", marked(""))),
+            "<a href=\"index.html\">"
+        );
     }
 
     #[test]

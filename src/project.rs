@@ -27,6 +27,8 @@ pub struct Project {
     pub static_dir: PathBuf,
     /// A bare folder of notes (no `studysite.toml`, no `content/`): the folder is the content.
     pub bare: bool,
+    /// The notes are an Obsidian vault (a `.obsidian/` folder at or above the content folder).
+    pub obsidian: bool,
 }
 
 impl Project {
@@ -83,7 +85,11 @@ impl Project {
             None => root.join(&config.output_dir),
         };
         let bare = content_dir == root;
+        let obsidian = absolute(&content_dir)
+            .ancestors()
+            .any(|dir| dir.join(".obsidian").is_dir());
         let project = Project {
+            obsidian,
             templates_dir: root.join("templates"),
             static_dir: root.join("static"),
             root: root.clone(),
@@ -104,8 +110,9 @@ impl Project {
                 cache.display()
             )));
         }
-        if let Some(message) = project.check_script() {
-            return Err(config_error(message));
+        match project.check_script() {
+            Ok(warning) => diagnostics.extend(warning),
+            Err(message) => return Err(config_error(message)),
         }
         if !absolute(&project.content_dir).starts_with(absolute(&project.root)) {
             diagnostics.push(Diagnostic::warning(
@@ -191,21 +198,38 @@ impl Project {
         ))
     }
 
-    /// A local `mermaid.script` must be a `.js` file inside the site folder: nothing outside
-    /// the site is published unless it is named explicitly.
-    fn check_script(&self) -> Option<String> {
-        let (_, source) = diagrams::script_file(&self.config, &self.root)?;
+    /// A local `mermaid.script` must be a `.js` file (so that no other file is published by
+    /// mistake); one outside the site folder is published with a warning that says so.
+    fn check_script(&self) -> Result<Option<Diagnostic>, String> {
+        let Some((_, source)) = diagrams::script_file(&self.config, &self.root) else {
+            return Ok(None);
+        };
         let real = absolute(&source);
-        if !real.starts_with(absolute(&self.root)) {
-            return Some(format!(
-                "`mermaid.script` {} is outside the site folder; copy mermaid.js into the site folder (it is published with the site)",
-                source.display()
-            ));
-        }
         let js = real
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("js") || e.eq_ignore_ascii_case("mjs"));
-        (!js).then(|| format!("`mermaid.script` {} is not a .js file", source.display()))
+        if !js {
+            let place = if real.starts_with(absolute(&self.root)) {
+                ""
+            } else {
+                " (and it is outside the site folder)"
+            };
+            return Err(format!(
+                "`mermaid.script` {} is not a .js file{place}; nothing was published",
+                source.display()
+            ));
+        }
+        Ok((!real.starts_with(absolute(&self.root))).then(|| {
+            Diagnostic::warning(
+                CONFIG_FILE,
+                0,
+                0,
+                format!(
+                    "`mermaid.script` is outside the site folder: publishing {}",
+                    real.display()
+                ),
+            )
+        }))
     }
 
     /// How to load this project's notes.
@@ -277,7 +301,6 @@ impl Project {
         ParseOptions {
             smart_punctuation: self.config.markdown.smart_punctuation,
             highlight_code: self.config.markdown.highlight_code,
-            base_path: self.config.base_path().to_string(),
         }
     }
 }

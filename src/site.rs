@@ -1,13 +1,18 @@
 //! The site: every note with what parsing found, its title and its place, plus the navigation
-//! tree. Built once from the vault and the parsed notes; later stages only read it.
+//! tree. Assembled from the parsed notes; later stages only read it.
+//!
+//! Which note is a folder's own page: `_index.md`, `index.md`, `README.md` or a note named
+//! like its folder (`People/People.md`), inside the folder, else a note beside the folder with
+//! its name (`People.md` next to `People/`, Obsidian's folder notes). At the top, `_index.md`,
+//! `index.md`, `Home.md` or `README.md` is the home page.
 
-use crate::config::Config;
+use crate::config::{Config, TitleFrom};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::ParsedNote;
 use crate::nav::{Nav, NoteInfo, PageKey};
 use crate::paths;
 use crate::vault::{Asset, Note, NoteId};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A note ready for linking and rendering.
 #[derive(Debug, Clone)]
@@ -16,32 +21,41 @@ pub struct Page {
     pub note: Note,
     /// What parsing found.
     pub parsed: ParsedNote,
-    /// Front matter title, else the first `# heading`, else the file name.
+    /// Its title (see [`title_of`]).
     pub title: String,
-    /// Its site path (`ec2/pricing/`; a section index has its folder's path).
+    /// Its site path (`ec2/pricing/`; a folder's page has its folder's path).
     pub path: String,
+    /// The folder whose page this note is, if it is one.
+    pub section: Option<String>,
 }
 
 impl Page {
-    /// A page for a parsed note: its title and its site path worked out.
-    pub fn new(note: Note, parsed: ParsedNote, site_title: &str) -> Page {
-        let title = title_of(&note, &parsed, site_title);
-        let path = path_of(&note.id);
-        Page {
-            note,
-            parsed,
-            title,
-            path,
-        }
-    }
-
     /// The navigation key of the page this note is shown on.
     pub fn key(&self) -> PageKey {
-        if self.note.id.is_section_index() {
-            PageKey::Section(self.note.id.folder().to_string())
-        } else {
-            PageKey::Note(self.note.id.clone())
+        match &self.section {
+            Some(folder) => PageKey::Section(folder.clone()),
+            None => PageKey::Note(self.note.id.clone()),
         }
+    }
+}
+
+/// How titles are chosen: see [`title_of`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TitleRules {
+    /// Whether a note's first `# heading` names it (else its file name does).
+    pub from_heading: bool,
+}
+
+impl TitleRules {
+    /// The rules for a site: `title_from`, else file names in an Obsidian vault (as Obsidian
+    /// shows notes) and headings elsewhere.
+    pub fn new(config: &Config, obsidian: bool) -> TitleRules {
+        let from_heading = match config.title_from {
+            TitleFrom::Heading => true,
+            TitleFrom::Filename => false,
+            TitleFrom::Auto => !obsidian,
+        };
+        TitleRules { from_heading }
     }
 }
 
@@ -50,17 +64,35 @@ impl Page {
 pub struct Site {
     /// The configuration.
     pub config: Config,
-    /// Every note, including `_index.md` files.
+    /// Every note, folder pages included.
     pub pages: BTreeMap<NoteId, Page>,
-    /// Attachments.
+    /// Attachments, by content path.
     pub assets: BTreeMap<String, Asset>,
+    /// Attachments' site paths (an attachment on a reserved name is published beside it).
+    pub asset_paths: BTreeMap<String, String>,
     /// Sections, order and sidebar.
     pub nav: Nav,
 }
 
-/// The title of a note: front matter, first level-1 heading, file name (a section's folder
-/// name; the site title for the top `_index.md`).
-pub fn title_of(note: &Note, parsed: &ParsedNote, site_title: &str) -> String {
+impl Site {
+    /// The site path of an attachment.
+    pub fn asset_path<'a>(&'a self, content_path: &'a str) -> &'a str {
+        self.asset_paths
+            .get(content_path)
+            .map_or(content_path, String::as_str)
+    }
+}
+
+/// The title of a note: front matter; then its first `# heading` when the rules say so; then
+/// its file name (a folder's page: the folder's name; the home page:
+/// the site title).
+pub fn title_of(
+    note: &Note,
+    parsed: &ParsedNote,
+    section: Option<&str>,
+    rules: TitleRules,
+    site_title: &str,
+) -> String {
     if let Some(t) = note
         .front
         .title
@@ -70,52 +102,60 @@ pub fn title_of(note: &Note, parsed: &ParsedNote, site_title: &str) -> String {
     {
         return t.to_string();
     }
-    if let Some(h1) = parsed.first_h1().filter(|t| !t.is_empty()) {
+    if rules.from_heading
+        && let Some(h1) = parsed.first_h1().filter(|t| !t.is_empty())
+    {
         return h1.to_string();
     }
-    if note.id.is_section_index() {
-        let folder = note.id.folder();
-        if folder.is_empty() {
-            return site_title.to_string();
+    match section {
+        Some("") => site_title.to_string(),
+        Some(folder) => folder.rsplit('/').next().unwrap_or(folder).to_string(),
+        None => note.id.stem().to_string(),
+    }
+}
+
+/// Which note is each folder's page (see the module documentation), given every note and
+/// every folder.
+pub fn section_pages<'a>(
+    ids: impl IntoIterator<Item = &'a NoteId>,
+    folders: &BTreeSet<String>,
+) -> BTreeMap<String, NoteId> {
+    // Candidates per folder with their rank: lower wins.
+    let mut best: BTreeMap<String, (u8, NoteId)> = BTreeMap::new();
+    for id in ids {
+        let stem = id.stem().to_lowercase();
+        let folder = id.folder();
+        let folder_name = folder.rsplit('/').next().unwrap_or("").to_lowercase();
+        let inside = match stem.as_str() {
+            "_index" => Some(0),
+            "index" => Some(1),
+            "readme" => Some(2),
+            "home" if folder.is_empty() => Some(3),
+            s if !folder.is_empty() && s == folder_name => Some(3),
+            _ => None,
+        };
+        let mut offer = |f: String, rank: u8| {
+            let better = best
+                .get(&f)
+                .is_none_or(|(r, other)| (rank, id.as_str()) < (*r, other.as_str()));
+            if better {
+                best.insert(f, (rank, id.clone()));
+            }
+        };
+        if let Some(rank) = inside {
+            offer(folder.to_string(), rank);
         }
-        return folder.rsplit('/').next().unwrap_or(folder).to_string();
+        // `People.md` beside `People/`.
+        let beside = if folder.is_empty() {
+            id.stem().to_string()
+        } else {
+            format!("{folder}/{}", id.stem())
+        };
+        if folders.contains(&beside) {
+            offer(beside, 4);
+        }
     }
-    note.id.stem().to_string()
-}
-
-/// The site path of a note's page.
-pub fn path_of(id: &NoteId) -> String {
-    if id.is_section_index() {
-        paths::folder_path(id.folder())
-    } else {
-        paths::note_path(id.folder(), id.stem())
-    }
-}
-
-/// Puts notes and parsed notes together and builds the navigation. Two pages that would be
-/// written to the same URL are errors.
-pub fn assemble(
-    config: Config,
-    notes: Vec<(Note, ParsedNote)>,
-    assets: BTreeMap<String, Asset>,
-    folders: BTreeSet<String>,
-) -> (Site, Diagnostics) {
-    let mut diagnostics = Diagnostics::new();
-    let mut pages = BTreeMap::new();
-    for (note, parsed) in notes {
-        pages.insert(note.id.clone(), Page::new(note, parsed, &config.title));
-    }
-    check_collisions(&pages, &folders, &mut diagnostics);
-    let nav = build_nav(&pages, folders, &config.title);
-    (
-        Site {
-            config,
-            pages,
-            assets,
-            nav,
-        },
-        diagnostics,
-    )
+    best.into_iter().map(|(f, (_, id))| (f, id)).collect()
 }
 
 /// Every folder that holds a note (directly or below it), and the top folder.
@@ -128,70 +168,257 @@ pub fn folders_of<'a>(ids: impl IntoIterator<Item = &'a NoteId>) -> BTreeSet<Str
     folders
 }
 
-/// The navigation tree of a set of pages.
-pub fn build_nav(
-    pages: &BTreeMap<NoteId, Page>,
-    folders: BTreeSet<String>,
-    site_title: &str,
-) -> Nav {
+/// Puts notes and parsed notes together: titles, folder pages, site paths, navigation. Pages
+/// that would land on the same URL get distinct ones (with a warning); notes and folders on a
+/// name the site uses itself are published beside it.
+pub fn assemble(
+    config: Config,
+    notes: Vec<(Note, ParsedNote)>,
+    assets: BTreeMap<String, Asset>,
+    rules: TitleRules,
+) -> (Site, Diagnostics) {
+    let mut site = Site {
+        config,
+        assets,
+        ..Site::default()
+    };
+    for (note, parsed) in notes {
+        site.pages.insert(
+            note.id.clone(),
+            Page {
+                note,
+                parsed,
+                title: String::new(),
+                path: String::new(),
+                section: None,
+            },
+        );
+    }
+    let diagnostics = arrange(&mut site, rules);
+    (site, diagnostics)
+}
+
+/// Works out every page's section, title and path and the navigation again (after notes were
+/// added, removed or changed). Cheap: no markdown is touched.
+pub fn arrange(site: &mut Site, rules: TitleRules) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    let folders = folders_of(site.pages.keys());
+    let sections = section_pages(site.pages.keys(), &folders);
+    let section_of: HashMap<&NoteId, &str> =
+        sections.iter().map(|(f, id)| (id, f.as_str())).collect();
+    let site_title = site.config.title.clone();
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    for folder in &folders {
+        let path = folder_site_path(folder, &mut diagnostics);
+        owners.insert(path, folder.clone());
+    }
+    let ids: Vec<NoteId> = site.pages.keys().cloned().collect();
+    for id in ids {
+        let section = section_of.get(&id).map(|f| f.to_string());
+        let page = site.pages.get_mut(&id).expect("listed above");
+        page.title = title_of(
+            &page.note,
+            &page.parsed,
+            section.as_deref(),
+            rules,
+            &site_title,
+        );
+        page.path = match &section {
+            Some(folder) => folder_site_path(folder, &mut Diagnostics::new()),
+            None => {
+                let wanted = note_site_path(page, &mut diagnostics);
+                distinct_path(wanted, page, &mut owners, &mut diagnostics)
+            }
+        };
+        page.section = section;
+    }
+    site.asset_paths = site
+        .assets
+        .keys()
+        .filter_map(|path| {
+            let (moved, reserved) = paths::publish_path(path);
+            reserved.map(|_| (path.clone(), moved))
+        })
+        .collect();
+    report_shared_titles(site, &mut diagnostics);
+    site.nav = build_nav(site, folders);
+    diagnostics
+}
+
+/// A folder's site path, moved off a reserved name (warned once, at the folder).
+fn folder_site_path(folder: &str, diagnostics: &mut Diagnostics) -> String {
+    let (path, reserved) = paths::publish_path(&paths::folder_path(folder));
+    if let Some(what) = reserved
+        && !folder.contains('/')
+    {
+        diagnostics.push(Diagnostic::warning(
+            folder,
+            0,
+            0,
+            format!(
+                "the folder's URL `/{}` is {what}; its pages are published under `/{path}`",
+                paths::folder_path(folder)
+            ),
+        ));
+    }
+    path
+}
+
+/// A note's site path, moved off a reserved name and capped in length.
+fn note_site_path(page: &Page, diagnostics: &mut Diagnostics) -> String {
+    let id = &page.note.id;
+    let natural = paths::note_path(id.folder(), id.stem());
+    let (path, reserved) = paths::publish_path(&natural);
+    if let Some(what) = reserved
+        && id.folder().is_empty()
+    {
+        diagnostics.push(Diagnostic::warning(
+            &page.note.file,
+            0,
+            0,
+            format!("this note's URL `/{natural}` is {what}; the note is published at `/{path}`"),
+        ));
+    }
+    if id.stem().len() > paths::MAX_SLUG {
+        diagnostics.push(Diagnostic::warning(
+            &page.note.file,
+            0,
+            0,
+            format!("the file name is long; its URL is shortened to `/{path}`"),
+        ));
+    }
+    path
+}
+
+/// `wanted`, or with `-2`, `-3`… when an earlier page (or a folder) has it.
+fn distinct_path(
+    wanted: String,
+    page: &Page,
+    owners: &mut BTreeMap<String, String>,
+    diagnostics: &mut Diagnostics,
+) -> String {
+    let Some(other) = owners.get(&wanted).cloned() else {
+        owners.insert(wanted.clone(), page.note.id.to_string());
+        return wanted;
+    };
+    let stem = wanted.trim_end_matches('/');
+    let path = (2..)
+        .map(|n| format!("{stem}-{n}/"))
+        .find(|p| !owners.contains_key(p))
+        .expect("some suffix is free");
+    owners.insert(path.clone(), page.note.id.to_string());
+    let other = if page.note.id.as_str() == other {
+        "another page".to_string()
+    } else if other.ends_with(".md") || other.ends_with(".markdown") {
+        format!("note `{other}`")
+    } else if other.is_empty() {
+        "the home page".to_string()
+    } else {
+        format!("folder `{other}/`")
+    };
+    diagnostics.push(Diagnostic::warning(
+        &page.note.file,
+        0,
+        0,
+        format!(
+            "this note and {other} both map to the URL `/{wanted}`; this note is published at `/{path}` (rename one of them to choose)"
+        ),
+    ));
+    path
+}
+
+/// When many notes share one title (a vault whose notes all open with `# Overview`), says so
+/// once, with the way out.
+fn report_shared_titles(site: &Site, diagnostics: &mut Diagnostics) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for page in site.pages.values().filter(|p| p.note.front.title.is_none()) {
+        *counts.entry(page.title.as_str()).or_default() += 1;
+    }
+    let mut shared: Vec<(&str, usize)> = counts.into_iter().filter(|(_, n)| *n >= 5).collect();
+    shared.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if let Some((title, n)) = shared.first() {
+        let fix = if site.config.title_from == TitleFrom::Heading {
+            "set title_from = \"filename\" in studysite.toml, or give them a `title`"
+        } else {
+            "give them a `title` in front matter"
+        };
+        diagnostics.push(Diagnostic::warning(
+            crate::config::CONFIG_FILE,
+            0,
+            0,
+            format!("{n} notes are titled \"{title}\"; {fix}"),
+        ));
+    }
+}
+
+/// The navigation tree of a site.
+fn build_nav(site: &Site, folders: BTreeSet<String>) -> Nav {
     let mut infos = Vec::new();
     let mut index = BTreeMap::new();
-    for page in pages.values() {
-        if page.note.id.is_section_index() {
-            index.insert(
-                page.note.id.folder().to_string(),
-                (
-                    page.note.id.clone(),
-                    page.title.clone(),
-                    page.note.front.weight,
-                ),
-            );
-        } else {
-            infos.push(NoteInfo {
+    for page in site.pages.values() {
+        match &page.section {
+            Some(folder) => {
+                index.insert(
+                    folder.clone(),
+                    (
+                        page.note.id.clone(),
+                        page.title.clone(),
+                        page.note.front.weight,
+                    ),
+                );
+            }
+            None => infos.push(NoteInfo {
                 id: page.note.id.clone(),
                 title: page.title.clone(),
                 weight: page.note.front.weight,
                 path: page.path.clone(),
-            });
+            }),
         }
     }
-    Nav::build(infos, folders, &index, site_title)
+    let paths: BTreeMap<String, String> = folders
+        .iter()
+        .map(|f| (f.clone(), folder_site_path(f, &mut Diagnostics::new())))
+        .collect();
+    Nav::build(infos, folders, &index, &paths, &site.config.title)
 }
 
-/// Reports pages that would be written to the same URL.
-pub fn check_collisions(
-    pages: &BTreeMap<NoteId, Page>,
-    folders: &BTreeSet<String>,
-    diagnostics: &mut Diagnostics,
-) {
-    let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    for folder in folders {
-        let path = paths::folder_path(folder);
-        let shown = if folder.is_empty() {
-            "the home page".to_string()
-        } else {
-            format!("folder `{folder}/`")
-        };
-        owners.insert(path, shown);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> Vec<NoteId> {
+        list.iter().map(|s| NoteId::new(s)).collect()
     }
-    for page in pages.values() {
-        if page.note.id.is_section_index() {
-            continue;
-        }
-        let owner = format!("note `{}`", page.note.id);
-        match owners.get(page.path.as_str()) {
-            Some(other) => diagnostics.push(Diagnostic::error(
-                &page.note.file,
-                0,
-                0,
-                format!(
-                    "two pages map to the URL `/{}`: this note and {other}; rename one of them",
-                    page.path
-                ),
-            )),
-            None => {
-                owners.insert(page.path.clone(), owner);
-            }
-        }
+
+    #[test]
+    fn folder_pages_follow_obsidian_and_readme_habits() {
+        let notes = ids(&[
+            "README.md",
+            "People.md",
+            "People/ada.md",
+            "Tools/Tools.md",
+            "Tools/hammer.md",
+            "Docs/index.md",
+            "Docs/README.md",
+            "Docs/guide.md",
+            "ec2/_index.md",
+            "ec2/index.md",
+        ]);
+        let folders = folders_of(&notes);
+        let sections = section_pages(&notes, &folders);
+        let shown: Vec<(&str, &str)> = sections
+            .iter()
+            .map(|(f, id)| (f.as_str(), id.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("", "README.md"),
+                ("Docs", "Docs/index.md"),
+                ("People", "People.md"),
+                ("Tools", "Tools/Tools.md"),
+                ("ec2", "ec2/_index.md"),
+            ]
+        );
     }
 }

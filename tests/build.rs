@@ -284,7 +284,7 @@ fn repeated_headings_get_numbered_anchors_with_self_links() {
 }
 
 #[test]
-fn relative_links_to_notes_become_page_links_under_the_base_path() {
+fn relative_links_to_notes_become_relative_page_links_that_work_under_any_base_path() {
     let site = Fixture::new();
     site.file(
         "studysite.toml",
@@ -305,19 +305,24 @@ fn relative_links_to_notes_become_page_links_under_the_base_path() {
     assert_eq!(
         intro.attrs(".note-body a", "href"),
         [
-            "/aws-notes/ec2/pricing/#spot-instances",
-            "/aws-notes/ebs/volumes/",
+            "../../ec2/pricing/index.html#spot-instances",
+            "../../ebs/volumes/index.html",
             "https://aws.amazon.com"
         ]
     );
     assert_eq!(
         intro.attrs("link[rel=stylesheet]", "href")[0],
-        "/aws-notes/style.css"
+        "../../style.css"
     );
     let volumes = site.page("ebs/volumes/");
     assert_eq!(
-        volumes.attrs(".note-body img", "src"),
-        ["/aws-notes/ebs/img/chart.svg"]
+        volumes.urls(".note-body img", "src"),
+        ["/ebs/img/chart.svg"]
+    );
+    assert!(
+        volumes.all("link[rel=canonical]").is_empty()
+            || volumes.attrs("link[rel=canonical]", "href")[0]
+                == "https://user.example.io/aws-notes/ebs/volumes/"
     );
     assert!(
         site.public().join("ebs/img/chart.svg").is_file(),
@@ -346,7 +351,7 @@ fn code_is_highlighted_at_build_time_and_unknown_languages_are_escaped() {
         "mermaid is drawn at build time (tests/diagrams.rs has the details)"
     );
     assert!(
-        page.attrs("link[rel=stylesheet]", "href")
+        page.urls("link[rel=stylesheet]", "href")
             .contains(&"/syntax.css".to_string())
     );
     let prose = site.page("prose/");
@@ -407,8 +412,8 @@ fn pages_have_sidebar_toc_breadcrumbs_and_prev_next() {
     assert_eq!(a.texts(".toc a"), ["One", "Two", "Three"]);
     assert_eq!(a.attrs(".toc a", "href"), ["#one", "#two", "#three"]);
     assert_eq!(a.texts(".breadcrumbs li"), ["Study notes", "EC2", "A"]);
-    assert_eq!(a.attrs(".pager-prev", "href"), ["/ec2/"]);
-    assert_eq!(a.attrs(".pager-next", "href"), ["/ec2/b/"]);
+    assert_eq!(a.urls(".pager-prev", "href"), ["/ec2/"]);
+    assert_eq!(a.urls(".pager-next", "href"), ["/ec2/b/"]);
     let section = site.page("ec2/");
     assert_eq!(section.texts(".card-list .card > a"), ["A", "B"]);
 }

@@ -184,7 +184,7 @@ fn a_diagram_the_renderer_draws_wrongly_goes_to_mermaid_js_with_a_warning_at_its
         src.contains(&studysite::config::DEFAULT_MERMAID_SCRIPT.to_string()),
         "{src:?}"
     );
-    assert!(src.contains(&"/mermaid-init.js".to_string()), "{src:?}");
+    assert!(src.contains(&"../mermaid-init.js".to_string()), "{src:?}");
 
     let other = site.page("ebs/");
     assert!(
@@ -207,7 +207,7 @@ fn a_local_mermaid_js_is_copied_and_loaded_under_the_base_path() {
     assert_eq!(site.read("vendor/mermaid.min.js"), "window.mermaid = {};\n");
     let src = scripts(&site.page("targets/"));
     assert!(
-        src.contains(&"/notes/vendor/mermaid.min.js".to_string()),
+        src.contains(&"../vendor/mermaid.min.js".to_string()),
         "{src:?}"
     );
     assert!(
@@ -501,9 +501,14 @@ fn the_bundled_site_draws_every_diagram_with_no_errors() {
     {
         // Topic pages show the same sections again; count each note's own figures.
         let in_topics = e_is_under(page.path(), &site.public().join("topics"));
-        let html = Page(scraper::Html::parse_document(
-            &fs::read_to_string(page.path()).unwrap(),
-        ));
+        let html = Page(
+            scraper::Html::parse_document(&fs::read_to_string(page.path()).unwrap()),
+            page.path()
+                .strip_prefix(site.public())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned(),
+        );
         if !in_topics {
             drawn += html.all("figure.diagram > svg[role=img]").len();
         }

@@ -126,9 +126,10 @@ fn every_diagram_is_a_visible_svg_in_chromium_including_mermaid_js_fallbacks() {
         if entry.file_name() != "index.html" {
             continue;
         }
-        let html = Page(scraper::Html::parse_document(
-            &fs::read_to_string(entry.path()).unwrap(),
-        ));
+        let html = Page(
+            scraper::Html::parse_document(&fs::read_to_string(entry.path()).unwrap()),
+            String::new(),
+        );
         let figures = html.all("figure.diagram").len();
         if figures > 0 {
             let rel = entry
@@ -154,7 +155,7 @@ fn every_diagram_is_a_visible_svg_in_chromium_including_mermaid_js_fallbacks() {
         &format!("{}/diagram-harness.html", server.base),
         60_000,
     );
-    let result = Page(scraper::Html::parse_document(&dom));
+    let result = Page(scraper::Html::parse_document(&dom), String::new());
     let json = common::text(&result.one("pre#result"));
     let found: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
     let diagrams = found["diagrams"].as_array().unwrap();

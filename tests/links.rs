@@ -99,7 +99,7 @@ fn every_resolvable_link_resolves() {
     assert!(report.succeeded());
     let ec2 = site.page("compute/ec2/");
     assert_eq!(
-        ec2.attrs(".note-body > p > a", "href"),
+        ec2.urls(".note-body > p > a", "href"),
         [
             "/security/cognito/",
             "/security/cognito/#user-pools",
@@ -124,13 +124,13 @@ fn every_resolvable_link_resolves() {
     assert_eq!(
         attrs,
         [
-            (Some("/attachments/diagram.png"), Some("300"), None),
-            (Some("/attachments/flow.svg"), Some("200"), Some("100"))
+            (Some("../../attachments/diagram.png"), Some("300"), None),
+            (Some("../../attachments/flow.svg"), Some("200"), Some("100"))
         ]
     );
     let cognito = site.page("security/cognito/");
     assert_eq!(
-        cognito.attrs(".note-body a:not(.anchor)", "href"),
+        cognito.urls(".note-body a:not(.anchor)", "href"),
         [
             "/compute/ec2/",
             "/security/cognito/#user-pools",
@@ -170,9 +170,9 @@ fn a_section_is_transcluded_with_a_link_to_its_source_and_without_duplicate_ids(
     site.build();
     let ec2 = site.page("compute/ec2/");
     let embed = ec2.one(".note-body .embed");
-    let page = common::Page(scraper::Html::parse_fragment(&embed.html()));
+    let page = common::Page(scraper::Html::parse_fragment(&embed.html()), ec2.1.clone());
     assert_eq!(
-        page.attrs(".embed-source a", "href"),
+        page.urls(".embed-source a", "href"),
         ["/security/cognito/#identity-pools"]
     );
     assert_eq!(page.texts(".embed-body h2"), ["Identity Pools"]);
@@ -236,7 +236,7 @@ fn wikilinks_resolve_by_name_case_and_path_and_ambiguity_warns() {
     let report = site.build();
     let page = site.page("links/");
     assert_eq!(
-        page.attrs(".note-body a", "href"),
+        page.urls(".note-body a", "href"),
         [
             "/a/topic/",
             "/a/topic/",
@@ -283,16 +283,21 @@ fn markdown_links_and_images_are_checked() {
 }
 
 #[test]
-fn two_notes_at_one_url_are_an_error() {
+fn two_notes_at_one_url_get_distinct_urls_and_a_warning() {
     let site = Fixture::new();
-    site.note("EC2 Notes.md", "x").note("ec2-notes.md", "y");
-    let report = site.build();
-    assert!(!report.succeeded());
-    let d = report.diagnostics.iter().find(|d| d.is_error()).unwrap();
+    site.note("EC2 Notes.md", "first")
+        .note("ec2-notes.md", "second");
+    let report = site.build_ok();
+    let d = report.diagnostics.iter().next().expect("a warning");
+    assert_eq!(d.file, std::path::Path::new("content/ec2-notes.md"));
     assert!(
-        d.message.contains("two pages map to the URL `/ec2-notes/`"),
+        d.message
+            .contains("note `EC2 Notes.md` both map to the URL `/ec2-notes/`")
+            && d.message.contains("published at `/ec2-notes-2/`"),
         "{d}"
     );
+    assert_eq!(site.page("ec2-notes/").texts(".note-body"), ["first"]);
+    assert_eq!(site.page("ec2-notes-2/").texts(".note-body"), ["second"]);
 }
 
 #[test]
@@ -322,7 +327,7 @@ fn tags_from_front_matter_and_text_get_pages() {
         a.texts(".note-meta .tag"),
         ["#AWS", "#networking/vpc", "#exam-tip"]
     );
-    assert_eq!(a.attrs(".note-body a.tag", "href"), ["/tags/exam-tip/"]);
+    assert_eq!(a.urls(".note-body a.tag", "href"), ["/tags/exam-tip/"]);
     let index = site.page("tags/");
     assert_eq!(
         index.texts(".entry-list a"),
@@ -356,7 +361,7 @@ fn topics_gather_sections_about_one_subject_from_the_seed_notes() {
     }
     site.build_ok();
     let pools = site.page("topics/user-pool/");
-    let sources: Vec<String> = pools.attrs(".embed-source a", "href");
+    let sources: Vec<String> = pools.urls(".embed-source a", "href");
     let notes: std::collections::BTreeSet<&str> = sources
         .iter()
         .map(|s| s.split('#').next().unwrap())
@@ -404,12 +409,12 @@ fn notes_show_a_local_link_map_and_the_vault_map_links_every_note() {
     let ec2 = site.page("compute/ec2/");
     let map = ec2.one(".related svg.linkmap-local");
     assert_eq!(map.value().attr("role"), Some("img"));
-    let svg = common::Page(scraper::Html::parse_fragment(&map.html()));
-    let mut hrefs = svg.attrs("a", "href");
+    let svg = common::Page(scraper::Html::parse_fragment(&map.html()), ec2.1.clone());
+    let mut hrefs = svg.urls("a", "href");
     hrefs.sort();
     assert_eq!(hrefs, ["/security/cognito/", "/toc/"]);
     let vault = site.page("graph/");
-    let mut all = vault.attrs("svg.linkmap-vault a", "href");
+    let mut all = vault.urls("svg.linkmap-vault a", "href");
     all.sort();
     assert_eq!(
         all,
@@ -483,7 +488,7 @@ fn heading_text_is_used_for_section_links() {
     site.build_ok();
     let b = site.page("b/");
     assert_eq!(
-        b.attrs(".note-body a", "href"),
+        b.urls(".note-body a", "href"),
         ["/a/#spot-instances", "/a/#spot-instances"]
     );
     assert_eq!(text(&b.all(".note-body a")[0]), "a › spot instances");

@@ -229,12 +229,35 @@ fn a_script_outside_the_site_folder_is_never_published() {
             report
                 .diagnostics
                 .iter()
-                .any(|d| d.message.contains("outside the site folder")),
+                .any(|d| d.message.contains("not a .js file")),
             "{script}: {:?}",
             report.diagnostics
         );
         assert!(!site.public().exists(), "{script}: nothing published");
     }
+    // A script named explicitly outside the site folder is published, and the build says so.
+    let outside = tempfile::tempdir().unwrap();
+    let js = outside.path().join("mermaid.min.js");
+    fs::write(&js, "window.mermaid = {};").unwrap();
+    let site = Fixture::new();
+    site.file(
+        "studysite.toml",
+        &format!(
+            "[mermaid]\nrenderer = \"browser\"\nscript = {:?}\n",
+            js.display().to_string()
+        ),
+    )
+    .note("a.md", "# A\n\n```mermaid\ngraph TD\nA-->B\n```\n");
+    let report = site.build_ok();
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("outside the site folder: publishing")),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(site.public().join("vendor/mermaid.min.js").is_file());
 }
 
 #[test]

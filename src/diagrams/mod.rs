@@ -217,6 +217,7 @@ pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) ->
     }
     for ((note, parsed), note_keys) in notes.iter_mut().zip(&keys) {
         let mut diagnostics = Vec::new();
+        let mut browser = false;
         for (block, k) in parsed.diagrams.iter().zip(note_keys) {
             stats.blocks += 1;
             let Some((outcome, _)) = drawn.get(k.as_str()) else {
@@ -236,6 +237,7 @@ pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) ->
                             format!("mermaid diagram left to mermaid.js in the browser: {reason}"),
                         ));
                     }
+                    browser = true;
                     html::browser(&kind, &block.source)
                 }
                 Outcome::Invalid { message } => {
@@ -253,6 +255,7 @@ pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) ->
             }
         }
         parsed.diagnostics = diagnostics;
+        parsed.browser_diagrams = browser;
     }
     stats
 }

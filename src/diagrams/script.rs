@@ -26,10 +26,11 @@ pub fn script_file(config: &Config, root: &Path) -> Option<(String, PathBuf)> {
     Some((format!("{VENDOR_DIR}/{name}"), source))
 }
 
-/// The `src` of the mermaid.js `<script>`: the URL, or the local copy under the base path.
+/// The `src` of the mermaid.js `<script>`: the URL, or the site path of the local copy (which
+/// pages prefix with their way to the site root).
 pub fn script_url(config: &Config) -> String {
     match script_file(config, Path::new("")) {
-        Some((path, _)) => format!("{}{}", config.base_path(), crate::paths::encode_path(&path)),
+        Some((path, _)) => crate::paths::encode_path(&path),
         None => config.mermaid.script.trim().to_string(),
     }
 }
@@ -52,7 +53,7 @@ mod tests {
             ..Config::default()
         };
         config.mermaid.script = "node_modules/mermaid/dist/mermaid.min.js".into();
-        assert_eq!(script_url(&config), "/notes/vendor/mermaid.min.js");
+        assert_eq!(script_url(&config), "vendor/mermaid.min.js");
         let (path, source) = script_file(&config, Path::new("/site")).unwrap();
         assert_eq!(path, "vendor/mermaid.min.js");
         assert_eq!(

@@ -4,7 +4,7 @@ use crate::markdown::anchors::github_slug;
 use crate::paths;
 use crate::site::Site;
 use crate::vault::NoteId;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Lookup tables over the whole vault.
 pub struct Index<'a> {
@@ -13,8 +13,7 @@ pub struct Index<'a> {
     pub(super) by_name: HashMap<String, Vec<NoteId>>,
     pub(super) assets_by_path: HashMap<String, &'a str>,
     pub(super) assets_by_name: HashMap<String, Vec<&'a str>>,
-    pub(super) sections: HashSet<String>,
-    pub(super) anchors: HashMap<NoteId, HashSet<&'a str>>,
+    pub(super) sections: HashMap<String, &'a str>,
 }
 
 pub(super) fn strip_md(path: &str) -> &str {
@@ -42,24 +41,14 @@ impl<'a> Index<'a> {
     pub fn new(site: &'a Site) -> Self {
         let mut by_path = HashMap::new();
         let mut by_name: HashMap<String, Vec<NoteId>> = HashMap::new();
-        let mut anchors = HashMap::new();
-        for (id, page) in &site.pages {
+        for id in site.pages.keys() {
             by_path.insert(strip_md(id.as_str()).to_lowercase(), id.clone());
-            if !id.is_section_index() {
+            if id.stem() != "_index" {
                 by_name
                     .entry(id.stem().to_lowercase())
                     .or_default()
                     .push(id.clone());
             }
-            let set: HashSet<&str> = page
-                .parsed
-                .headings
-                .iter()
-                .map(|h| h.anchor.as_str())
-                .chain(page.parsed.html_ids.iter().map(String::as_str))
-                .chain(page.parsed.block_ids.iter().map(String::as_str))
-                .collect();
-            anchors.insert(id.clone(), set);
         }
         for list in by_name.values_mut() {
             list.sort_by(|a, b| shortest_first(a.as_str(), b.as_str()));
@@ -76,7 +65,12 @@ impl<'a> Index<'a> {
         for list in assets_by_name.values_mut() {
             list.sort_by(|a, b| shortest_first(a, b));
         }
-        let sections = site.nav.sections.keys().map(|f| f.to_lowercase()).collect();
+        let sections = site
+            .nav
+            .sections
+            .iter()
+            .map(|(f, s)| (f.to_lowercase(), s.path.as_str()))
+            .collect();
         Index {
             site,
             by_path,
@@ -84,17 +78,16 @@ impl<'a> Index<'a> {
             assets_by_path,
             assets_by_name,
             sections,
-            anchors,
         }
     }
 
-    pub(super) fn base(&self) -> &str {
-        self.site.config.base_path()
-    }
-
+    /// The site path of a note's page, with an anchor (`ec2/pricing/#spot`).
     pub(super) fn page_url(&self, id: &NoteId, anchor: Option<&str>) -> String {
-        let path = self.site.pages.get(id).map_or("", |p| p.path.as_str());
-        let mut url = format!("{}{}", self.base(), paths::encode_path(path));
+        let mut url = self
+            .site
+            .pages
+            .get(id)
+            .map_or(String::new(), |p| p.path.clone());
         if let Some(a) = anchor {
             url.push('#');
             url.push_str(a);
@@ -102,8 +95,14 @@ impl<'a> Index<'a> {
         url
     }
 
+    /// The site path of an attachment.
     pub(super) fn asset_url(&self, path: &str) -> String {
-        format!("{}{}", self.base(), paths::encode_path(path))
+        self.site.asset_path(path).to_string()
+    }
+
+    /// The site path of a folder's page.
+    pub(super) fn section_url(&self, folder_lower: &str) -> Option<String> {
+        self.sections.get(folder_lower).map(|p| p.to_string())
     }
 
     /// A wikilink's note name or path → the note, plus the other candidates when ambiguous.
@@ -122,11 +121,13 @@ impl<'a> Index<'a> {
                 return Some((id.clone(), Vec::new()));
             }
             let suffix = format!("/{lower}");
+            let name = file_name(&lower);
             let mut found: Vec<&NoteId> = self
-                .by_path
-                .iter()
-                .filter(|(p, _)| p.ends_with(&suffix))
-                .map(|(_, id)| id)
+                .by_name
+                .get(name)
+                .into_iter()
+                .flatten()
+                .filter(|id| strip_md(id.as_str()).to_lowercase().ends_with(&suffix))
                 .collect();
             found.sort_by(|a, b| shortest_first(a.as_str(), b.as_str()));
             let first = (*found.first()?).clone();
@@ -207,7 +208,12 @@ impl<'a> Index<'a> {
     }
 
     pub(super) fn has_anchor(&self, id: &NoteId, anchor: &str) -> bool {
-        self.anchors.get(id).is_some_and(|set| set.contains(anchor))
+        self.site.pages.get(id).is_some_and(|page| {
+            let p = &page.parsed;
+            p.headings.iter().any(|h| h.anchor == anchor)
+                || p.html_ids.iter().any(|i| i == anchor)
+                || p.block_ids.iter().any(|b| b == anchor)
+        })
     }
 }
 

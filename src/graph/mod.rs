@@ -12,7 +12,7 @@ mod resolve;
 
 pub use index::Index;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostic;
 use crate::markdown::Resolution;
 use crate::site::{Page, Site};
 use crate::vault::NoteId;
@@ -35,29 +35,43 @@ pub enum Target {
 }
 
 /// A note that links to another one.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Backlink {
     /// The linking note.
     pub from: NoteId,
-    /// The line of the link in that note.
-    pub line: usize,
+    /// The index of the (first) link in that note.
+    pub index: usize,
     /// Whether it embeds rather than links.
     pub embed: bool,
     /// The sentence around the link.
     pub context: String,
 }
 
+/// One note's resolved links.
+#[derive(Debug, Clone, Default)]
+pub struct NoteLinks {
+    /// One target per collected link, in the same order.
+    pub targets: Vec<Target>,
+    /// Broken or ambiguous links, each with where it came from.
+    pub diagnostics: Vec<(Origin, Diagnostic)>,
+    /// The notes it links to or embeds, with the backlink each one gets.
+    pub edges: Vec<(NoteId, Backlink)>,
+    /// The names its links use (see [`link_key`]), to find the notes to re-resolve when a
+    /// note or attachment of that name comes, goes or changes its headings.
+    pub keys: BTreeSet<String>,
+}
+
 /// Every link of the site, resolved.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
-    /// Per note, one target per collected link, in the same order.
-    pub targets: HashMap<NoteId, Vec<Target>>,
+    /// Per note, its resolved links.
+    pub notes: HashMap<NoteId, NoteLinks>,
     /// Per note, the notes that link to it.
     pub backlinks: BTreeMap<NoteId, Vec<Backlink>>,
     /// Per note, the notes it links to.
     pub outgoing: BTreeMap<NoteId, BTreeSet<NoteId>>,
-    /// Per note, its broken or ambiguous links, each with where it came from.
-    pub diagnostics: BTreeMap<NoteId, Vec<(Origin, Diagnostic)>>,
+    /// Per name, the notes whose links use it.
+    pub mentions: HashMap<String, BTreeSet<NoteId>>,
 }
 
 /// What in a note a link diagnostic is about, so its position can follow edits of the note.
@@ -69,58 +83,142 @@ pub enum Origin {
     HtmlAnchor(usize),
 }
 
-/// One note's resolved links: targets, diagnostics, and (target, backlink) edges.
-type NoteLinks = (
-    NoteId,
-    Vec<Target>,
-    Vec<(Origin, Diagnostic)>,
-    Vec<(NoteId, Backlink)>,
-);
-
 /// Resolves every link of the site.
-pub fn link(site: &Site) -> (Graph, Diagnostics) {
-    let index = Index::new(site);
-    let per_note: Vec<NoteLinks> = site
-        .pages
-        .par_iter()
-        .map(|(id, page)| link_note(&index, id, page))
-        .collect();
+pub fn link(site: &Site) -> Graph {
     let mut graph = Graph::default();
-    let mut diagnostics = Diagnostics::new();
-    for (id, targets, diags, edges) in per_note {
-        graph.targets.insert(id.clone(), targets);
-        diagnostics.extend(diags.iter().map(|(_, d)| d.clone()));
-        graph.diagnostics.insert(id.clone(), diags);
-        for (to, backlink) in edges {
-            graph
-                .outgoing
-                .entry(id.clone())
-                .or_default()
-                .insert(to.clone());
-            graph.backlinks.entry(to).or_default().push(backlink);
+    let all: Vec<NoteId> = site.pages.keys().cloned().collect();
+    graph.relink(site, &all);
+    graph
+}
+
+/// The name a link looks its target up by: the lower-case file name without `.md` (`pricing`
+/// for `../ec2/pricing.md#spot` and `[[EC2/Pricing]]`, `a.png` for `![[img/a.png]]`), or the
+/// last folder for a link to a folder. `None` for external links and links within the note.
+pub fn link_key(link: &crate::markdown::LinkRef) -> Option<String> {
+    let target = link.target.trim();
+    if crate::paths::is_external(target) {
+        return None;
+    }
+    let (path, _) = crate::paths::split_fragment(target);
+    let path = path.split('?').next().unwrap_or("");
+    let path = if link.wiki {
+        path.trim().trim_end_matches('\\').to_string()
+    } else {
+        crate::paths::decode_path(path)
+    };
+    let name = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim();
+    if name.is_empty() || name == "." || name == ".." {
+        return None;
+    }
+    Some(index::strip_md(name).to_lowercase())
+}
+
+/// The names a note is looked up by (its file name, and its folder's name when it is the
+/// folder's page).
+pub fn note_keys(page: &Page) -> Vec<String> {
+    let mut keys = vec![page.note.id.stem().to_lowercase()];
+    if let Some(folder) = &page.section {
+        keys.push(folder.rsplit('/').next().unwrap_or("").to_lowercase());
+    }
+    keys
+}
+
+impl Graph {
+    /// Resolves the links of `ids` again (notes that changed, or whose links may resolve
+    /// differently now) against the whole site, and rebuilds the backlinks. Notes that are no
+    /// longer in the site are dropped.
+    pub fn relink(&mut self, site: &Site, ids: &[NoteId]) {
+        let index = Index::new(site);
+        let fresh: Vec<(NoteId, Option<NoteLinks>)> = ids
+            .par_iter()
+            .map(|id| {
+                (
+                    id.clone(),
+                    site.pages.get(id).map(|p| link_note(&index, id, p)),
+                )
+            })
+            .collect();
+        for (id, links) in fresh {
+            if let Some(old) = self.notes.remove(&id) {
+                for key in &old.keys {
+                    if let Some(set) = self.mentions.get_mut(key) {
+                        set.remove(&id);
+                    }
+                }
+            }
+            if let Some(links) = links {
+                for key in &links.keys {
+                    self.mentions
+                        .entry(key.clone())
+                        .or_default()
+                        .insert(id.clone());
+                }
+                self.notes.insert(id, links);
+            }
+        }
+        self.notes.retain(|id, _| site.pages.contains_key(id));
+        self.rebuild_backlinks();
+    }
+
+    /// The notes whose links use one of these names.
+    pub fn mentioning<'a>(&self, keys: impl IntoIterator<Item = &'a str>) -> BTreeSet<NoteId> {
+        keys.into_iter()
+            .filter_map(|k| self.mentions.get(k))
+            .flatten()
+            .cloned()
+            .collect()
+    }
+
+    /// The targets of a note's links, in order.
+    pub fn targets(&self, id: &NoteId) -> &[Target] {
+        self.notes.get(id).map_or(&[], |n| n.targets.as_slice())
+    }
+
+    fn rebuild_backlinks(&mut self) {
+        self.backlinks.clear();
+        self.outgoing.clear();
+        for (id, links) in &self.notes {
+            for (to, backlink) in &links.edges {
+                self.outgoing
+                    .entry(id.clone())
+                    .or_default()
+                    .insert(to.clone());
+                self.backlinks
+                    .entry(to.clone())
+                    .or_default()
+                    .push(backlink.clone());
+            }
+        }
+        // One entry per linking note: its first link gives the context; it counts as an embed
+        // when any of its links embeds.
+        for list in self.backlinks.values_mut() {
+            list.sort();
+            list.dedup_by(|later, first| {
+                let same = later.from == first.from;
+                if same {
+                    first.embed |= later.embed;
+                }
+                same
+            });
         }
     }
-    // One entry per linking note: its first link gives the context; it counts as an embed
-    // when any of its links embeds.
-    for list in graph.backlinks.values_mut() {
-        list.sort();
-        list.dedup_by(|later, first| {
-            let same = later.from == first.from;
-            if same {
-                first.embed |= later.embed;
-            }
-            same
-        });
-    }
-    (graph, diagnostics)
 }
 
 /// Resolves one note's links and checks its raw-HTML anchors.
 fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
-    let mut targets = Vec::with_capacity(page.parsed.links.len());
-    let mut diagnostics = Vec::new();
-    let mut edges = Vec::new();
+    let mut links = NoteLinks {
+        targets: Vec::with_capacity(page.parsed.links.len()),
+        ..NoteLinks::default()
+    };
     for (i, link) in page.parsed.links.iter().enumerate() {
+        if let Some(key) = link_key(link) {
+            links.keys.insert(key);
+        }
         let r = resolve(index, page, link);
         if let Some((error, message)) = r.diagnostic {
             let d = if error {
@@ -128,41 +226,41 @@ fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
             } else {
                 Diagnostic::warning(&page.note.file, link.line, link.col, message)
             };
-            diagnostics.push((Origin::Link(i), d));
+            links.diagnostics.push((Origin::Link(i), d));
         }
         if let Some((to, embed)) = r.edge
             && &to != id
         {
-            edges.push((
+            links.edges.push((
                 to,
                 Backlink {
                     from: id.clone(),
-                    line: link.line,
+                    index: i,
                     embed,
                     context: link.context.clone(),
                 },
             ));
         }
-        targets.push(r.target);
+        links.targets.push(r.target);
     }
     for (i, (fragment, line, col)) in page.parsed.html_anchor_links.iter().enumerate() {
         if !index.has_anchor(id, fragment) {
             let message = format!("missing anchor: no heading or id `#{fragment}` on this page");
             let d = Diagnostic::warning(&page.note.file, *line, *col, message);
-            diagnostics.push((Origin::HtmlAnchor(i), d));
+            links.diagnostics.push((Origin::HtmlAnchor(i), d));
         }
     }
-    (id.clone(), targets, diagnostics, edges)
+    links
 }
 
 impl Graph {
     /// After an edit that left a note's links as they were (same targets, same order), moves
     /// its diagnostics to where the links are now; nothing else about them can have changed.
     pub fn follow_edit(&mut self, id: &NoteId, parsed: &crate::markdown::ParsedNote) {
-        let Some(list) = self.diagnostics.get_mut(id) else {
+        let Some(links) = self.notes.get_mut(id) else {
             return;
         };
-        for (origin, d) in list {
+        for (origin, d) in &mut links.diagnostics {
             let at = match *origin {
                 Origin::Link(i) => parsed.links.get(i).map(|l| (l.line, l.col)),
                 Origin::HtmlAnchor(i) => parsed.html_anchor_links.get(i).map(|(_, l, c)| (*l, *c)),
@@ -174,8 +272,10 @@ impl Graph {
         }
     }
 
-    /// Every link diagnostic, in note order.
+    /// Every link diagnostic.
     pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.values().flatten().map(|(_, d)| d)
+        self.notes
+            .values()
+            .flat_map(|n| n.diagnostics.iter().map(|(_, d)| d))
     }
 }

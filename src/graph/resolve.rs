@@ -254,19 +254,8 @@ fn resolve_markdown(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved 
         return Resolved::ok(Target::Resolved(Resolution::Href { url, text: None }));
     }
     let folder = lower.trim_end_matches('/');
-    if !is_image && index.sections.contains(folder) {
-        let section = index
-            .site
-            .nav
-            .sections
-            .iter()
-            .find(|(f, _)| f.to_lowercase() == folder)
-            .map(|(_, s)| s.path.clone())
-            .unwrap_or_default();
-        return Resolved::ok(Target::Resolved(Resolution::Href {
-            url: format!("{}{}", index.base(), paths::encode_path(&section)),
-            text: None,
-        }));
+    if !is_image && let Some(url) = index.section_url(folder) {
+        return Resolved::ok(Target::Resolved(Resolution::Href { url, text: None }));
     }
     let what = if is_image {
         "missing image"

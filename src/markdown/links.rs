@@ -39,16 +39,17 @@ pub struct LinkRef {
 pub enum Resolution {
     /// Leave it as written (external URLs, in-page `#anchors`).
     Keep,
-    /// Point it at `url`; for links, optionally show `text` instead of what was written.
+    /// Point it at a page or file of the site; for links, optionally show `text` instead of
+    /// what was written.
     Href {
-        /// The new destination.
+        /// The site path (`ec2/pricing/#spot`, `img/a.png`).
         url: String,
         /// Replacement link text (for wikilinks without a label).
         text: Option<String>,
     },
     /// An image with an explicit size (`![[x.png|300x200]]`).
     Sized {
-        /// The image URL.
+        /// The image's site path.
         src: String,
         /// Its alternative text.
         alt: String,
@@ -233,7 +234,10 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
         match resolution {
             Resolution::Keep => out.extend(events[i..=end].iter().map(borrow)),
             Resolution::Href { url, text } => {
-                out.push(Event::Start(with_dest(event, url)));
+                out.push(Event::Start(with_dest(
+                    event,
+                    &crate::paths::marked_dest(url),
+                )));
                 match text {
                     Some(t) if !is_image => out.push(Event::Text(CowStr::from(t.clone()))),
                     _ => out.extend(inner.iter().map(borrow)),
@@ -251,7 +255,7 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
                 out.push(Event::Html(
                     format!(
                         "<img src=\"{}\" alt=\"{alt}\" width=\"{width}\"{height}>",
-                        escape_href(src)
+                        crate::paths::marked(src)
                     )
                     .into(),
                 ));
@@ -383,13 +387,6 @@ fn plain(events: &[Event<'_>]) -> String {
         }
     }
     s
-}
-
-/// Escapes a URL for an attribute the way pulldown-cmark does for links.
-pub fn escape_href(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    pulldown_cmark_escape::escape_href(&mut out, url).expect("writing to a String cannot fail");
-    escape_html(&out)
 }
 
 /// Turns `https://…` URLs written as plain text into links, as GitHub and Obsidian do.
@@ -537,24 +534,24 @@ mod tests {
         let parsed = parse(md, 0, &ParseOptions::default(), &Highlighter::default());
         let res = [
             Resolution::Href {
-                url: "/a/".into(),
+                url: "a/".into(),
                 text: None,
             },
             Resolution::Missing {
                 reason: "no note b.md".into(),
             },
             Resolution::Sized {
-                src: "/c.png".into(),
+                src: "c.png".into(),
                 alt: "c".into(),
                 width: 300,
                 height: None,
             },
             Resolution::Href {
-                url: "/d/".into(),
+                url: "d/".into(),
                 text: Some("D".into()),
             },
         ];
-        let html = render(&parsed, &res);
+        let html = crate::paths::Links::from_root("/", false).resolve(&render(&parsed, &res));
         assert!(html.contains("<a href=\"/a/\">a</a>"), "{html}");
         assert!(
             html.contains("<span class=\"missing missing-link\" title=\"no note b.md\">b</span>"),

@@ -38,6 +38,8 @@ pub struct ParsedNote {
     pub starts_with_h1: bool,
     /// Whether any fenced or indented code block was found.
     pub has_code: bool,
+    /// Whether a diagram is left to mermaid.js in the browser (set by the diagram stage).
+    pub browser_diagrams: bool,
     /// Words of prose, for reading time.
     pub word_count: usize,
     /// Ids defined by raw HTML (`<a id="x">`).
@@ -65,24 +67,12 @@ impl ParsedNote {
 }
 
 /// Settings for parsing that come from the site configuration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ParseOptions {
     /// Typographic quotes and dashes.
     pub smart_punctuation: bool,
     /// Highlight fenced code with syntect.
     pub highlight_code: bool,
-    /// The site's base path (`/` or `/notes/`), for links the parser writes itself (tags).
-    pub base_path: String,
-}
-
-impl Default for ParseOptions {
-    fn default() -> Self {
-        Self {
-            smart_punctuation: false,
-            highlight_code: false,
-            base_path: "/".into(),
-        }
-    }
 }
 
 /// Maps byte offsets in a note's body to 1-based lines and columns of its file.
@@ -160,7 +150,7 @@ pub fn parse(
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
     let events = links::autolink_bare_urls(events);
-    let (events, tags) = tags::link(events, &options_.base_path);
+    let (events, tags) = tags::link(events);
     let (events, block_ids) = blocks::mark(events);
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
@@ -174,6 +164,7 @@ pub fn parse(
         links,
         starts_with_h1,
         has_code,
+        browser_diagrams: false,
         word_count,
         html_ids,
         html_anchor_links,
@@ -239,19 +230,38 @@ pub fn render(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
     render_range(parsed, 0, parsed.events.len(), resolutions, false)
 }
 
-/// Writes a note without the level-1 heading it opens with (the page shows that heading as
-/// its title instead).
-pub fn render_without_title(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
-    let start = if parsed.starts_with_h1 {
-        parsed
-            .events
-            .iter()
-            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-            .map_or(0, |i| i + 1)
-    } else {
-        0
+/// Writes a note without one of its headings (the level-1 heading the page shows as its title
+/// instead).
+pub fn render_without_heading(
+    parsed: &ParsedNote,
+    heading: usize,
+    resolutions: &[Resolution],
+) -> String {
+    let Some(h) = parsed.headings.get(heading) else {
+        return render(parsed, resolutions);
     };
-    render_range(parsed, start, parsed.events.len(), resolutions, false)
+    let end = parsed.events[h.event_index..]
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+        .map_or(parsed.events.len(), |i| h.event_index + i + 1);
+    let mut html = render_range(parsed, 0, h.event_index, resolutions, false);
+    html.push_str(&render_range(
+        parsed,
+        end,
+        parsed.events.len(),
+        resolutions,
+        false,
+    ));
+    html
+}
+
+impl ParsedNote {
+    /// The level-1 heading that a page titled `title` shows as its title: the first one, when
+    /// its text is the title.
+    pub fn title_heading(&self, title: &str) -> Option<usize> {
+        let i = self.headings.iter().position(|h| h.level == 1)?;
+        (self.headings[i].text == title).then_some(i)
+    }
 }
 
 /// Writes the section under heading `heading` (up to the next heading of the same or a higher

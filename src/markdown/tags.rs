@@ -32,8 +32,8 @@ fn tag_len(text: &str, at: usize) -> usize {
     1 + tag.len()
 }
 
-/// Finds inline tags, replacing them with links under `base_path`. Returns the tags.
-pub fn link(events: Vec<Spanned>, base_path: &str) -> (Vec<Spanned>, Vec<String>) {
+/// Finds inline tags, replacing them with links to their pages. Returns the tags.
+pub fn link(events: Vec<Spanned>) -> (Vec<Spanned>, Vec<String>) {
     if !events
         .iter()
         .any(|(e, _)| matches!(e, Event::Text(t) if t.contains('#')))
@@ -52,7 +52,7 @@ pub fn link(events: Vec<Spanned>, base_path: &str) -> (Vec<Spanned>, Vec<String>
                 skip = skip.saturating_sub(1)
             }
             Event::Text(text) if skip == 0 && text.contains('#') => {
-                split_tags(text, offset, base_path, &mut out, &mut tags);
+                split_tags(text, offset, &mut out, &mut tags);
                 continue;
             }
             _ => {}
@@ -62,13 +62,7 @@ pub fn link(events: Vec<Spanned>, base_path: &str) -> (Vec<Spanned>, Vec<String>
     (out, tags)
 }
 
-fn split_tags(
-    text: &str,
-    offset: usize,
-    base_path: &str,
-    out: &mut Vec<Spanned>,
-    tags: &mut Vec<String>,
-) {
+fn split_tags(text: &str, offset: usize, out: &mut Vec<Spanned>, tags: &mut Vec<String>) {
     let mut last = 0;
     for (at, _) in text.match_indices('#') {
         if at < last {
@@ -85,12 +79,11 @@ fn split_tags(
         if at > last {
             out.push((Event::Text(text[last..at].to_string().into()), offset));
         }
-        let href = format!("{base_path}{}", paths::encode_path(&tag_path(tag)));
         out.push((
             Event::InlineHtml(
                 format!(
                     "<a class=\"tag\" href=\"{}\">#{}</a>",
-                    escape_html(&href),
+                    paths::marked(&tag_path(tag)),
                     escape_html(tag)
                 )
                 .into(),
@@ -118,7 +111,9 @@ mod tests {
             .iter()
             .map(|_| super::super::Resolution::Keep)
             .collect();
-        (parsed.tags.clone(), super::super::render(&parsed, &keep))
+        let html = super::super::render(&parsed, &keep);
+        let html = crate::paths::Links::from_root("/", false).resolve(&html);
+        (parsed.tags.clone(), html)
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! A note's HTML: its markdown with every link resolved, and embeds (`![[Note#Heading]]`)
-//! expanded in place. Embeds are expanded with a stack of what is being embedded, so a cycle
-//! becomes a visible notice and a diagnostic instead of endless recursion.
+//! expanded in place. Links to the site are written as marked site paths (see
+//! [`crate::paths::MARK`]), so a body is the same HTML whichever page shows it.
+//!
+//! Embeds are expanded with a stack of what is being embedded, so a cycle becomes a visible
+//! notice and a diagnostic instead of endless recursion, and within a budget of bytes per page,
+//! so notes that embed each other many times over cannot blow a page up: past the budget an
+//! embed is a link, with one warning.
 
 use crate::diagnostics::Diagnostic;
 use crate::graph::{Graph, Target};
@@ -13,28 +18,48 @@ use std::hash::{Hash, Hasher};
 /// How deep embeds may nest (an embed inside an embed inside …).
 pub const MAX_EMBED_DEPTH: usize = 5;
 
+/// How many bytes of embedded notes one page may show.
+pub const EMBED_BUDGET: usize = 2 << 20;
+
+/// What is being expanded: the stack of embeds, and what is left of the page's budget.
+struct Expansion {
+    stack: Vec<(NoteId, Option<usize>)>,
+    budget: usize,
+    over_budget: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Expansion {
+    fn new(id: &NoteId) -> Expansion {
+        Expansion {
+            stack: vec![(id.clone(), None)],
+            budget: EMBED_BUDGET,
+            over_budget: false,
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
 /// The HTML of a note's body, and the diagnostics found while expanding its embeds. With
-/// `without_title`, the level-1 heading the note opens with is left out (the page shows it).
+/// `without`, that heading (the one the page shows as its title) is left out.
 pub fn note_html(
     site: &Site,
     graph: &Graph,
     id: &NoteId,
-    without_title: bool,
+    without: Option<usize>,
 ) -> (String, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let mut stack = vec![(id.clone(), None)];
+    let mut x = Expansion::new(id);
     let html = match site.pages.get(id) {
         Some(page) => {
-            let resolutions = resolutions(site, graph, id, &mut stack, &mut diagnostics);
-            if without_title {
-                markdown::render_without_title(&page.parsed, &resolutions)
-            } else {
-                markdown::render(&page.parsed, &resolutions)
+            let resolutions = resolutions(site, graph, id, &mut x);
+            match without {
+                Some(h) => markdown::render_without_heading(&page.parsed, h, &resolutions),
+                None => markdown::render(&page.parsed, &resolutions),
             }
         }
         None => String::new(),
     };
-    (html, diagnostics)
+    (html, x.diagnostics)
 }
 
 /// A note's section (or the whole note) as an embed block with a link to its source, for pages
@@ -45,29 +70,22 @@ pub fn section_html(
     id: &NoteId,
     heading: Option<usize>,
 ) -> (String, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
     let Some(page) = site.pages.get(id) else {
-        return (String::new(), diagnostics);
+        return (String::new(), Vec::new());
     };
+    let mut x = Expansion::new(id);
+    x.stack.clear();
     let at = (&page.note.file, 0, 0);
-    let html = embed(
-        site,
-        graph,
-        id,
-        heading,
-        at,
-        &mut Vec::new(),
-        &mut diagnostics,
-    );
-    (html, diagnostics)
+    let html = embed(site, graph, id, heading, at, &mut x);
+    (html, x.diagnostics)
 }
 
 /// A key for everything a note's rendered body depends on: its text, where its links point,
 /// and (through embeds, transitively) the notes it shows. Two bodies with the same key render
-/// the same HTML, so pages can be compared without rendering them.
-pub fn content_key(site: &Site, graph: &Graph, id: &NoteId, heading: Option<usize>) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    content_key_into(site, graph, id, heading, &mut hasher, &mut Vec::new());
+/// the same HTML.
+pub fn content_key(site: &Site, graph: &Graph, id: &NoteId) -> u64 {
+    let mut hasher = crate::hash::Digester::new();
+    content_key_into(site, graph, id, None, &mut hasher, &mut Vec::new());
     hasher.finish()
 }
 
@@ -77,27 +95,25 @@ fn content_key_into(
     id: &NoteId,
     heading: Option<usize>,
     h: &mut impl Hasher,
-    stack: &mut Stack,
+    stack: &mut Vec<NoteId>,
 ) {
     (id, heading).hash(h);
     let Some(page) = site.pages.get(id) else {
         return;
     };
-    if stack.len() > MAX_EMBED_DEPTH || stack.iter().any(|(n, _)| n == id) {
+    if stack.len() > MAX_EMBED_DEPTH || stack.contains(id) {
         // A cycle or the depth limit: what is shown then depends on the chain of titles.
-        for (n, _) in stack.iter() {
+        for n in stack.iter() {
             site.pages.get(n).map(|p| &p.title).hash(h);
         }
         "cut".hash(h);
         return;
     }
     // The body's HTML (diagrams included) follows from its text and the site's settings.
-    (&page.note.body, &page.title, &page.path).hash(h);
-    let Some(targets) = graph.targets.get(id) else {
-        return;
-    };
+    (page.note.source_hash, &page.title, &page.path).hash(h);
+    let targets = graph.targets(id);
     targets.hash(h);
-    stack.push((id.clone(), heading));
+    stack.push(id.clone());
     for target in targets {
         if let Target::Transclude { note, heading } = target {
             content_key_into(site, graph, note, *heading, h, stack);
@@ -106,21 +122,53 @@ fn content_key_into(
     stack.pop();
 }
 
-type Stack = Vec<(NoteId, Option<usize>)>;
+/// What a note's body needs loaded on the page that shows it (its embeds included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Needs {
+    /// The code stylesheet.
+    pub code: bool,
+    /// mermaid.js, for diagrams left to the browser.
+    pub browser_diagrams: bool,
+}
+
+impl Needs {
+    /// What a note and the notes it embeds (transitively) need.
+    pub fn of(site: &Site, graph: &Graph, id: &NoteId) -> Needs {
+        let mut needs = Needs::default();
+        let mut seen = std::collections::HashSet::new();
+        let mut queue = vec![id.clone()];
+        while let Some(n) = queue.pop() {
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            let Some(page) = site.pages.get(&n) else {
+                continue;
+            };
+            needs.code |= page.parsed.has_code;
+            needs.browser_diagrams |= page.parsed.browser_diagrams;
+            for target in graph.targets(&n) {
+                if let Target::Transclude { note, .. } = target {
+                    queue.push(note.clone());
+                }
+            }
+        }
+        needs
+    }
+
+    /// Both needs together.
+    pub fn with(self, other: Needs) -> Needs {
+        Needs {
+            code: self.code || other.code,
+            browser_diagrams: self.browser_diagrams || other.browser_diagrams,
+        }
+    }
+}
 
 /// The markdown resolutions of a note's links, with embeds rendered.
-fn resolutions(
-    site: &Site,
-    graph: &Graph,
-    id: &NoteId,
-    stack: &mut Stack,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Resolution> {
-    let Some(targets) = graph.targets.get(id) else {
-        return Vec::new();
-    };
+fn resolutions(site: &Site, graph: &Graph, id: &NoteId, x: &mut Expansion) -> Vec<Resolution> {
     let page = &site.pages[id];
-    targets
+    graph
+        .targets(id)
         .iter()
         .enumerate()
         .map(|(i, target)| match target {
@@ -128,7 +176,7 @@ fn resolutions(
             Target::Transclude { note, heading } => {
                 let link = &page.parsed.links[i];
                 let at = (&page.note.file, link.line, link.col);
-                Resolution::Block(embed(site, graph, note, *heading, at, stack, diagnostics))
+                Resolution::Block(embed(site, graph, note, *heading, at, x))
             }
         })
         .collect()
@@ -140,8 +188,7 @@ fn embed(
     note: &NoteId,
     heading: Option<usize>,
     at: (&std::path::PathBuf, usize, usize),
-    stack: &mut Stack,
-    diagnostics: &mut Vec<Diagnostic>,
+    x: &mut Expansion,
 ) -> String {
     let Some(page) = site.pages.get(note) else {
         return String::new();
@@ -152,31 +199,29 @@ fn embed(
         title.push_str(" › ");
         title.push_str(&h.text);
     }
-    let mut url = format!(
-        "{}{}",
-        site.config.base_path(),
-        paths::encode_path(&page.path)
-    );
+    let mut path = page.path.clone();
     if let Some(h) = anchor {
-        url.push('#');
-        url.push_str(&h.anchor);
+        path.push('#');
+        path.push_str(&h.anchor);
     }
     let source = format!(
         "<div class=\"embed-source\"><a href=\"{}\">{}</a></div>",
-        escape_html(&url),
+        paths::marked(&path),
         escape_html(&title)
     );
-    let cycles = stack
+    let cycles = x
+        .stack
         .iter()
         .any(|(n, h)| n == note && (h.is_none() || *h == heading || heading.is_none()));
     if cycles {
-        let mut chain: Vec<String> = stack
+        let mut chain: Vec<String> = x
+            .stack
             .iter()
             .map(|(n, _)| site.pages[n].title.clone())
             .collect();
         chain.push(page.title.clone());
         let chain = chain.join(" → ");
-        diagnostics.push(Diagnostic::warning(
+        x.diagnostics.push(Diagnostic::warning(
             at.0,
             at.1,
             at.2,
@@ -187,8 +232,8 @@ fn embed(
             escape_html(&chain)
         );
     }
-    if stack.len() > MAX_EMBED_DEPTH {
-        diagnostics.push(Diagnostic::warning(
+    if x.stack.len() > MAX_EMBED_DEPTH {
+        x.diagnostics.push(Diagnostic::warning(
             at.0,
             at.1,
             at.2,
@@ -198,12 +243,30 @@ fn embed(
             "<div class=\"embed embed-error\" role=\"note\">{source}<p>Embeds nested too deeply — open the link to read it.</p></div>\n"
         );
     }
-    stack.push((note.clone(), heading));
-    let resolutions = resolutions(site, graph, note, stack, diagnostics);
-    stack.pop();
+    if x.budget == 0 {
+        if !x.over_budget {
+            x.over_budget = true;
+            x.diagnostics.push(Diagnostic::warning(
+                at.0,
+                at.1,
+                at.2,
+                format!(
+                    "embeds on this page add up to more than {} MB; from `{title}` on, embeds are shown as links",
+                    EMBED_BUDGET >> 20
+                ),
+            ));
+        }
+        return format!("<div class=\"embed embed-link\">{source}</div>\n");
+    }
+    x.stack.push((note.clone(), heading));
+    let resolutions = resolutions(site, graph, note, x);
+    x.stack.pop();
     let body = match heading {
         Some(h) => markdown::render_section(&page.parsed, h, &resolutions),
         None => markdown::render_embedded(&page.parsed, &resolutions),
     };
-    format!("<div class=\"embed\">{source}<div class=\"embed-body\">{body}</div></div>\n")
+    let html =
+        format!("<div class=\"embed\">{source}<div class=\"embed-body\">{body}</div></div>\n");
+    x.budget = x.budget.saturating_sub(html.len());
+    html
 }

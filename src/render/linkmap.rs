@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 /// One node of a map.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MapNode {
     /// Title shown and in the tooltip.
     pub title: String,
-    /// Where clicking it goes.
+    /// Where clicking it goes (a marked site path, see [`crate::paths::MARK`]).
     pub url: String,
     /// Colour group (e.g. the top-level folder), 0–7.
     pub group: usize,

@@ -1,46 +1,64 @@
 //! The render stage: Tera templates (built in, overridable by name from the site's
-//! `templates/` folder) turn views of the site into HTML pages.
+//! `templates/` folder) turn views of the linked site into HTML pages, one view and one
+//! function per kind of page.
 
 mod content;
-mod extra;
+pub mod fragments;
 pub mod linkmap;
+mod listing;
 mod pages;
 pub mod views;
 
-pub use content::{content_key, note_html};
-pub use extra::{ExtraPage, extra_pages, render_extra};
-pub use pages::{PageContext, RenderedPage, page_keys, render_404, render_page};
+pub use content::{Needs, content_key, note_html};
+pub use pages::{PageContext, RenderedPage, render, template};
 
+use crate::linked::Linked;
 use crate::nav::PageKey;
 
 /// Any page of the site.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageRef {
-    /// A note or a section (folder) page.
+    /// A note's or a folder's page.
     Nav(PageKey),
-    /// A page made from the whole vault (tags, topics, map).
-    Extra(ExtraPage),
+    /// `tags/`: every tag.
+    Tags,
+    /// `tags/<tag>/`: the notes of one tag (by key).
+    Tag(String),
+    /// `topics/`: every topic.
+    Topics,
+    /// `topics/<topic>/`: one topic (by key).
+    Topic(String),
+    /// `graph/`: the map of all notes.
+    Graph,
     /// `404.html`.
     NotFound,
 }
 
-/// Every page of the site: generated pages first (the vault map is the slowest single page,
-/// so it starts while the others render in parallel), then notes and sections in reading
-/// order, then the 404 page.
-pub fn all_pages(ctx: PageContext<'_>) -> Vec<PageRef> {
-    let mut pages: Vec<PageRef> = extra_pages(ctx).into_iter().map(PageRef::Extra).collect();
-    pages.extend(page_keys(ctx.site).into_iter().map(PageRef::Nav));
+/// Every page of the site: the vault map first (the slowest single page, so it starts while
+/// the others render in parallel), then the tags and topics pages, then notes and sections in
+/// reading order, then the 404 page.
+pub fn all_pages(linked: &Linked) -> Vec<PageRef> {
+    let taxonomy = &linked.taxonomy;
+    let mut pages = vec![PageRef::Graph, PageRef::Tags, PageRef::Topics];
+    pages.extend(taxonomy.tags.by_key.keys().cloned().map(PageRef::Tag));
+    pages.extend(
+        taxonomy
+            .topics
+            .list
+            .iter()
+            .map(|t| PageRef::Topic(t.key.clone())),
+    );
+    pages.extend(
+        linked
+            .site
+            .nav
+            .reading_order()
+            .iter()
+            .cloned()
+            .map(PageRef::Nav),
+    );
     pages.push(PageRef::NotFound);
     pages
-}
-
-/// Renders one page.
-pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diagnostic> {
-    match page {
-        PageRef::Nav(key) => render_page(ctx, key),
-        PageRef::Extra(extra) => render_extra(ctx, extra),
-        PageRef::NotFound => render_404(ctx),
-    }
 }
 
 use crate::config::Config;
@@ -67,6 +85,8 @@ pub struct Renderer {
     sidebars: Mutex<HashMap<u64, Arc<str>>>,
     /// The vault map's last layout.
     pub layouts: linkmap::LayoutCache,
+    /// Links end in `/` rather than `index.html`.
+    pretty_urls: bool,
     /// Per template, a hash of its text and of every template it extends or includes: a
     /// page's fingerprint includes it, so a template change re-renders the pages that use it.
     template_hashes: BTreeMap<String, u64>,
@@ -145,6 +165,7 @@ impl Renderer {
             extra: &config.extra,
             generator: concat!("studysite ", env!("CARGO_PKG_VERSION")),
             mermaid_script: crate::diagrams::script_url(config),
+            mermaid_local: crate::diagrams::script_file(config, root).is_some(),
             mermaid_theme: &config.mermaid.theme,
         };
         tera.global_context().insert("site", &site);
@@ -153,16 +174,20 @@ impl Renderer {
             origins,
             sidebars: Mutex::new(HashMap::new()),
             layouts: linkmap::LayoutCache::default(),
+            pretty_urls: config.pretty_urls,
             template_hashes,
         })
     }
 
     /// The sidebar with these entries, with the link to `current` marked
     /// `aria-current="page"`. Rendered once per distinct list of entries.
-    pub fn sidebar(&self, entries: &[views::NavView], current: &str) -> Result<String, Diagnostic> {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        entries.hash(&mut hasher);
-        let key = hasher.finish();
+    pub fn sidebar(
+        &self,
+        entries: &[views::NavView],
+        current: &str,
+        root: &str,
+    ) -> Result<String, Diagnostic> {
+        let key = crate::hash::digest(&(entries, root));
         let cached = self
             .sidebars
             .lock()
@@ -174,6 +199,8 @@ impl Renderer {
             None => {
                 let mut context = Context::new();
                 context.insert("nav", entries);
+                context.insert("root", root);
+                context.insert("index", if self.pretty_urls { "" } else { "index.html" });
                 let html: Arc<str> = Arc::from(self.render("sidebar.html", &context)?);
                 let mut cache = self.sidebars.lock().expect("a renderer panicked");
                 if cache.len() >= SIDEBAR_CACHE {
@@ -200,21 +227,22 @@ impl Renderer {
     }
 }
 
-/// The names a template pulls in with `{% extends "…" %}` or `{% include "…" %}`.
+/// The names a template may pull in: every quoted string inside a `{% … %}` tag (`extends`,
+/// `include`, `import`, and anything else that names a template file). Names that are not
+/// templates are ignored by the caller.
 fn references(text: &str) -> Vec<&str> {
     let mut found = Vec::new();
     for tag in text.split("{%").skip(1) {
-        let tag = tag.trim_start_matches('-').trim_start();
-        if let Some(rest) = tag
-            .strip_prefix("extends")
-            .or_else(|| tag.strip_prefix("include"))
-        {
-            let rest = rest.trim_start();
-            if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-                && let Some(end) = rest[1..].find(q)
-            {
-                found.push(&rest[1..1 + end]);
-            }
+        let tag = tag.split("%}").next().unwrap_or("");
+        let mut rest = tag;
+        while let Some(start) = rest.find(['"', '\'']) {
+            let quote = &rest[start..start + 1];
+            let after = &rest[start + 1..];
+            let Some(end) = after.find(quote) else {
+                break;
+            };
+            found.push(&after[..end]);
+            rest = &after[end + 1..];
         }
     }
     found
@@ -243,7 +271,7 @@ fn template_hashes(sources: &BTreeMap<String, (String, Origin)>) -> BTreeMap<Str
     sources
         .keys()
         .map(|name| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = crate::hash::Digester::new();
             visit(name, sources, &mut Vec::new(), &mut h);
             (name.clone(), h.finish())
         })
@@ -334,8 +362,8 @@ mod tests {
 
     #[test]
     fn template_references_are_found() {
-        let text = r#"{% extends "base.html" %}{%- include 'pager.html' %}{% if x %}{% endif %}"#;
-        assert_eq!(references(text), ["base.html", "pager.html"]);
+        let text = r#"{% extends "base.html" %}{%- include 'pager.html' %}{% if x %}{% endif %}{% import "macros.html" as m %}{{ "not.html" }}"#;
+        assert_eq!(references(text), ["base.html", "pager.html", "macros.html"]);
     }
 
     #[test]

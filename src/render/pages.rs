@@ -1,35 +1,27 @@
-//! One function per kind of page: a note, a section (folder), the home page and the 404 page.
-//! Each builds the page's view and renders its template; none of them writes files.
+//! One function per kind of page. Each builds its kind's view from the linked site and the
+//! [fragments](super::fragments), turns site paths into URLs from the page, and renders its
+//! template; none of them writes files.
 
-use super::Renderer;
-use super::content::{content_key, note_html};
-use super::linkmap::{self, MapNode};
+use super::content::{Needs, note_html, section_html};
+use super::fragments::{self, Item};
+use super::linkmap;
 use super::views::*;
+use super::{PageRef, Renderer};
 use crate::diagnostics::Diagnostic;
-use crate::graph::Graph;
-use crate::nav::{Child, PageKey, PageLink};
-use crate::paths;
-use crate::site::{Page, Site};
-use crate::taxonomy::Taxonomy;
-use std::hash::{Hash, Hasher};
+use crate::linked::Linked;
+use crate::nav::PageKey;
+use crate::paths::{self, Links};
+use crate::site::Page;
+use serde::Serialize;
 use tera::Context;
 
 /// Everything a page needs to render.
 #[derive(Clone, Copy)]
 pub struct PageContext<'a> {
-    /// The site.
-    pub site: &'a Site,
-    /// Resolved links.
-    pub graph: &'a Graph,
-    /// Tags, topics, related notes.
-    pub taxonomy: &'a Taxonomy,
-    /// Each note's content key, worked out once per build.
-    pub content_keys: &'a std::collections::HashMap<crate::vault::NoteId, u64>,
+    /// The linked site.
+    pub linked: &'a Linked,
     /// Templates.
     pub renderer: &'a Renderer,
-    /// Only work out each page's fingerprint (what its HTML depends on), without rendering
-    /// it: far cheaper, and enough to tell which pages an edit changed.
-    pub fingerprint_only: bool,
 }
 
 /// A rendered page: the file to write and its HTML, plus warnings found while rendering.
@@ -39,56 +31,154 @@ pub struct RenderedPage {
     pub file: String,
     /// The page.
     pub html: String,
-    /// Warnings (embed cycles).
+    /// Warnings (embed cycles, embeds over budget).
     pub diagnostics: Vec<Diagnostic>,
-    /// A hash of everything the page's HTML depends on: equal fingerprints, equal pages.
-    pub fingerprint: u64,
-}
-
-/// Every page of the site, in reading order.
-pub fn page_keys(site: &Site) -> Vec<PageKey> {
-    site.nav.reading_order().to_vec()
 }
 
 /// Words a minute, for reading time.
 const WORDS_PER_MINUTE: usize = 200;
 
+/// The template of each page.
+pub fn template(page: &PageRef) -> &'static str {
+    match page {
+        PageRef::Nav(PageKey::Note(_)) => "page.html",
+        PageRef::Nav(PageKey::Section(f)) if f.is_empty() => "index.html",
+        PageRef::Nav(PageKey::Section(_)) => "section.html",
+        PageRef::Tags => "tags.html",
+        PageRef::Tag(_) => "tag.html",
+        PageRef::Topics => "topics.html",
+        PageRef::Topic(_) => "topic.html",
+        PageRef::Graph => "graph.html",
+        PageRef::NotFound => "404.html",
+    }
+}
+
 impl<'a> PageContext<'a> {
-    /// The content key of a note (or one of its sections), from the build's table.
-    pub fn content_key(&self, id: &crate::vault::NoteId, heading: Option<usize>) -> u64 {
-        let whole = self
-            .content_keys
-            .get(id)
-            .copied()
-            .unwrap_or_else(|| content_key(self.site, self.graph, id, None));
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (whole, heading).hash(&mut h);
-        h.finish()
+    fn links(&self, page_path: &str) -> Links {
+        Links::from_page(page_path, !self.linked.site.config.pretty_urls)
     }
 
-    /// A root-relative URL for a site path.
-    pub fn url(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.site.config.base_path(),
-            paths::encode_path(path)
-        )
-    }
-
-    fn link(&self, link: PageLink) -> LinkView {
+    fn link(links: &Links, item: Item) -> LinkView {
         LinkView {
-            url: self.url(&link.path),
-            title: link.title,
+            url: links.href(&item.path),
+            title: item.title,
         }
     }
 
-    fn nav(&self, key: &PageKey) -> Vec<NavView> {
-        self.site
+    /// The chrome of a page at `path`, with navigation for `key` (`None`: no breadcrumbs or
+    /// previous/next, as on generated pages).
+    fn chrome(
+        &self,
+        kind: PageKind,
+        title: &'a str,
+        path: &str,
+        key: Option<&PageKey>,
+        links: &Links,
+    ) -> Chrome<'a> {
+        let (breadcrumbs, (prev, next)) = match key {
+            Some(k) => (
+                fragments::breadcrumbs(self.linked, k),
+                fragments::prev_next(self.linked, k),
+            ),
+            None => (Vec::new(), (None, None)),
+        };
+        Chrome {
+            kind,
+            title,
+            description: None,
+            url: links.href(path),
+            permalink: self
+                .linked
+                .site
+                .config
+                .absolute_url(&paths::encode_path(path)),
+            root: links.root().to_string(),
+            index: if self.linked.site.config.pretty_urls {
+                ""
+            } else {
+                "index.html"
+            },
+            breadcrumbs: breadcrumbs
+                .into_iter()
+                .map(|i| Self::link(links, i))
+                .collect(),
+            prev: prev.map(|i| Self::link(links, i)),
+            next: next.map(|i| Self::link(links, i)),
+            toc: Vec::new(),
+            title_anchor: None,
+            has_code: false,
+            has_browser_diagrams: false,
+        }
+    }
+
+    /// The note's own parts of the chrome, and its body.
+    fn note_parts(
+        &self,
+        page: &'a Page,
+        chrome: &mut Chrome<'a>,
+        links: &Links,
+    ) -> (String, Vec<Diagnostic>) {
+        let parsed = &page.parsed;
+        // A note whose first `# heading` is its title shows it once, as the page title.
+        let title_index = parsed.title_heading(&page.title);
+        let title_heading = title_index.map(|i| &parsed.headings[i]);
+        let (content, diagnostics) = note_html(
+            &self.linked.site,
+            &self.linked.graph,
+            &page.note.id,
+            title_index,
+        );
+        // Embedded notes bring their diagrams and code along.
+        let needs = Needs::of(&self.linked.site, &self.linked.graph, &page.note.id);
+        chrome.has_browser_diagrams = needs.browser_diagrams;
+        chrome.has_code = needs.code;
+        chrome.title_anchor = title_heading.map(|h| h.anchor.as_str());
+        chrome.description = page.note.front.description.as_deref();
+        chrome.toc = parsed
+            .headings
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| h.level <= 4 && Some(*i) != title_index)
+            .map(|(_, h)| TocEntry {
+                level: h.level,
+                text: &h.text,
+                anchor: &h.anchor,
+            })
+            .collect();
+        (links.resolve(&content), diagnostics)
+    }
+
+    /// Renders a view with the page's template and sidebar.
+    fn finish(
+        &self,
+        page: &PageRef,
+        key: &PageKey,
+        view: &impl Serialize,
+        own_url: &str,
+        links: &Links,
+        (file, diagnostics): (String, Vec<Diagnostic>),
+    ) -> Result<RenderedPage, Diagnostic> {
+        let entries = self.nav(key, links);
+        let sidebar = self.renderer.sidebar(&entries, own_url, links.root())?;
+        let mut context = Context::new();
+        context.insert("sidebar", &sidebar);
+        context.insert("page", view);
+        let html = self.renderer.render(template(page), &context)?;
+        Ok(RenderedPage {
+            file,
+            html,
+            diagnostics,
+        })
+    }
+
+    fn nav(&self, key: &PageKey, links: &Links) -> Vec<NavView> {
+        self.linked
+            .site
             .nav
             .sidebar(key)
             .into_iter()
             .map(|e| NavView {
-                url: self.url(&e.path),
+                url: links.href(&e.path),
                 title: e.title,
                 depth: e.depth,
                 is_section: e.is_section,
@@ -97,377 +187,180 @@ impl<'a> PageContext<'a> {
             })
             .collect()
     }
-
-    /// The view of a page, with the parts that come from its note (if it has one).
-    pub fn view(
-        &self,
-        key: &PageKey,
-        kind: &'static str,
-        title: &'a str,
-        path: &str,
-        note: Option<&'a Page>,
-    ) -> (PageView<'a>, Vec<Diagnostic>) {
-        let (prev, next) = self.site.nav.prev_next(key);
-        let mut view = PageView {
-            kind,
-            title,
-            description: None,
-            url: self.url(path),
-            permalink: self.site.config.absolute_url(&paths::encode_path(path)),
-            content: String::new(),
-            title_anchor: None,
-            tags: Vec::new(),
-            date: None,
-            updated: None,
-            word_count: 0,
-            reading_minutes: 0,
-            source: "",
-            extra: None,
-            toc: Vec::new(),
-            breadcrumbs: self
-                .site
-                .nav
-                .breadcrumbs(key)
-                .into_iter()
-                .map(|l| self.link(l))
-                .collect(),
-            prev: prev.map(|l| self.link(l)),
-            next: next.map(|l| self.link(l)),
-            children: Vec::new(),
-            backlinks: Vec::new(),
-            has_code: false,
-            related: Vec::new(),
-            topics: Vec::new(),
-            linkmap: String::new(),
-            entries: Vec::new(),
-            sections: Vec::new(),
-            has_browser_diagrams: false,
-            content_key: 0,
-        };
-        let Some(page) = note else {
-            return (view, Vec::new());
-        };
-        let parsed = &page.parsed;
-        let front = &page.note.front;
-        // A note that opens with its title as `# heading` shows it once, as the page title.
-        let title_heading = parsed
-            .headings
-            .first()
-            .filter(|h| parsed.starts_with_h1 && h.text == page.title);
-        view.content_key = self.content_key(&page.note.id, None);
-        let mut diagnostics = Vec::new();
-        if !self.fingerprint_only {
-            let (content, found) = note_html(
-                self.site,
-                self.graph,
-                &page.note.id,
-                title_heading.is_some(),
-            );
-            diagnostics = found;
-            // Embedded notes bring their diagrams along, so look at the whole content.
-            view.has_browser_diagrams = content.contains("<pre class=\"mermaid\"");
-            view.content = content;
-        }
-        view.title_anchor = title_heading.map(|h| h.anchor.as_str());
-        view.description = front.description.as_deref();
-        view.tags = self
-            .taxonomy
-            .tags
-            .of_note
-            .get(&page.note.id)
-            .map(|keys| {
-                keys.iter()
-                    .filter_map(|k| self.taxonomy.tags.by_key.get(k))
-                    .map(|t| TagView {
-                        name: &t.name,
-                        url: self.url(&t.path),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        view.date = front.date.as_deref();
-        view.updated = front.updated.as_deref();
-        view.word_count = parsed.word_count;
-        view.reading_minutes = parsed.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
-        view.source = page.note.id.as_str();
-        view.extra = Some(&front.extra);
-        view.has_code = parsed.has_code;
-        view.toc = parsed
-            .headings
-            .iter()
-            .enumerate()
-            .filter(|(i, h)| h.level <= 4 && !(*i == 0 && title_heading.is_some()))
-            .map(|(_, h)| TocEntry {
-                level: h.level,
-                text: &h.text,
-                anchor: &h.anchor,
-            })
-            .collect();
-        view.backlinks = self
-            .graph
-            .backlinks
-            .get(&page.note.id)
-            .map(|list| {
-                list.iter()
-                    .filter_map(|b| {
-                        let from = self.site.pages.get(&b.from)?;
-                        Some(BacklinkView {
-                            title: &from.title,
-                            url: self.url(&from.path),
-                            context: &b.context,
-                            embed: b.embed,
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        view.related = self
-            .taxonomy
-            .related
-            .get(&page.note.id)
-            .map(|ids| ids.iter().filter_map(|id| self.page_link(id)).collect())
-            .unwrap_or_default();
-        view.topics = self
-            .taxonomy
-            .topics
-            .of_note
-            .get(&page.note.id)
-            .map(|list| {
-                list.iter()
-                    .map(|&i| {
-                        let t = &self.taxonomy.topics.list[i];
-                        LinkView {
-                            title: t.title.clone(),
-                            url: self.url(&t.path),
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        view.linkmap = self.local_map(page);
-        (view, diagnostics)
-    }
-
-    fn page_link(&self, id: &crate::vault::NoteId) -> Option<LinkView> {
-        let page = self.site.pages.get(id)?;
-        Some(LinkView {
-            title: page.title.clone(),
-            url: self.url(&page.path),
-        })
-    }
-
-    /// A map node for a note, coloured by its top-level folder.
-    pub fn map_node(&self, page: &Page) -> MapNode {
-        let top = page.note.id.as_str().split('/').next().unwrap_or("");
-        let group = if page.note.id.folder().is_empty() {
-            0
-        } else {
-            top.bytes()
-                .fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize))
-                % 7
-                + 1
-        };
-        MapNode {
-            title: page.title.clone(),
-            url: self.url(&page.path),
-            group,
-        }
-    }
-
-    fn local_map(&self, page: &Page) -> String {
-        let id = &page.note.id;
-        let outgoing = self.graph.outgoing.get(id);
-        let mut neighbours: Vec<(MapNode, bool)> = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
-        for to in outgoing.into_iter().flatten() {
-            if let Some(p) = self.site.pages.get(to)
-                && seen.insert(to.clone())
-            {
-                neighbours.push((self.map_node(p), true));
-            }
-        }
-        for b in self.graph.backlinks.get(id).into_iter().flatten() {
-            if let Some(p) = self.site.pages.get(&b.from)
-                && seen.insert(b.from.clone())
-            {
-                neighbours.push((self.map_node(p), false));
-            }
-        }
-        if neighbours.is_empty() {
-            return String::new();
-        }
-        neighbours.sort_by_cached_key(|n| n.0.title.to_lowercase());
-        linkmap::local_map(&self.map_node(page), &neighbours)
-    }
-
-    /// Renders a view with a template.
-    pub fn render(
-        &self,
-        template: &str,
-        key: &PageKey,
-        view: PageView<'a>,
-        file: String,
-        diagnostics: Vec<Diagnostic>,
-    ) -> Result<RenderedPage, Diagnostic> {
-        let mut view = view;
-        let entries = self.nav(key);
-        let templates = (
-            self.renderer.template_hash(template),
-            self.renderer.template_hash("sidebar.html"),
-        );
-        let fingerprint = fingerprint(templates, &entries, &mut view);
-        if self.fingerprint_only {
-            return Ok(RenderedPage {
-                file,
-                html: String::new(),
-                diagnostics,
-                fingerprint,
-            });
-        }
-        let sidebar = self.renderer.sidebar(&entries, &view.url)?;
-        let mut context = Context::new();
-        context.insert("sidebar", &sidebar);
-        context.insert("page", &view);
-        let html = self.renderer.render(template, &context)?;
-        Ok(RenderedPage {
-            file,
-            html,
-            diagnostics,
-            fingerprint,
-        })
-    }
-}
-
-/// Feeds what it writes to a hasher.
-struct HashWriter<'h, H: Hasher>(&'h mut H);
-
-impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.write(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// What a page's HTML depends on: the template, the sidebar, the view, and (through
-/// `content_key`) the notes it shows. The parts of the view derived from those notes' HTML are
-/// left out, so the fingerprint is the same whether the page was rendered or not.
-fn fingerprint(templates: (u64, u64), sidebar: &[NavView], view: &mut PageView<'_>) -> u64 {
-    let content = std::mem::take(&mut view.content);
-    let browser = std::mem::take(&mut view.has_browser_diagrams);
-    let sections: Vec<String> = view
-        .sections
-        .iter_mut()
-        .map(|s| std::mem::take(&mut s.html))
-        .collect();
-    let map = if view.kind == "graph" {
-        std::mem::take(&mut view.linkmap)
-    } else {
-        String::new()
-    };
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (templates, sidebar, view.content_key).hash(&mut h);
-    let _ = serde_json::to_writer(HashWriter(&mut h), &*view);
-    let fingerprint = h.finish();
-    view.content = content;
-    view.has_browser_diagrams = browser;
-    for (section, html) in view.sections.iter_mut().zip(sections) {
-        section.html = html;
-    }
-    if view.kind == "graph" {
-        view.linkmap = map;
-    }
-    fingerprint
 }
 
 /// Renders one page of the site.
-pub fn render_page(ctx: PageContext<'_>, key: &PageKey) -> Result<RenderedPage, Diagnostic> {
-    match key {
-        PageKey::Note(id) => {
-            let page = ctx.site.pages.get(id).ok_or_else(|| {
+pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diagnostic> {
+    match page {
+        PageRef::Nav(PageKey::Note(id)) => {
+            let note = ctx.linked.site.pages.get(id).ok_or_else(|| {
                 Diagnostic::error(id.as_str(), 0, 0, "note vanished while rendering")
             })?;
-            let (view, diagnostics) = ctx.view(key, "note", &page.title, &page.path, Some(page));
-            ctx.render(
-                "page.html",
-                key,
-                view,
-                paths::page_file(&page.path),
-                diagnostics,
-            )
+            render_note(ctx, page, note)
         }
-        PageKey::Section(folder) => {
-            let section = ctx.site.nav.section(folder).ok_or_else(|| {
-                Diagnostic::error(folder.as_str(), 0, 0, "folder vanished while rendering")
-            })?;
-            let note = section.index.as_ref().and_then(|id| ctx.site.pages.get(id));
-            let kind = if folder.is_empty() {
-                "index"
-            } else {
-                "section"
-            };
-            let (mut view, diagnostics) = ctx.view(key, kind, &section.title, &section.path, note);
-            view.children = section
-                .children
-                .iter()
-                .filter_map(|c| child_view(ctx, c))
-                .collect();
-            let template = if folder.is_empty() {
-                "index.html"
-            } else {
-                "section.html"
-            };
-            ctx.render(
-                template,
-                key,
-                view,
-                paths::page_file(&section.path),
-                diagnostics,
-            )
-        }
+        PageRef::Nav(key @ PageKey::Section(folder)) => render_section(ctx, page, key, folder),
+        _ => super::listing::render(ctx, page),
     }
 }
 
-/// A note or folder as an entry of a listing.
-pub(super) fn child_view<'a>(ctx: PageContext<'a>, child: &Child) -> Option<ChildView<'a>> {
-    match child {
-        Child::Note(id) => {
-            let page = ctx.site.pages.get(id)?;
-            Some(ChildView {
-                title: &page.title,
-                url: ctx.url(&page.path),
-                is_section: false,
-                description: page.note.front.description.as_deref(),
-                count: 0,
+fn render_note(
+    ctx: PageContext<'_>,
+    page: &PageRef,
+    note: &Page,
+) -> Result<RenderedPage, Diagnostic> {
+    let l = ctx.linked;
+    let id = &note.note.id;
+    let key = PageKey::Note(id.clone());
+    let links = ctx.links(&note.path);
+    let mut chrome = ctx.chrome(PageKind::Note, &note.title, &note.path, Some(&key), &links);
+    let (content, diagnostics) = ctx.note_parts(note, &mut chrome, &links);
+    let own_url = chrome.url.clone();
+    let tags = fragments::tags_of(l, id);
+    let mut view = NoteView {
+        chrome,
+        content,
+        tags: Vec::new(),
+        date: note.note.front.date.as_deref(),
+        updated: note.note.front.updated.as_deref(),
+        word_count: note.parsed.word_count,
+        reading_minutes: note.parsed.word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+        source: id.as_str(),
+        extra: &note.note.front.extra,
+        backlinks: fragments::backlinks(l, id)
+            .into_iter()
+            .map(|b| BacklinkView {
+                url: links.href(&b.item.path),
+                title: b.item.title,
+                context: b.context,
+                embed: b.embed,
             })
-        }
-        Child::Section(folder) => {
-            let section = ctx.site.nav.section(folder)?;
-            let description = section
-                .index
-                .as_ref()
-                .and_then(|id| ctx.site.pages.get(id))
-                .and_then(|p| p.note.front.description.as_deref());
-            Some(ChildView {
-                title: &section.title,
-                url: ctx.url(&section.path),
-                is_section: true,
-                description,
-                count: section.children.len(),
-            })
-        }
+            .collect(),
+        related: fragments::related(l, id)
+            .into_iter()
+            .map(|i| PageContext::link(&links, i))
+            .collect(),
+        topics: fragments::topics_of(l, id)
+            .into_iter()
+            .map(|i| PageContext::link(&links, i))
+            .collect(),
+        linkmap: String::new(),
+    };
+    view.tags = tags
+        .iter()
+        .map(|(name, path)| TagView {
+            name,
+            url: links.href(path),
+        })
+        .collect();
+    let neighbours = fragments::neighbours(l, id);
+    if !neighbours.is_empty()
+        && let Some(center) = fragments::map_node(l, id)
+    {
+        view.linkmap = links.resolve(&linkmap::local_map(&center, &neighbours));
     }
+    let file = paths::page_file(&note.path);
+    ctx.finish(page, &key, &view, &own_url, &links, (file, diagnostics))
 }
 
-/// Renders the 404 page.
-pub fn render_404(ctx: PageContext<'_>) -> Result<RenderedPage, Diagnostic> {
-    let key = PageKey::Section(String::new());
-    let (mut view, _) = ctx.view(&key, "404", "Page not found", "404.html", None);
-    view.breadcrumbs.clear();
-    view.prev = None;
-    view.next = None;
-    view.url = ctx.url("404.html");
-    ctx.render("404.html", &key, view, "404.html".into(), Vec::new())
+fn render_section(
+    ctx: PageContext<'_>,
+    page: &PageRef,
+    key: &PageKey,
+    folder: &str,
+) -> Result<RenderedPage, Diagnostic> {
+    let l = ctx.linked;
+    let section = l
+        .site
+        .nav
+        .section(folder)
+        .ok_or_else(|| Diagnostic::error(folder, 0, 0, "folder vanished while rendering"))?;
+    let note = section.index.as_ref().and_then(|id| l.site.pages.get(id));
+    let kind = if folder.is_empty() {
+        PageKind::Index
+    } else {
+        PageKind::Section
+    };
+    let links = ctx.links(&section.path);
+    let mut chrome = ctx.chrome(kind, &section.title, &section.path, Some(key), &links);
+    let (content, diagnostics) = match note {
+        Some(n) => ctx.note_parts(n, &mut chrome, &links),
+        None => (String::new(), Vec::new()),
+    };
+    let own_url = chrome.url.clone();
+    let view = SectionPageView {
+        chrome,
+        content,
+        children: fragments::children(l, folder)
+            .into_iter()
+            .map(|c| ChildView {
+                url: links.href(&c.item.path),
+                title: c.item.title,
+                is_section: c.is_section,
+                description: c.description,
+                count: c.count,
+            })
+            .collect(),
+        source: note.map_or("", |n| n.note.id.as_str()),
+        extra: note.map(|n| &n.note.front.extra),
+    };
+    let file = paths::page_file(&section.path);
+    ctx.finish(page, key, &view, &own_url, &links, (file, diagnostics))
+}
+
+/// Generated pages share their rendering steps with notes' pages.
+pub(super) struct Generated<'a> {
+    pub(super) ctx: PageContext<'a>,
+    pub(super) links: Links,
+    pub(super) path: String,
+}
+
+impl<'a> Generated<'a> {
+    /// A generated page at site path `path` (`tags/`, `404.html`).
+    pub(super) fn new(ctx: PageContext<'a>, path: &str) -> Generated<'a> {
+        let links = if path == "404.html" {
+            // Hosts serve the 404 page at any URL, so its links start from the site root.
+            Links::from_root(
+                ctx.linked.site.config.base_path(),
+                !ctx.linked.site.config.pretty_urls,
+            )
+        } else {
+            ctx.links(path)
+        };
+        Generated {
+            ctx,
+            links,
+            path: path.to_string(),
+        }
+    }
+
+    pub(super) fn chrome(&self, kind: PageKind, title: &'a str) -> Chrome<'a> {
+        self.ctx.chrome(kind, title, &self.path, None, &self.links)
+    }
+
+    pub(super) fn link(&self, item: Item) -> LinkView {
+        PageContext::link(&self.links, item)
+    }
+
+    pub(super) fn finish(
+        &self,
+        page: &PageRef,
+        view: &impl Serialize,
+        own_url: &str,
+        file: String,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Result<RenderedPage, Diagnostic> {
+        let home = PageKey::Section(String::new());
+        self.ctx
+            .finish(page, &home, view, own_url, &self.links, (file, diagnostics))
+    }
+
+    pub(super) fn section_html(
+        &self,
+        note: &crate::vault::NoteId,
+        heading: Option<usize>,
+    ) -> (String, Vec<Diagnostic>) {
+        let (html, found) =
+            section_html(&self.ctx.linked.site, &self.ctx.linked.graph, note, heading);
+        (self.links.resolve(&html), found)
+    }
 }

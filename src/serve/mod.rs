@@ -8,7 +8,7 @@ pub mod watch;
 
 use crate::build::BuildOptions;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::session::Files;
+use crate::output::Content;
 use crate::session::{Session, Update};
 use anyhow::{Context, Result, bail};
 use live::Message;
@@ -16,7 +16,6 @@ use server::Shared;
 use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -89,9 +88,12 @@ impl Running {
     }
 
     /// A copy of the files being served now.
-    pub fn files(&self) -> Files {
-        let files = self.shared.files.read().expect("rebuild loop panicked");
-        files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect()
+    pub fn files(&self) -> crate::session::Files {
+        let files = self.shared.files.read().unwrap_or_else(|p| p.into_inner());
+        files
+            .iter()
+            .map(|(k, v)| (k.clone(), v.read().unwrap_or_default()))
+            .collect()
     }
 
     /// Stops the server and the watcher and waits for them.
@@ -135,10 +137,10 @@ fn bind(options: &ServeOptions) -> Result<TcpListener> {
     }
 }
 
-fn shared_files(files: &Files) -> HashMap<String, Arc<[u8]>> {
+fn shared_files(files: &crate::output::Files) -> HashMap<String, Content> {
     files
         .iter()
-        .map(|(k, v)| (k.clone(), Arc::from(v.as_slice())))
+        .map(|(k, (_, content))| (k.clone(), content.clone()))
         .collect()
 }
 
@@ -171,10 +173,10 @@ pub fn start(options: &ServeOptions, on_rebuild: OnRebuild) -> Result<Running> {
         css: Vec::new(),
         errors: errors_of(&diagnostics),
         changed: Vec::new(),
-        rendered: session.files().len(),
+        rendered: session.contents().len(),
         ms: first_build.as_secs_f64() * 1000.0,
     };
-    let shared = Arc::new(Shared::new(shared_files(session.files()), first));
+    let shared = Arc::new(Shared::new(shared_files(session.contents()), first));
     let watcher = FolderWatcher::start(Paths::of(session.project()))?;
     let stop = Arc::new(AtomicBool::new(false));
     let notes = session.notes();
@@ -257,13 +259,7 @@ fn rebuild_loop(
             continue;
         }
         let started = Instant::now();
-        let update = match session.apply(&changes) {
-            Ok(update) => update,
-            Err(e) => {
-                eprintln!("error: rebuild failed: {e:#}");
-                Update::default()
-            }
-        };
+        let update = session.apply(&changes);
         let rebuilt = Rebuilt {
             update,
             diagnostics: session.diagnostics(),
@@ -279,8 +275,8 @@ fn publish(shared: &Shared, session: &Session, rebuilt: &Rebuilt) {
     {
         let mut files = shared.files.write().expect("server panicked");
         for path in &update.changed {
-            if let Some(bytes) = session.files().get(path) {
-                files.insert(path.clone(), Arc::from(bytes.as_slice()));
+            if let Some(content) = session.file(path) {
+                files.insert(path.clone(), content.clone());
             }
         }
         for path in &update.removed {
@@ -306,32 +302,26 @@ fn publish(shared: &Shared, session: &Session, rebuilt: &Rebuilt) {
     let _ = shared.events.send(message);
 }
 
-/// `build --watch`: builds into the output folder, then rewrites changed files on every
-/// change until Ctrl+C. Errors keep the last good files.
+/// `build --watch`: builds into the output folder, then writes what changed on every change
+/// until Ctrl+C, through the same output as `build` (atomic, manifest). A rebuild with errors
+/// writes nothing: the last good site stays.
 pub fn watch_build(options: &BuildOptions, on_rebuild: OnRebuild) -> Result<()> {
-    let session = Session::open(options).map_err(|diagnostics| {
+    let session = Session::open_on_disk(options).map_err(|diagnostics| {
         let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("cannot build the site:\n{}", shown.join("\n"))
     })?;
-    let output_dir = session.project().output_dir.clone();
-    if let Some(message) = session.project().output_refusal() {
-        bail!(message);
-    }
-    let force = options.force;
     let first = Rebuilt {
         update: Update {
-            changed: session.files().keys().cloned().collect(),
+            full: true,
             ..Update::default()
         },
         diagnostics: session.diagnostics(),
         elapsed: Duration::ZERO,
     };
+    on_rebuild(&first);
     if first.diagnostics.has_errors() {
-        on_rebuild(&first);
         bail!("the first build has errors; fix them and start again");
     }
-    sync_all(&output_dir, session.files(), force)?;
-    on_rebuild(&first);
     let watcher = FolderWatcher::start(Paths::of(session.project()))?;
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -348,57 +338,6 @@ pub fn watch_build(options: &BuildOptions, on_rebuild: OnRebuild) -> Result<()> 
             stop.store(true, Ordering::SeqCst);
         });
     }
-    rebuild_loop(session, watcher, &stop, |rebuilt, session| {
-        if !rebuilt.diagnostics.has_errors()
-            && let Err(e) = patch(&output_dir, session.files(), &rebuilt.update)
-        {
-            eprintln!("error: cannot write the site: {e:#}");
-        }
-        on_rebuild(rebuilt);
-    });
-    Ok(())
-}
-
-/// Writes a whole in-memory site to the output folder (changed files only).
-fn sync_all(target: &Path, files: &Files, force: bool) -> Result<()> {
-    let mut output = crate::output::Output::to_disk(target, force)?;
-    let txn = output.begin(crate::output::Mode::Fresh);
-    for (path, bytes) in files {
-        txn.write(path, bytes.clone())?;
-    }
-    txn.commit()?;
-    Ok(())
-}
-
-/// Writes the files of one rebuild to the output folder and removes the ones that went.
-fn patch(target: &Path, files: &Files, update: &Update) -> Result<()> {
-    for path in &update.changed {
-        let Some(bytes) = files.get(path) else {
-            continue;
-        };
-        let dest = target.join(path);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        // Write beside, then rename: a reader never sees half a file.
-        let temp = dest.with_extension("studysite-tmp");
-        std::fs::write(&temp, bytes).with_context(|| format!("cannot write {}", temp.display()))?;
-        std::fs::rename(&temp, &dest)
-            .with_context(|| format!("cannot write {}", dest.display()))?;
-    }
-    for path in &update.removed {
-        let dest = target.join(path);
-        if dest.is_file() {
-            std::fs::remove_file(&dest)
-                .with_context(|| format!("cannot remove {}", dest.display()))?;
-        }
-        let mut dir = dest.parent();
-        while let Some(d) = dir.filter(|d| d.starts_with(target) && *d != target) {
-            if std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
+    rebuild_loop(session, watcher, &stop, |rebuilt, _| on_rebuild(rebuilt));
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! stream. Only paths of the built site are served, so nothing outside it can be reached.
 
 use super::live::{self, EVENTS_PATH, Message, SCRIPT_PATH};
+use crate::output::Content;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -19,8 +20,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 /// What the server and the rebuild loop share.
 pub struct Shared {
-    /// The built site, by site path.
-    pub files: RwLock<HashMap<String, Arc<[u8]>>>,
+    /// The built site, by site path (copied files are read from their sources).
+    pub files: RwLock<HashMap<String, Content>>,
     /// The last message sent, for browsers that connect later.
     pub last: RwLock<Message>,
     /// Rebuild messages.
@@ -31,7 +32,7 @@ pub struct Shared {
 
 impl Shared {
     /// Shared state holding `files`.
-    pub fn new(files: HashMap<String, Arc<[u8]>>, first: Message) -> Shared {
+    pub fn new(files: HashMap<String, Content>, first: Message) -> Shared {
         let (events, _) = broadcast::channel(64);
         Shared {
             files: RwLock::new(files),
@@ -185,17 +186,33 @@ async fn file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let files = shared.files.read().expect("rebuild loop panicked");
-    match lookup(|p| files.contains_key(p), uri.path()) {
-        Lookup::File(path) => respond(StatusCode::OK, &path, &files[&path]),
-        Lookup::Redirect(to) => Response::builder()
-            .status(StatusCode::PERMANENT_REDIRECT)
-            .header(header::LOCATION, to)
-            .body(Body::empty())
-            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
-        Lookup::NotFound => match files.get("404.html") {
-            Some(page) => respond(StatusCode::NOT_FOUND, "404.html", page),
-            None => StatusCode::NOT_FOUND.into_response(),
+    let (status, path, content) = {
+        let files = shared.files.read().unwrap_or_else(|p| p.into_inner());
+        match lookup(|p| files.contains_key(p), uri.path()) {
+            Lookup::File(path) => {
+                let content = files[&path].clone();
+                (StatusCode::OK, path, content)
+            }
+            Lookup::Redirect(to) => {
+                return Response::builder()
+                    .status(StatusCode::PERMANENT_REDIRECT)
+                    .header(header::LOCATION, to)
+                    .body(Body::empty())
+                    .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+            }
+            Lookup::NotFound => match files.get("404.html") {
+                Some(page) => (StatusCode::NOT_FOUND, "404.html".to_string(), page.clone()),
+                None => return StatusCode::NOT_FOUND.into_response(),
+            },
+        }
+    };
+    match content {
+        Content::Bytes(bytes) => respond(status, &path, &bytes),
+        // Attachments and static files are read from their sources when asked for, never
+        // held in memory.
+        Content::File(source) => match tokio::fs::read(&source).await {
+            Ok(bytes) => respond(status, &path, &bytes),
+            Err(_) => StatusCode::NOT_FOUND.into_response(),
         },
     }
 }

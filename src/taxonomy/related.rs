@@ -76,7 +76,10 @@ pub fn collect(
         .iter()
         .map(|id| site.pages[*id].title.to_lowercase())
         .collect();
-    let listed: Vec<bool> = ids.iter().map(|id| !id.is_section_index()).collect();
+    let listed: Vec<bool> = ids
+        .iter()
+        .map(|id| site.pages.get(*id).is_some_and(|p| p.section.is_none()))
+        .collect();
     // Best score first, then by title, then by path: stable whatever the input order.
     let better = |a: &(u32, u32), b: &(u32, u32)| -> Ordering {
         b.1.cmp(&a.1)

@@ -49,6 +49,15 @@ pub struct Topics {
     pub list: Vec<Topic>,
     /// Per note, the indexes of the topics it covers.
     pub of_note: HashMap<NoteId, Vec<usize>>,
+    /// Each topic's index in `list`, by key.
+    pub by_key: HashMap<String, usize>,
+}
+
+impl Topics {
+    /// A topic by key.
+    pub fn get(&self, key: &str) -> Option<&Topic> {
+        self.by_key.get(key).map(|&i| &self.list[i])
+    }
 }
 
 const FILLER: &[&str] = &[
@@ -234,7 +243,16 @@ pub fn collect(site: &Site) -> Topics {
             }
         }
     }
-    Topics { list, of_note }
+    let by_key = list
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.key.clone(), i))
+        .collect();
+    Topics {
+        list,
+        of_note,
+        by_key,
+    }
 }
 
 /// The `topics:` front matter key, as a list of strings.

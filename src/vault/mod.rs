@@ -70,6 +70,8 @@ pub struct Note {
     pub body: String,
     /// Lines before the body in the file (front matter), to report file lines.
     pub body_line_offset: usize,
+    /// A digest of the whole file: equal digests, equal notes.
+    pub source_hash: u64,
 }
 
 /// A file that is not a note (image, PDF, …), copied to the same relative path.
@@ -178,6 +180,7 @@ pub fn read_note(
         front: split.front,
         body: split.body.to_string(),
         body_line_offset: split.body_line_offset,
+        source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
     }))
 }
 

@@ -91,7 +91,7 @@ impl Fixture {
         } else {
             path.to_string()
         };
-        Page(Html::parse_document(&self.read(&file)))
+        Page(Html::parse_document(&self.read(&file)), file)
     }
 
     /// Runs the `studysite` binary in the site folder.
@@ -106,8 +106,48 @@ impl Fixture {
     }
 }
 
-/// A parsed HTML page.
-pub struct Page(pub Html);
+/// A parsed HTML page, and its file in the site (`ec2/pricing/index.html`).
+pub struct Page(pub Html, pub String);
+
+/// Resolves a URL found on the page at `file` to the site path it leads to, `/`-rooted, with
+/// `index.html` left off (`../b/index.html#x` on `a/c/index.html` → `/a/b/#x`). URLs with a
+/// scheme and in-page `#anchors` are returned as they are.
+pub fn site_path(file: &str, url: &str) -> String {
+    if url.starts_with('#') || url.contains("://") || url.starts_with("mailto:") {
+        return url.to_string();
+    }
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (url, None),
+    };
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut dir: Vec<&str> = file.split('/').collect();
+        dir.pop();
+        dir
+    };
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if out.ends_with("/index.html") || out == "/index.html" {
+        out.truncate(out.len() - "index.html".len());
+    } else if (path.ends_with('/') || path.is_empty() || path == ".") && !out.ends_with('/') {
+        out.push('/');
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
 
 impl Page {
     /// Every element matching a CSS selector.
@@ -138,6 +178,15 @@ impl Page {
         self.all(css)
             .iter()
             .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    /// The values of a URL attribute on every element matching a selector, as the site paths
+    /// they lead to (see [`site_path`]).
+    pub fn urls(&self, css: &str, attr: &str) -> Vec<String> {
+        self.attrs(css, attr)
+            .iter()
+            .map(|u| site_path(&self.1, u))
             .collect()
     }
 

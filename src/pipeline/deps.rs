@@ -1,0 +1,182 @@
+//! The dependency record: what each output of the site reads ([`reads`]), and a digest of
+//! each thing read ([`digest`]). An output whose digests are all unchanged is unchanged, so a
+//! rebuild renders exactly the outputs with a changed digest. A new kind of output declares
+//! what it reads here, or it is never rebuilt (the random-edit tests show it).
+//!
+//! Every digest of a part of a page is taken over the same data the page is rendered from
+//! (the [fragments](crate::render::fragments)), so the record cannot miss what a page shows.
+
+use crate::linked::Linked;
+use crate::nav::PageKey;
+use crate::render::{self, PageRef, Renderer, fragments};
+use crate::vault::NoteId;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+
+/// One output of the site: a page, or a file copied or generated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutputKey {
+    /// A page.
+    Page(PageRef),
+    /// `sitemap.xml`.
+    Sitemap,
+    /// An attachment, by content path.
+    Asset(String),
+    /// A built-in theme file (`style.css`, …), by site path.
+    Theme(&'static str),
+    /// A file of the site's `static/` folder, by site path.
+    Static(String),
+    /// The code stylesheet.
+    SyntaxCss,
+    /// A local copy of mermaid.js.
+    MermaidScript,
+}
+
+/// Something an output reads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Fact {
+    /// A template, with everything it extends, includes or imports.
+    Template(&'static str),
+    /// A note's own text, title and place.
+    Source(NoteId),
+    /// A note's rendered body: its text, where its links point, what it embeds.
+    Body(NoteId),
+    /// The sidebar of a page.
+    Sidebar(PageKey),
+    /// The breadcrumbs of a page.
+    Crumbs(PageKey),
+    /// The pages before and after a page.
+    PrevNext(PageKey),
+    /// The notes that link to a note.
+    Backlinks(NoteId),
+    /// A note's related notes.
+    Related(NoteId),
+    /// The topics a note shares.
+    TopicsOf(NoteId),
+    /// A note's tags as shown (names, pages).
+    TagsOf(NoteId),
+    /// A note's one-hop link map.
+    LinkMap(NoteId),
+    /// A folder's title, place and listing.
+    Children(String),
+    /// Every tag.
+    TagIndex,
+    /// One tag's notes and nested tags.
+    Tag(String),
+    /// Every topic.
+    TopicIndex,
+    /// One topic's sections.
+    Topic(String),
+    /// Every note and link, for the vault map.
+    VaultMap,
+    /// Every page's place and date.
+    Sitemap,
+    /// A file on disk (size and modification time).
+    File(PathBuf),
+}
+
+/// What an output reads. `source` gives the file an attachment, static file or script is
+/// copied from.
+pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact> {
+    let page_reads = |template: &'static str, key: &PageKey| {
+        vec![
+            Fact::Template(template),
+            Fact::Template("sidebar.html"),
+            Fact::Sidebar(key.clone()),
+            Fact::Crumbs(key.clone()),
+            Fact::PrevNext(key.clone()),
+        ]
+    };
+    let home = PageKey::Section(String::new());
+    match key {
+        OutputKey::Page(page @ PageRef::Nav(nav @ PageKey::Note(id))) => {
+            let mut facts = page_reads(render::template(page), nav);
+            facts.extend([
+                Fact::Source(id.clone()),
+                Fact::Body(id.clone()),
+                Fact::Backlinks(id.clone()),
+                Fact::Related(id.clone()),
+                Fact::TopicsOf(id.clone()),
+                Fact::TagsOf(id.clone()),
+                Fact::LinkMap(id.clone()),
+            ]);
+            facts
+        }
+        OutputKey::Page(page @ PageRef::Nav(nav @ PageKey::Section(folder))) => {
+            let mut facts = page_reads(render::template(page), nav);
+            facts.push(Fact::Children(folder.clone()));
+            if let Some(id) = l.site.nav.section(folder).and_then(|s| s.index.clone()) {
+                facts.extend([Fact::Source(id.clone()), Fact::Body(id)]);
+            }
+            facts
+        }
+        OutputKey::Page(page) => {
+            let mut facts = page_reads(render::template(page), &home);
+            facts.push(match page {
+                PageRef::Tags => Fact::TagIndex,
+                PageRef::Tag(k) => Fact::Tag(k.clone()),
+                PageRef::Topics => Fact::TopicIndex,
+                PageRef::Topic(k) => Fact::Topic(k.clone()),
+                PageRef::Graph => Fact::VaultMap,
+                _ => return facts,
+            });
+            facts
+        }
+        OutputKey::Sitemap => vec![Fact::Sitemap],
+        OutputKey::Asset(_) | OutputKey::Static(_) | OutputKey::MermaidScript => source
+            .map(|s| vec![Fact::File(s.clone())])
+            .unwrap_or_default(),
+        // Built in, or made from the config: a config change rebuilds everything anyway.
+        OutputKey::Theme(_) | OutputKey::SyntaxCss => Vec::new(),
+    }
+}
+
+/// The digest of one fact in the current site.
+pub fn digest(fact: &Fact, l: &Linked, renderer: &Renderer) -> u64 {
+    let mut h = crate::hash::Digester::new();
+    match fact {
+        Fact::Template(name) => renderer.template_hash(name).hash(&mut h),
+        Fact::Source(id) => l
+            .site
+            .pages
+            .get(id)
+            .map(|p| (p.note.source_hash, &p.title, &p.path, &p.section))
+            .hash(&mut h),
+        Fact::Body(id) => render::content_key(&l.site, &l.graph, id).hash(&mut h),
+        Fact::Sidebar(key) => l.site.nav.sidebar_key(key).hash(&mut h),
+        Fact::Crumbs(key) => fragments::breadcrumbs(l, key).hash(&mut h),
+        Fact::PrevNext(key) => fragments::prev_next(l, key).hash(&mut h),
+        Fact::Backlinks(id) => fragments::backlinks(l, id).hash(&mut h),
+        Fact::Related(id) => fragments::related(l, id).hash(&mut h),
+        Fact::TopicsOf(id) => fragments::topics_of(l, id).hash(&mut h),
+        Fact::TagsOf(id) => fragments::tags_of(l, id).hash(&mut h),
+        Fact::LinkMap(id) => {
+            (fragments::map_node(l, id), fragments::neighbours(l, id)).hash(&mut h)
+        }
+        Fact::Children(folder) => {
+            let section = l.site.nav.section(folder).map(|s| (&s.title, &s.path));
+            (section, fragments::children(l, folder)).hash(&mut h)
+        }
+        Fact::TagIndex => fragments::tag_index(l).hash(&mut h),
+        Fact::Tag(key) => {
+            let info = l.taxonomy.tags.by_key.get(key).map(|t| (&t.name, &t.path));
+            (info, fragments::tag_page(l, key)).hash(&mut h)
+        }
+        Fact::TopicIndex => fragments::topic_index(l).hash(&mut h),
+        Fact::Topic(key) => {
+            let topic = l.taxonomy.topics.get(key).map(|t| (&t.title, &t.path));
+            topic.hash(&mut h);
+            for c in fragments::topic_page(l, key) {
+                let body = render::content_key(&l.site, &l.graph, &c.note);
+                (c, body).hash(&mut h);
+            }
+        }
+        Fact::VaultMap => fragments::vault_map(l).hash(&mut h),
+        Fact::Sitemap => super::outputs::sitemap(&l.site).hash(&mut h),
+        Fact::File(path) => std::fs::metadata(path)
+            .ok()
+            .map(|m| crate::output::Stamp::of_source(&m))
+            .hash(&mut h),
+    }
+    h.finish()
+}

@@ -1,0 +1,370 @@
+//! The pipeline, once for every command: load → parse-and-draw → assemble → link → render →
+//! write, kept in a [`State`]. `build` and `check` open a state and write all of it; `serve`
+//! and `build --watch` keep it and [apply](State::apply) file changes to it, which runs the
+//! same stages on what changed and renders the outputs whose [dependencies](deps) changed.
+
+pub mod deps;
+pub mod outputs;
+pub mod plan;
+pub mod stages;
+mod update;
+
+pub use deps::{Fact, OutputKey};
+pub use plan::Changes;
+
+use crate::build::{BuildOptions, Timings};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagrams::DiagramStats;
+use crate::linked::Linked;
+use crate::markdown::Highlighter;
+use crate::output::Txn;
+use crate::project::Project;
+use crate::render::{PageContext, Renderer};
+use crate::site::{self, TitleRules};
+use crate::taxonomy;
+use crate::vault::NoteId;
+use outputs::{Produced, Spec};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Instant;
+
+/// What the record remembers of one output: the digest it was rendered with and its files.
+#[derive(Debug, Clone, Default)]
+struct Recorded {
+    digest: u64,
+    files: Vec<String>,
+}
+
+/// A site: every stage's result, kept so that changes can be applied to it.
+pub struct State {
+    /// Folders and configuration.
+    pub project: Project,
+    options: BuildOptions,
+    highlighter: Highlighter,
+    renderer: Renderer,
+    rules: TitleRules,
+    /// The notes, linked.
+    pub linked: Linked,
+    /// Per note, a digest of what other pages show of it (see [`update::summary`]).
+    summaries: HashMap<NoteId, u64>,
+    /// Notes that cannot be read now, by content path (their last good version stays).
+    load_errors: BTreeMap<String, Diagnostic>,
+    /// Why the site's templates cannot be used (the previous ones, or the built-in ones, are).
+    template_errors: Diagnostics,
+    /// Config warnings and what walking the content found.
+    open_diagnostics: Diagnostics,
+    /// Titles, URLs, folder pages.
+    site_diagnostics: Diagnostics,
+    /// Listing the outputs (a missing `mermaid.script`).
+    list_diagnostics: Diagnostics,
+    /// Per output, what producing it found.
+    render_diagnostics: HashMap<OutputKey, Vec<Diagnostic>>,
+    /// Per output, its digest and files when it was last written.
+    record: HashMap<OutputKey, Recorded>,
+    /// Which output writes each file.
+    owners: HashMap<String, OutputKey>,
+    /// What the diagram stage did.
+    pub diagram_stats: DiagramStats,
+    /// How long each stage took.
+    pub timings: Timings,
+}
+
+impl State {
+    /// Runs load, parse-and-draw, assemble and link on a whole site. Fails only when the
+    /// project cannot be opened (bad config, missing folder); broken notes, links and
+    /// templates are in [`State::diagnostics`].
+    pub fn open(options: &BuildOptions) -> Result<State, Diagnostics> {
+        let (project, open_diagnostics) = Project::open(options)?;
+        let progress = options.progress.as_deref();
+        let mut timings = Timings::default();
+        let started = Instant::now();
+        let (vault, load_diagnostics) = stages::load(&project);
+        timings.load = started.elapsed();
+        let mut state = State {
+            highlighter: project.highlighter(),
+            renderer: Renderer::new(None, &project.root, &project.config)?,
+            rules: TitleRules::new(&project.config, project.obsidian),
+            project,
+            options: options.clone(),
+            linked: Linked::default(),
+            summaries: HashMap::new(),
+            load_errors: BTreeMap::new(),
+            template_errors: Diagnostics::new(),
+            open_diagnostics,
+            site_diagnostics: Diagnostics::new(),
+            list_diagnostics: Diagnostics::new(),
+            render_diagnostics: HashMap::new(),
+            record: HashMap::new(),
+            owners: HashMap::new(),
+            diagram_stats: DiagramStats::default(),
+            timings,
+        };
+        for d in load_diagnostics {
+            match state.content_key(&d.file) {
+                Some(key) if d.is_error() => {
+                    state.load_errors.insert(key, d);
+                }
+                _ => state.open_diagnostics.push(d),
+            }
+        }
+        state.load_templates();
+        let notes = vault.notes.into_values().collect();
+        let drawn = stages::parse_and_draw(notes, &state.project, &state.highlighter, progress);
+        state.diagram_stats = drawn.stats;
+        state.timings.parse = drawn.parse_time;
+        state.timings.diagrams = drawn.draw_time;
+        let parsed = drawn.notes;
+        if let Some(d) = stages::save_highlight_cache(&state.project, &state.highlighter) {
+            state.open_diagnostics.push(d);
+        }
+        let started = Instant::now();
+        state.summaries = parsed
+            .iter()
+            .map(|(note, parsed)| (note.id.clone(), update::summary(note, parsed)))
+            .collect();
+        let (site, site_diagnostics) = site::assemble(
+            state.project.config.clone(),
+            parsed,
+            vault.assets,
+            state.rules,
+        );
+        state.site_diagnostics = site_diagnostics;
+        state.linked.site = site;
+        state.linked.graph = crate::graph::link(&state.linked.site);
+        state.linked.taxonomy = taxonomy::collect(&state.linked.site, &state.linked.graph);
+        state.timings.link = started.elapsed();
+        Ok(state)
+    }
+
+    /// Loads the site's templates over the built-in ones; when they are broken, the built-in
+    /// (or previous) ones stay in use and the errors are reported.
+    fn load_templates(&mut self) {
+        match Renderer::new(
+            Some(&self.project.templates_dir),
+            &self.project.root,
+            &self.project.config,
+        ) {
+            Ok(renderer) => {
+                self.renderer = renderer;
+                self.template_errors = Diagnostics::new();
+            }
+            Err(d) => self.template_errors = d,
+        }
+    }
+
+    /// The content path of a diagnostic's file (`content/a.md` → `a.md`), if it is a note.
+    fn content_key(&self, file: &std::path::Path) -> Option<String> {
+        let content = self
+            .project
+            .content_dir
+            .strip_prefix(&self.project.root)
+            .unwrap_or(std::path::Path::new(""));
+        crate::vault::walk::to_slash(file.strip_prefix(content).ok()?)
+    }
+
+    /// How many notes the site has.
+    pub fn notes(&self) -> usize {
+        self.linked.site.pages.len()
+    }
+
+    /// Everything wrong with the site now, sorted.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let mut all = self.open_diagnostics.clone();
+        all.extend(self.site_diagnostics.iter().cloned());
+        all.extend(self.list_diagnostics.iter().cloned());
+        all.extend(self.load_errors.values().cloned());
+        all.extend(self.template_errors.iter().cloned());
+        all.extend(
+            self.linked
+                .site
+                .pages
+                .values()
+                .flat_map(|p| p.parsed.diagnostics.iter().cloned()),
+        );
+        all.extend(self.linked.graph.all_diagnostics().cloned());
+        all.extend(self.render_diagnostics.values().flatten().cloned());
+        all.sort();
+        all
+    }
+
+    fn context(&self) -> PageContext<'_> {
+        PageContext {
+            linked: &self.linked,
+            renderer: &self.renderer,
+        }
+    }
+
+    /// Renders and writes every output (a whole build). With `remember`, the digest of each
+    /// output is recorded so later changes render only what they affect. Returns the number of
+    /// pages.
+    pub fn write_all(&mut self, txn: &Txn<'_>, remember: bool) -> usize {
+        let started = Instant::now();
+        let (specs, diagnostics) = outputs::list(&self.linked, &self.project);
+        self.list_diagnostics = diagnostics;
+        self.record.clear();
+        self.owners.clear();
+        self.render_diagnostics.clear();
+        let digests = if remember {
+            self.digests(&specs)
+        } else {
+            vec![0; specs.len()]
+        };
+        if let Some(p) = self.options.progress.as_deref() {
+            p.stage("rendering pages", specs.len());
+        }
+        let pages = specs
+            .iter()
+            .filter(|(k, _)| matches!(k, OutputKey::Page(_)))
+            .count();
+        let done = self.produce(&specs, txn);
+        for ((spec, digest), result) in specs.iter().zip(digests).zip(done) {
+            self.remember(&spec.0, digest, result);
+        }
+        self.timings.render = started.elapsed();
+        pages
+    }
+
+    /// The digest of every output in `specs`, each fact computed once.
+    fn digests(&self, specs: &[Spec]) -> Vec<u64> {
+        let facts: Vec<Vec<Fact>> = specs
+            .par_iter()
+            .map(|(key, source)| deps::reads(key, &self.linked, source.as_ref()))
+            .collect();
+        let mut unique: HashMap<&Fact, u64> = HashMap::new();
+        for list in &facts {
+            for f in list {
+                unique.insert(f, 0);
+            }
+        }
+        let keys: Vec<&Fact> = unique.keys().copied().collect();
+        let values: Vec<u64> = keys
+            .par_iter()
+            .map(|f| deps::digest(f, &self.linked, &self.renderer))
+            .collect();
+        for (k, v) in keys.into_iter().zip(values) {
+            unique.insert(k, v);
+        }
+        specs
+            .iter()
+            .zip(&facts)
+            .map(|((key, _), list)| {
+                let mut h = crate::hash::Digester::new();
+                std::hash::Hash::hash(key, &mut h);
+                for f in list {
+                    std::hash::Hash::hash(&unique[f], &mut h);
+                }
+                std::hash::Hasher::finish(&h)
+            })
+            .collect()
+    }
+
+    /// Produces outputs in parallel and writes them into `txn`. A panic producing one output
+    /// becomes an error naming it; the others go on.
+    fn produce(&self, specs: &[Spec], txn: &Txn<'_>) -> Vec<Result<Written, Diagnostic>> {
+        let ctx = self.context();
+        let progress = self.options.progress.as_deref();
+        specs
+            .par_iter()
+            .map(|spec| {
+                let run = catch_unwind(AssertUnwindSafe(|| {
+                    outputs::produce(spec, ctx, &self.project)
+                }));
+                if let Some(p) = progress {
+                    p.advance();
+                }
+                let (produced, diagnostics) = match run {
+                    Ok(result) => result?,
+                    Err(panic) => {
+                        let name = format!("{:?}", spec.0);
+                        return Err(stages::internal_error(std::path::Path::new(&name), &*panic));
+                    }
+                };
+                let file = match produced {
+                    Produced::Bytes(path, bytes) => txn.write(&path, bytes).map(|()| path),
+                    Produced::Copy(path, from) => txn.copy(&path, &from).map(|()| path),
+                }
+                .map_err(|e| Diagnostic::error(self.display(spec), 0, 0, format!("{e:#}")))?;
+                Ok(Written {
+                    files: vec![file],
+                    diagnostics,
+                })
+            })
+            .collect()
+    }
+
+    fn display(&self, spec: &Spec) -> std::path::PathBuf {
+        match spec {
+            (_, Some(source)) => crate::vault::display_path(source, &self.project.root),
+            (key, None) => std::path::PathBuf::from(format!("{key:?}")),
+        }
+    }
+
+    /// Records what producing an output gave.
+    fn remember(&mut self, key: &OutputKey, digest: u64, result: Result<Written, Diagnostic>) {
+        match result {
+            Ok(written) => {
+                for file in &written.files {
+                    self.owners.insert(file.clone(), key.clone());
+                }
+                if written.diagnostics.is_empty() {
+                    self.render_diagnostics.remove(key);
+                } else {
+                    self.render_diagnostics
+                        .insert(key.clone(), written.diagnostics);
+                }
+                self.record.insert(
+                    key.clone(),
+                    Recorded {
+                        digest,
+                        files: written.files,
+                    },
+                );
+            }
+            Err(d) => {
+                self.render_diagnostics.insert(key.clone(), vec![d]);
+                // Rendered again next time, whatever changes.
+                self.record.insert(
+                    key.clone(),
+                    Recorded {
+                        digest: digest.wrapping_add(1),
+                        files: self
+                            .record
+                            .get(key)
+                            .map(|r| r.files.clone())
+                            .unwrap_or_default(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// The record as it was at one point, to go back to when what was rendered since could not be
+/// written.
+pub struct RecordSnapshot {
+    record: HashMap<OutputKey, Recorded>,
+    owners: HashMap<String, OutputKey>,
+}
+
+impl State {
+    /// The record now.
+    pub fn record_snapshot(&self) -> RecordSnapshot {
+        RecordSnapshot {
+            record: self.record.clone(),
+            owners: self.owners.clone(),
+        }
+    }
+
+    /// Goes back to an earlier record: everything rendered since is rendered again next time.
+    pub fn restore_record(&mut self, snapshot: RecordSnapshot) {
+        self.record = snapshot.record;
+        self.owners = snapshot.owners;
+    }
+}
+
+/// What writing one output gave.
+struct Written {
+    files: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+}

@@ -1,0 +1,189 @@
+//! What a batch of file changes means for the site, decided by pure functions that tests call
+//! without a disk: [`plan`] turns changed content paths and what is on disk under them now
+//! into the notes to read and the notes and attachments to drop; [`stale`] turns the outputs'
+//! digests into the outputs to render and to drop.
+
+use super::deps::OutputKey;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+/// What changed on disk, by kind. Paths are absolute.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// `studysite.toml` changed.
+    pub config: bool,
+    /// Template files that changed.
+    pub templates: BTreeSet<PathBuf>,
+    /// Files or folders under the content folder that were created, changed or removed.
+    pub content: BTreeSet<PathBuf>,
+    /// Files or folders under the static folder.
+    pub statics: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        !self.config
+            && self.templates.is_empty()
+            && self.content.is_empty()
+            && self.statics.is_empty()
+    }
+}
+
+/// A file found on disk under a changed path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// A note (markdown file), to read.
+    Note(PathBuf),
+    /// An attachment.
+    Asset(PathBuf),
+}
+
+/// What the site holds now, by content path.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// Notes (also those whose last read failed).
+    pub notes: BTreeSet<String>,
+    /// Attachments.
+    pub assets: BTreeSet<String>,
+}
+
+/// The work a batch of content changes needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RebuildPlan {
+    /// Notes to read (new or changed), by content path.
+    pub read: BTreeMap<String, PathBuf>,
+    /// Notes gone.
+    pub drop_notes: BTreeSet<String>,
+    /// Attachments new or changed.
+    pub assets: BTreeMap<String, PathBuf>,
+    /// Attachments gone.
+    pub drop_assets: BTreeSet<String>,
+}
+
+impl RebuildPlan {
+    /// Whether notes or attachments come or go (rather than only change).
+    pub fn adds_or_removes(&self, known: &Known) -> bool {
+        !self.drop_notes.is_empty()
+            || !self.drop_assets.is_empty()
+            || self.read.keys().any(|k| !known.notes.contains(k))
+            || self.assets.keys().any(|k| !known.assets.contains(k))
+    }
+}
+
+/// `changed`: content paths (relative, `/`-separated; `""` for the whole folder) that changed;
+/// `found`: what is on disk under each of them now, by content path. Whatever the site knew
+/// under a changed path and is not found there any more is dropped.
+pub fn plan(changed: &[String], found: &BTreeMap<String, Found>, known: &Known) -> RebuildPlan {
+    let mut plan = RebuildPlan::default();
+    let under = |key: &str, rel: &str| {
+        rel.is_empty() || key == rel || key.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))
+    };
+    for rel in changed {
+        for note in known.notes.iter().filter(|k| under(k, rel)) {
+            if !matches!(found.get(note), Some(Found::Note(_))) {
+                plan.drop_notes.insert(note.clone());
+            }
+        }
+        for asset in known.assets.iter().filter(|k| under(k, rel)) {
+            if !matches!(found.get(asset), Some(Found::Asset(_))) {
+                plan.drop_assets.insert(asset.clone());
+            }
+        }
+    }
+    for (rel, file) in found {
+        match file {
+            Found::Note(abs) => {
+                plan.read.insert(rel.clone(), abs.clone());
+            }
+            Found::Asset(abs) => {
+                plan.assets.insert(rel.clone(), abs.clone());
+            }
+        }
+    }
+    plan
+}
+
+/// Given every output's digest now and the digests it was last rendered with, the outputs to
+/// render (new, or with a changed digest) and the ones that no longer exist.
+pub fn stale(
+    now: &[(OutputKey, u64)],
+    recorded: &HashMap<OutputKey, u64>,
+) -> (Vec<OutputKey>, Vec<OutputKey>) {
+    let render = now
+        .iter()
+        .filter(|(key, digest)| recorded.get(key) != Some(digest))
+        .map(|(key, _)| key.clone())
+        .collect();
+    let current: std::collections::HashSet<&OutputKey> = now.iter().map(|(k, _)| k).collect();
+    let mut gone: Vec<OutputKey> = recorded
+        .keys()
+        .filter(|k| !current.contains(k))
+        .cloned()
+        .collect();
+    gone.sort();
+    (render, gone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nav::PageKey;
+    use crate::render::PageRef;
+    use crate::vault::NoteId;
+
+    fn known() -> Known {
+        Known {
+            notes: ["a.md", "ec2/b.md", "ec2/deep/c.md", "ec2x/d.md"]
+                .map(String::from)
+                .into(),
+            assets: ["ec2/pic.png", "top.png"].map(String::from).into(),
+        }
+    }
+
+    #[test]
+    fn an_edited_note_is_read_again() {
+        let found = BTreeMap::from([("a.md".into(), Found::Note("/c/a.md".into()))]);
+        let p = plan(&["a.md".into()], &found, &known());
+        assert_eq!(p.read.keys().collect::<Vec<_>>(), ["a.md"]);
+        assert!(p.drop_notes.is_empty() && p.drop_assets.is_empty());
+        assert!(!p.adds_or_removes(&known()));
+    }
+
+    #[test]
+    fn a_deleted_folder_drops_everything_under_it_and_nothing_beside_it() {
+        let p = plan(&["ec2".into()], &BTreeMap::new(), &known());
+        assert_eq!(
+            p.drop_notes.iter().collect::<Vec<_>>(),
+            ["ec2/b.md", "ec2/deep/c.md"]
+        );
+        assert_eq!(p.drop_assets.iter().collect::<Vec<_>>(), ["ec2/pic.png"]);
+        assert!(p.adds_or_removes(&known()));
+    }
+
+    #[test]
+    fn a_rename_drops_the_old_name_and_reads_the_new() {
+        let found = BTreeMap::from([("ec2/e.md".into(), Found::Note("/c/ec2/e.md".into()))]);
+        let p = plan(&["ec2/b.md".into(), "ec2/e.md".into()], &found, &known());
+        assert_eq!(p.drop_notes.iter().collect::<Vec<_>>(), ["ec2/b.md"]);
+        assert_eq!(p.read.keys().collect::<Vec<_>>(), ["ec2/e.md"]);
+    }
+
+    #[test]
+    fn an_attachment_overwritten_in_place_is_copied_again() {
+        let found = BTreeMap::from([("top.png".into(), Found::Asset("/c/top.png".into()))]);
+        let p = plan(&["top.png".into()], &found, &known());
+        assert_eq!(p.assets.keys().collect::<Vec<_>>(), ["top.png"]);
+        assert!(!p.adds_or_removes(&known()));
+    }
+
+    #[test]
+    fn outputs_with_new_digests_are_stale_and_missing_ones_go() {
+        let page = |s: &str| OutputKey::Page(PageRef::Nav(PageKey::Note(NoteId::new(s))));
+        let recorded = HashMap::from([(page("a.md"), 1), (page("b.md"), 2), (page("c.md"), 3)]);
+        let now = [(page("a.md"), 1), (page("b.md"), 9), (page("d.md"), 4)];
+        let (render, gone) = stale(&now, &recorded);
+        assert_eq!(render, [page("b.md"), page("d.md")]);
+        assert_eq!(gone, [page("c.md")]);
+    }
+}
