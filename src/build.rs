@@ -110,7 +110,7 @@ pub fn parse_notes(
     notes
         .into_par_iter()
         .map(|note| {
-            let parsed = markdown::parse(&note.body, note.body_line_offset, options, highlighter);
+            let parsed = markdown::parse_note(&note, options, highlighter); // math/mojibake hook
             if let Some(p) = progress {
                 p.advance();
             }

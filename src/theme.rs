@@ -32,6 +32,15 @@ pub const STATIC_FILES: &[(&str, &[u8])] = &[
         "mermaid-init.js",
         include_bytes!("../static/mermaid-init.js"),
     ),
+    ("math.css", include_bytes!("../static/math.css")),
+    (
+        "fonts/STIXTwoMath-Regular.woff2",
+        include_bytes!("../static/fonts/STIXTwoMath-Regular.woff2"),
+    ),
+    (
+        "fonts/STIXTwoMath-OFL.txt",
+        include_bytes!("../static/fonts/STIXTwoMath-OFL.txt"),
+    ),
 ];
 
 /// The site path of the generated code stylesheet.

@@ -150,6 +150,10 @@ pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedP
                 .sections
                 .iter()
                 .any(|s| s.html.contains("<pre class=\"mermaid\""));
+            view.has_math = view
+                .sections
+                .iter()
+                .any(|s| super::pages::has_math(&s.html));
             view.has_code = topic.coverage.iter().any(|c| {
                 ctx.site
                     .pages

@@ -142,6 +142,7 @@ impl<'a> PageContext<'a> {
             entries: Vec::new(),
             sections: Vec::new(),
             has_browser_diagrams: false,
+            has_math: false,
             content_key: 0,
         };
         let Some(page) = note else {
@@ -166,6 +167,7 @@ impl<'a> PageContext<'a> {
             diagnostics = found;
             // Embedded notes bring their diagrams along, so look at the whole content.
             view.has_browser_diagrams = content.contains("<pre class=\"mermaid\"");
+            view.has_math = has_math(&content);
             view.content = content;
         }
         view.title_anchor = title_heading.map(|h| h.anchor.as_str());
@@ -351,12 +353,18 @@ impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
     }
 }
 
+/// Whether rendered HTML shows formulas, its own or embedded ones (or their source, on error).
+pub(super) fn has_math(html: &str) -> bool {
+    html.contains("<math") || html.contains("class=\"math-error")
+}
+
 /// What a page's HTML depends on: the template, the sidebar, the view, and (through
 /// `content_key`) the notes it shows. The parts of the view derived from those notes' HTML are
 /// left out, so the fingerprint is the same whether the page was rendered or not.
 fn fingerprint(templates: (u64, u64), sidebar: &[NavView], view: &mut PageView<'_>) -> u64 {
     let content = std::mem::take(&mut view.content);
     let browser = std::mem::take(&mut view.has_browser_diagrams);
+    let math = std::mem::take(&mut view.has_math);
     let sections: Vec<String> = view
         .sections
         .iter_mut()
@@ -373,6 +381,7 @@ fn fingerprint(templates: (u64, u64), sidebar: &[NavView], view: &mut PageView<'
     let fingerprint = h.finish();
     view.content = content;
     view.has_browser_diagrams = browser;
+    view.has_math = math;
     for (section, html) in view.sections.iter_mut().zip(sections) {
         section.html = html;
     }

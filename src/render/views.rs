@@ -152,6 +152,8 @@ pub struct PageView<'a> {
     pub has_code: bool,
     /// Whether the page has diagrams left to mermaid.js (templates load it only then).
     pub has_browser_diagrams: bool,
+    /// Whether the page shows formulas (templates load the math stylesheet and font only then).
+    pub has_math: bool,
     /// Notes most related to this one (shared topics, tags, links).
     pub related: Vec<LinkView>,
     /// Topics this note covers that other notes cover too.

@@ -106,9 +106,9 @@ impl Session {
                 match vault::read_note(&rel, &abs, &load_options) {
                     Ok(Some(note)) => {
                         self.load_errors.remove(&rel);
-                        let parsed = markdown::parse(
-                            &note.body,
-                            note.body_line_offset,
+                        // math/mojibake hook: parse_note names the file in its warnings.
+                        let parsed = markdown::parse_note(
+                            &note,
                             &project.parse_options(),
                             &self.highlighter,
                         );

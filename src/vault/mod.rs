@@ -70,6 +70,8 @@ pub struct Note {
     pub body: String,
     /// Lines before the body in the file (front matter), to report file lines.
     pub body_line_offset: usize,
+    /// Problems with the file's text itself, with file positions.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A file that is not a note (image, PDF, …), copied to the same relative path.
@@ -172,12 +174,14 @@ pub fn read_note(
     if split.front.draft && !options.drafts {
         return Ok(None);
     }
+    let warnings = Vec::new();
     Ok(Some(Note {
         id: NoteId::new(rel),
         file,
         front: split.front,
         body: split.body.to_string(),
         body_line_offset: split.body_line_offset,
+        warnings,
     }))
 }
 
