@@ -3,7 +3,9 @@
 //! `load` walks the folder, reads every note (in parallel) and splits off its front matter.
 //! Nothing here knows about markdown or HTML.
 
+pub mod fix_mojibake;
 pub mod front_matter;
+pub mod mojibake;
 pub mod walk;
 
 pub use front_matter::FrontMatter;
@@ -70,7 +72,7 @@ pub struct Note {
     pub body: String,
     /// Lines before the body in the file (front matter), to report file lines.
     pub body_line_offset: usize,
-    /// Problems with the file's text itself, with file positions.
+    /// Problems with the file's text itself (mojibake), with file positions.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -174,7 +176,7 @@ pub fn read_note(
     if split.front.draft && !options.drafts {
         return Ok(None);
     }
-    let warnings = Vec::new();
+    let warnings = mojibake::warnings(&text, &file);
     Ok(Some(Note {
         id: NoteId::new(rel),
         file,
