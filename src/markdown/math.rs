@@ -338,6 +338,11 @@ mod tests {
             ("\\text{IOPS} = 3 \\times \\text{GB}", "×</mo>"),
             ("\\mbox{if } x", "<mtext>if"),
             ("\\textcolor{red}{x}", "color:"),
+            // Seen failing on public vaults before the preparation step:
+            ("\\text{2 if $x \\in Q$, else 0}", "<mi>Q</mi>"),
+            ("\\large \\frac{R}{N}", "<mfrac>"),
+            ("y^{2} = x^{3} + 7\\\n", "<mn>7</mn>"),
+            ("\\text{EstimatedRTT$_{t+1}$}", "<msub>"),
         ];
         for (tex, expected) in cases {
             let html = html_of(&format!("$${tex}$$\n"));

@@ -17,7 +17,8 @@ pub struct Prepared {
 /// Prepares one formula. Fails on a definition we cannot take apart.
 pub fn prepare(tex: &str, display: bool) -> Result<Prepared, String> {
     let (rest, macros) = take_definitions(tex)?;
-    let mut out = replace_control_word(&rest, "mbox", "text");
+    let rest = control_space_at_line_end(&rest);
+    let mut out = math_inside_text(&replace_control_word(&rest, "mbox", "text"));
     if display {
         let (newline, ampersand) = top_level_breaks(&out);
         if newline {
@@ -238,6 +239,90 @@ fn replace_control_word(tex: &str, from: &str, to: &str) -> String {
     out
 }
 
+/// `\` at the end of a line is a control space (MathJax reads it so); `\\` stays a line break.
+fn control_space_at_line_end(tex: &str) -> String {
+    if !tex.contains("\\\n") {
+        return tex.to_string();
+    }
+    let mut out = String::with_capacity(tex.len());
+    let mut backslashes = 0usize;
+    for c in tex.chars() {
+        if c == '\n' && backslashes % 2 == 1 {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+    }
+    out
+}
+
+const TEXT_COMMANDS: &[&str] = &["text", "textrm", "textit", "textbf", "textsf", "texttt"];
+
+/// `\text{if $x > 0$}`: MathJax reads `$…$` inside text as math again; the converter does not,
+/// so the text is split around it: `{\text{if }x > 0}`.
+fn math_inside_text(tex: &str) -> String {
+    if !tex.contains("\\text") || tex.matches('$').count() < 2 {
+        return tex.to_string();
+    }
+    let mut out = String::with_capacity(tex.len() + 16);
+    let mut cursor = Cursor { s: tex, pos: 0 };
+    while cursor.pos < tex.len() {
+        let start = cursor.pos;
+        match cursor.control_sequence() {
+            Some(name) if TEXT_COMMANDS.contains(&name) => {
+                let after_name = cursor.pos;
+                cursor.skip_spaces();
+                match cursor.group() {
+                    Some(inner) if inner.contains('$') && balanced_pieces(inner) => {
+                        out.push('{');
+                        for (i, piece) in inner.split('$').enumerate() {
+                            if i % 2 == 1 {
+                                out.push_str(piece);
+                            } else if !piece.is_empty() {
+                                out.push_str(&format!("\\{name}{{{piece}}}"));
+                            }
+                        }
+                        out.push('}');
+                    }
+                    _ => {
+                        cursor.pos = after_name;
+                        out.push_str(&tex[start..after_name]);
+                    }
+                }
+            }
+            Some(_) => out.push_str(&tex[start..cursor.pos]),
+            None => {
+                let c = cursor.peek().unwrap_or(' ');
+                out.push(c);
+                cursor.pos += c.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+/// Whether splitting a text group at its `$` signs leaves balanced braces in every piece and
+/// an even number of `$` (so every math piece is closed).
+fn balanced_pieces(inner: &str) -> bool {
+    let pieces: Vec<&str> = inner.split('$').collect();
+    pieces.len() % 2 == 1
+        && pieces.iter().all(|p| {
+            let mut depth = 0i32;
+            for c in p.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                if depth < 0 {
+                    return false;
+                }
+            }
+            depth == 0
+        })
+}
+
 /// Whether the formula has a `\\` and an `&` outside every group and environment.
 fn top_level_breaks(tex: &str) -> (bool, bool) {
     let mut cursor = Cursor { s: tex, pos: 0 };
@@ -329,6 +414,29 @@ mod tests {
         assert_eq!(
             prepare(r"\mbox{if } x \mboxed", false).unwrap().tex,
             r"\text{if } x \mboxed"
+        );
+    }
+
+    #[test]
+    fn math_inside_text_is_math_again() {
+        assert_eq!(
+            prepare(r"f = \text{2 if $x \in Q$, else 0}", false)
+                .unwrap()
+                .tex,
+            r"f = {\text{2 if }x \in Q\text{, else 0}}"
+        );
+        let unbalanced = r"\text{a {b $x$} c}";
+        assert_eq!(prepare(unbalanced, false).unwrap().tex, unbalanced);
+    }
+
+    #[test]
+    fn a_backslash_at_the_end_of_a_line_is_a_space_but_a_double_one_breaks() {
+        assert_eq!(prepare("y = 7\\\nz", false).unwrap().tex, "y = 7\\ z");
+        assert!(
+            prepare("a \\\\\nb", true)
+                .unwrap()
+                .tex
+                .contains("a \\\\\nb")
         );
     }
 
