@@ -187,3 +187,37 @@ fn double_backslash_in_display_math_is_not_eaten() {
         "`\\\\` survives in the TeX"
     );
 }
+
+#[test]
+fn the_bundled_site_has_a_note_with_math_and_no_math_warnings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let report = studysite::build(&studysite::BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.path().join("site")),
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.starts_with("math:"))
+    );
+    let html = std::fs::read_to_string(
+        out.path()
+            .join("site/storage/ebs/ebs-arithmetic/index.html"),
+    )
+    .unwrap();
+    let page = common::Page(scraper::Html::parse_document(&html));
+    assert!(page.all(".note-body math").len() >= 8);
+    assert!(
+        !page.all("math munderover").is_empty(),
+        "the products with limits"
+    );
+    let tip = text(&page.one(".callout"));
+    assert!(
+        tip.contains("$0.08 per GB-month"),
+        "prices stay text: {tip}"
+    );
+}
