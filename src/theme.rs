@@ -33,6 +33,7 @@ pub const STATIC_FILES: &[(&str, &[u8])] = &[
         include_bytes!("../static/mermaid-init.js"),
     ),
     ("math.css", include_bytes!("../static/math.css")),
+    ("math-copy.js", include_bytes!("../static/math-copy.js")),
     (
         "fonts/STIXTwoMath-Regular.woff2",
         include_bytes!("../static/fonts/STIXTwoMath-Regular.woff2"),

@@ -70,3 +70,53 @@ fn math_renders_with_its_font_in_light_dark_and_print() {
     let print = browser.eval("getComputedStyle(document.querySelector('math')).color");
     assert_eq!(print, "rgb(0, 0, 0)", "formulas print black");
 }
+
+#[test]
+fn copying_text_with_formulas_copies_their_tex() {
+    let Some(chromium) = browser_or_skip("copying_text_with_formulas_copies_their_tex") else {
+        return;
+    };
+    let site = Fixture::new();
+    site.note(
+        "iops.md",
+        "# IOPS\n\nA gp2 volume gets $3 \\times \\text{GB}$ IOPS.\n\nSecond paragraph:\n\n$$\n\\frac{16\\,000}{3}\n$$\n\nEnd.\n",
+    );
+    site.build_ok();
+    let server = FileServer::start(&site.public());
+    let mut browser = Cdp::launch(&chromium, &format!("{}/iops/", server.base));
+    browser.wait_for(
+        "document.readyState === 'complete' && !!document.querySelector('math')",
+        WAIT,
+    );
+    let copy = |browser: &mut Cdp, select: &str| {
+        browser.eval(&format!(
+            "(() => {{ const r = document.createRange(); {select}; \
+               const s = getSelection(); s.removeAllRanges(); s.addRange(r); \
+               const dt = new DataTransfer(); \
+               document.dispatchEvent(new ClipboardEvent('copy', {{clipboardData: dt, bubbles: true, cancelable: true}})); \
+               return dt.getData('text/plain'); }})()"
+        ))
+    };
+    let paragraph = copy(
+        &mut browser,
+        "r.selectNodeContents(document.querySelectorAll('.note-body p')[0])",
+    );
+    assert_eq!(paragraph, "A gp2 volume gets $3 \\times \\text{GB}$ IOPS.");
+    let across = copy(
+        &mut browser,
+        "const ps = document.querySelectorAll('.note-body p'); \
+         r.setStart(ps[1], 0); r.setEnd(ps[3], 1)",
+    );
+    let across = across.as_str().unwrap_or_default().to_string();
+    assert!(across.contains("Second paragraph:"), "{across}");
+    assert!(across.contains("$$\n\\frac{16\\,000}{3}\n$$"), "{across}");
+    assert!(across.contains("End."), "{across}");
+    let inside = copy(
+        &mut browser,
+        "r.selectNodeContents(document.querySelector('mfrac').firstElementChild)",
+    );
+    assert_eq!(
+        inside, "$$\n\\frac{16\\,000}{3}\n$$",
+        "part of a formula copies all of it"
+    );
+}
