@@ -113,8 +113,17 @@ pub struct Finding {
     pub kind: Kind,
 }
 
+/// Whether the text has a character that can lead a sequence (`Â`…`ô`): most text has none,
+/// and is skipped without looking further.
+fn may_hold_mojibake(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(|c| ('\u{C2}'..='\u{F4}').contains(&c))
+}
+
 /// Finds the mojibake in one line.
 pub fn scan_line(line: &str) -> Vec<Finding> {
+    if !may_hold_mojibake(line) {
+        return Vec::new();
+    }
     // Control characters mean binary data, not text someone wrote.
     if line
         .chars()
@@ -281,6 +290,9 @@ fn word_around(line: &str, f: &Finding) -> (usize, usize) {
 /// three repairs), and one per sequence cut short.
 pub fn warnings(text: &str, file: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if !may_hold_mojibake(text) {
+        return out;
+    }
     for (index, line) in text.lines().enumerate() {
         let findings = scan_line(line);
         if findings.is_empty() {
