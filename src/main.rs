@@ -91,6 +91,12 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long, value_enum, value_name = "LEVEL")]
         deny: Option<Deny>,
+        /// Print the lines with mojibake (UTF-8 once read as Windows-1252), repaired
+        #[arg(long)]
+        fix_mojibake: bool,
+        /// With --fix-mojibake: rewrite those notes, each first copied to .studysite-backup/
+        #[arg(long, requires = "fix_mojibake")]
+        write: bool,
     },
     /// Create a new site: a config file and a first note
     #[command(
@@ -138,7 +144,19 @@ fn main() -> ExitCode {
             bind,
             open,
         } => run_serve(&cli, site, *port, *bind, *open),
-        Command::Check { site, format, deny } => run_check(&cli, site, *format, *deny),
+        // mojibake hook: --fix-mojibake replaces the check.
+        Command::Check {
+            site,
+            fix_mojibake: true,
+            write,
+            ..
+        } => studysite::vault::fix_mojibake::fix(&options(site), *write).map(|report| {
+            print!("{}", report.to_text(*write));
+            ExitCode::SUCCESS
+        }),
+        Command::Check {
+            site, format, deny, ..
+        } => run_check(&cli, site, *format, *deny),
         Command::Init { dir } => run_init(&cli, dir),
     };
     match result {

@@ -56,6 +56,9 @@ pub const RESERVED: &[(&str, &str)] = &[
     ("app.js", "the site script"),
     ("mermaid-init.js", "the diagram script"),
     ("favicon.svg", "the site icon"),
+    ("fonts", "the theme's fonts"),
+    ("math.css", "the math stylesheet"),
+    ("math-copy.js", "the math script"),
     ("index.html", "the home page"),
 ];
 

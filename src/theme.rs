@@ -32,7 +32,23 @@ pub const STATIC_FILES: &[(&str, &[u8])] = &[
         "mermaid-init.js",
         include_bytes!("../static/mermaid-init.js"),
     ),
+    ("math.css", include_bytes!("../static/math.css")),
+    ("math-copy.js", include_bytes!("../static/math-copy.js")),
+    (
+        "fonts/STIXTwoMath-Regular.woff2",
+        include_bytes!("../static/fonts/STIXTwoMath-Regular.woff2"),
+    ),
+    (
+        "fonts/STIXTwoMath-OFL.txt",
+        include_bytes!("../static/fonts/STIXTwoMath-OFL.txt"),
+    ),
 ];
+
+/// Whether a built-in file is only needed by pages with formulas (sites without math do not
+/// get the math stylesheet and font).
+pub fn is_for_math(path: &str) -> bool {
+    path.starts_with("math") || path.starts_with("fonts/STIXTwoMath")
+}
 
 /// The site path of the generated code stylesheet.
 pub const SYNTAX_CSS: &str = "syntax.css";

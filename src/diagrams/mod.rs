@@ -172,7 +172,7 @@ fn draw_cached(key: &str, source: &str, options: &DiagramOptions) -> (Outcome, b
 }
 
 /// Renders every diagram of every note and puts the result in place of its block. Warnings
-/// (fallbacks) and errors (invalid diagrams), at the fence's line, go to each note's
+/// (fallbacks) and errors (invalid diagrams), at the fence's line, are added to each note's
 /// `diagnostics`. Returns the counts.
 pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) -> DiagramStats {
     let stage = hash_hex(STAGE_SOURCES);
@@ -254,7 +254,8 @@ pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) ->
                 *event = Event::Html(html.into());
             }
         }
-        parsed.diagnostics = diagnostics;
+        // Parsing's own warnings (formulas, encoding) come first and stay.
+        parsed.diagnostics.extend(diagnostics);
         parsed.browser_diagrams = browser;
     }
     stats

@@ -134,7 +134,7 @@ fn plain_text(inner: &[Spanned]) -> String {
     let mut text = String::new();
     for (event, _) in inner {
         match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
         }

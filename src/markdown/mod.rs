@@ -11,6 +11,7 @@ mod code_cache;
 mod headings;
 mod html;
 mod links;
+mod math;
 mod obsidian;
 mod tables;
 mod tags;
@@ -40,6 +41,8 @@ pub struct ParsedNote {
     pub has_code: bool,
     /// Whether a diagram is left to mermaid.js in the browser (set by the diagram stage).
     pub browser_diagrams: bool,
+    /// Whether any formula (`$…$`, `$$…$$`) was found: the page then loads the math stylesheet.
+    pub has_math: bool,
     /// Words of prose, for reading time.
     pub word_count: usize,
     /// Ids defined by raw HTML (`<a id="x">`).
@@ -52,7 +55,8 @@ pub struct ParsedNote {
     pub tags: Vec<String>,
     /// Mermaid blocks, in order, for the diagram stage.
     pub diagrams: Vec<DiagramBlock>,
-    /// Problems found in the note itself (its diagrams), with file positions.
+    /// Problems found in the note itself (its formulas, text encoding and diagrams), with file
+    /// positions. [`parse`] leaves their file empty; [`parse_note`] fills it in.
     pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
 }
 
@@ -111,7 +115,8 @@ fn options(parse: &ParseOptions) -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
-        | Options::ENABLE_WIKILINKS;
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_MATH;
     if parse.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -146,6 +151,7 @@ pub fn parse(
         .any(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))));
     let word_count = count_words(&events);
     let (events, mut diagrams) = code::render_blocks(events, options_.highlight_code, highlighter);
+    let (events, math) = math::render(events, body, &lines);
     let events = obsidian::callouts(events);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
@@ -165,14 +171,30 @@ pub fn parse(
         starts_with_h1,
         has_code,
         browser_diagrams: false,
+        has_math: math.has_math,
         word_count,
         html_ids,
         html_anchor_links,
         block_ids,
         tags,
         diagrams,
-        diagnostics: Vec::new(),
+        diagnostics: math.warnings,
     }
+}
+
+/// Parses a note read from the vault: [`parse`], with every diagnostic naming the note's file,
+/// and the text-encoding warnings found when it was read.
+pub fn parse_note(
+    note: &crate::vault::Note,
+    options: &ParseOptions,
+    highlighter: &Highlighter,
+) -> ParsedNote {
+    let mut parsed = parse(&note.body, note.body_line_offset, options, highlighter);
+    for d in &mut parsed.diagnostics {
+        d.file.clone_from(&note.file);
+    }
+    parsed.diagnostics.extend(note.warnings.iter().cloned());
+    parsed
 }
 
 /// Fills in each diagram's file line and final event index (passes after the code pass may

@@ -32,8 +32,9 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
     specs.push((OutputKey::Sitemap, None));
     specs.push((OutputKey::SyntaxCss, None));
     let statics = static_files(project, &mut diagnostics);
+    let math = l.site.pages.values().any(|p| p.parsed.has_math);
     for (path, _) in theme::STATIC_FILES {
-        if !statics.contains_key(*path) {
+        if !statics.contains_key(*path) && (math || !theme::is_for_math(path)) {
             specs.push((OutputKey::Theme(path), None));
         }
     }

@@ -43,7 +43,7 @@ pub fn parse_and_draw(
         .into_par_iter()
         .map(|note| {
             let run = catch_unwind(AssertUnwindSafe(|| {
-                markdown::parse(&note.body, note.body_line_offset, &options, highlighter)
+                markdown::parse_note(&note, &options, highlighter)
             }));
             let parsed = run.unwrap_or_else(|panic| {
                 let mut failed = ParsedNote::default();

@@ -129,6 +129,8 @@ pub struct Needs {
     pub code: bool,
     /// mermaid.js, for diagrams left to the browser.
     pub browser_diagrams: bool,
+    /// The math stylesheet and font.
+    pub math: bool,
 }
 
 impl Needs {
@@ -146,6 +148,7 @@ impl Needs {
             };
             needs.code |= page.parsed.has_code;
             needs.browser_diagrams |= page.parsed.browser_diagrams;
+            needs.math |= page.parsed.has_math;
             for target in graph.targets(&n) {
                 if let Target::Transclude { note, .. } = target {
                     queue.push(note.clone());
@@ -160,6 +163,7 @@ impl Needs {
         Needs {
             code: self.code || other.code,
             browser_diagrams: self.browser_diagrams || other.browser_diagrams,
+            math: self.math || other.math,
         }
     }
 }

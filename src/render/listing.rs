@@ -93,6 +93,7 @@ pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diag
             }
             chrome.has_code = needs.code;
             chrome.has_browser_diagrams = needs.browser_diagrams;
+            chrome.has_math = needs.math;
             let own = chrome.url.clone();
             let view = TopicView { chrome, sections };
             g.finish(

@@ -108,6 +108,7 @@ impl<'a> PageContext<'a> {
             title_anchor: None,
             has_code: false,
             has_browser_diagrams: false,
+            has_math: false,
         }
     }
 
@@ -132,6 +133,7 @@ impl<'a> PageContext<'a> {
         let needs = Needs::of(&self.linked.site, &self.linked.graph, &page.note.id);
         chrome.has_browser_diagrams = needs.browser_diagrams;
         chrome.has_code = needs.code;
+        chrome.has_math = needs.math;
         chrome.title_anchor = title_heading.map(|h| h.anchor.as_str());
         chrome.description = page.note.front.description.as_deref();
         chrome.toc = parsed

@@ -111,6 +111,8 @@ pub struct Chrome<'a> {
     pub has_code: bool,
     /// Whether the page has diagrams left to mermaid.js (templates load it only then).
     pub has_browser_diagrams: bool,
+    /// Whether the page has formulas (templates load the math stylesheet only then).
+    pub has_math: bool,
 }
 
 /// A tag of a page.

@@ -3,7 +3,9 @@
 //! `load` walks the folder, reads every note (in parallel) and splits off its front matter.
 //! Nothing here knows about markdown or HTML.
 
+pub mod fix_mojibake;
 pub mod front_matter;
+pub mod mojibake;
 pub mod walk;
 
 pub use front_matter::FrontMatter;
@@ -72,6 +74,8 @@ pub struct Note {
     pub body_line_offset: usize,
     /// A digest of the whole file: equal digests, equal notes.
     pub source_hash: u64,
+    /// Problems with the file's text itself (mojibake), with file positions.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A file that is not a note (image, PDF, …), copied to the same relative path.
@@ -174,6 +178,7 @@ pub fn read_note(
     if split.front.draft && !options.drafts {
         return Ok(None);
     }
+    let warnings = mojibake::warnings(&text, &file);
     Ok(Some(Note {
         id: NoteId::new(rel),
         file,
@@ -181,6 +186,7 @@ pub fn read_note(
         body: split.body.to_string(),
         body_line_offset: split.body_line_offset,
         source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        warnings,
     }))
 }
 

@@ -1,0 +1,367 @@
+//! Math: `$…$` and `$$…$$` become MathML at build time (math-core), with the TeX kept as an
+//! `<annotation encoding="application/x-tex">`. A formula that does not convert is shown as its
+//! source in a `code.math-error` and reported at its file line and column. A `$` that closes
+//! before a digit (`$5–$10`) is currency, not math, and stays text.
+
+mod tex;
+
+use super::{LineIndex, Spanned, escape_html};
+use crate::diagnostics::Diagnostic;
+use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
+use pulldown_cmark::Event;
+use std::path::PathBuf;
+
+/// Commands notes use that math-core does not know, as macros (a note's own definitions of the
+/// same names win).
+const COMPAT_MACROS: &[(&str, &str)] = &[
+    ("textcolor", r"{\color{#1}#2}"),
+    ("space", r"\ "),
+    ("tiny", ""),
+    ("scriptsize", ""),
+    ("footnotesize", ""),
+    ("small", ""),
+    ("normalsize", ""),
+    ("large", ""),
+    ("Large", ""),
+    ("LARGE", ""),
+    ("huge", ""),
+    ("Huge", ""),
+];
+
+/// What the math pass found in a note.
+#[derive(Debug, Default)]
+pub struct MathOutcome {
+    /// Whether the note shows any formula (the page then loads the math stylesheet).
+    pub has_math: bool,
+    /// Formulas that did not convert, as warnings without a file (the caller knows it).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Replaces every math event with MathML (or its source, when it does not convert).
+pub fn render(events: Vec<Spanned>, body: &str, lines: &LineIndex) -> (Vec<Spanned>, MathOutcome) {
+    let mut outcome = MathOutcome::default();
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::InlineMath(_) | Event::DisplayMath(_)))
+    {
+        return (events, outcome);
+    }
+    let mut converter = Converter::default();
+    let mut out = Vec::with_capacity(events.len());
+    for (event, offset) in events {
+        let (source, display) = match &event {
+            Event::InlineMath(t) => (t.to_string(), false),
+            Event::DisplayMath(t) => (t.to_string(), true),
+            _ => {
+                out.push((event, offset));
+                continue;
+            }
+        };
+        let delimiter = if display { "$$" } else { "$" };
+        if !display && is_currency(body, offset, &source) {
+            out.push((Event::Text(format!("${source}$").into()), offset));
+            continue;
+        }
+        outcome.has_math = true;
+        let html = match converter.convert(&source, display) {
+            Ok(mathml) if display => format!("<span class=\"math-display\">{mathml}</span>"),
+            Ok(mathml) => mathml,
+            Err(failure) => {
+                let at = failure
+                    .at
+                    .filter(|_| verbatim_at(body, offset + delimiter.len(), &source))
+                    .map_or(offset, |at| offset + delimiter.len() + at);
+                let (line, col) = lines.line_col(body, at);
+                outcome.warnings.push(Diagnostic::warning(
+                    PathBuf::new(),
+                    line,
+                    col,
+                    format!(
+                        "math: {} (the formula is shown as its source)",
+                        failure.message
+                    ),
+                ));
+                source_html(&source, delimiter, display, &failure.message)
+            }
+        };
+        out.push((Event::InlineHtml(html.into()), offset));
+    }
+    (out, outcome)
+}
+
+/// Whether the math event at `offset` is `$…$` written verbatim and followed by a digit, which
+/// makes its closing `$` a price (`$5–$10`) rather than the end of a formula.
+fn is_currency(body: &str, offset: usize, source: &str) -> bool {
+    let Some(after) = body
+        .get(offset..)
+        .and_then(|s| s.strip_prefix('$'))
+        .and_then(|s| s.strip_prefix(source))
+        .and_then(|s| s.strip_prefix('$'))
+    else {
+        return false;
+    };
+    after.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn verbatim_at(body: &str, start: usize, source: &str) -> bool {
+    body.get(start..).is_some_and(|s| s.starts_with(source))
+}
+
+fn source_html(source: &str, delimiter: &str, display: bool, message: &str) -> String {
+    let class = if display {
+        "math-error math-error-display"
+    } else {
+        "math-error"
+    };
+    format!(
+        "<code class=\"{class}\" title=\"{}\">{}</code>",
+        escape_html(message),
+        escape_html(&format!("{delimiter}{source}{delimiter}"))
+    )
+}
+
+/// Why a formula was not converted, and where in its source (a byte offset), when known.
+struct Failure {
+    message: String,
+    at: Option<usize>,
+}
+
+/// Converts the formulas of one note in order, keeping the macros they define.
+#[derive(Default)]
+struct Converter {
+    macros: Vec<(String, String)>,
+    inner: Option<LatexToMathML>,
+}
+
+impl Converter {
+    fn convert(&mut self, source: &str, display: bool) -> Result<String, Failure> {
+        let prepared =
+            tex::prepare(source, display).map_err(|message| Failure { message, at: None })?;
+        if !prepared.macros.is_empty() {
+            self.define(prepared.macros)?;
+        }
+        if prepared.tex.is_empty() {
+            return Ok(String::new());
+        }
+        let mode = if display {
+            MathDisplay::Block
+        } else {
+            MathDisplay::Inline
+        };
+        let converter = match &mut self.inner {
+            Some(c) => c,
+            slot => {
+                slot.insert(build(&self.macros).map_err(|message| Failure { message, at: None })?)
+            }
+        };
+        converter
+            .convert_with_local_state(&prepared.tex, mode)
+            .map(|r| annotate(r.mathml, source, prepared.verbatim))
+            .map_err(|e| Failure {
+                message: e.error_message(),
+                at: prepared.verbatim.then_some(e.0.start),
+            })
+    }
+
+    /// Adds (or redefines) macros; a definition that does not parse is refused, the others kept.
+    fn define(&mut self, new: Vec<(String, String)>) -> Result<(), Failure> {
+        let before = self.macros.clone();
+        for (name, body) in new {
+            self.macros.retain(|(n, _)| *n != name);
+            self.macros.push((name, body));
+        }
+        match build(&self.macros) {
+            Ok(c) => {
+                self.inner = Some(c);
+                Ok(())
+            }
+            Err(message) => {
+                self.macros = before;
+                self.inner = None;
+                Err(Failure { message, at: None })
+            }
+        }
+    }
+}
+
+/// Puts the formula as the note wrote it in the TeX annotation (the converter saw it prepared).
+fn annotate(mathml: String, source: &str, verbatim: bool) -> String {
+    const OPEN: &str = "<annotation encoding=\"application/x-tex\">";
+    let (Some(start), Some(end)) = (mathml.rfind(OPEN), mathml.rfind("</annotation>")) else {
+        return mathml;
+    };
+    if verbatim || end < start {
+        return mathml;
+    }
+    let mut out = String::with_capacity(mathml.len() + source.len());
+    out.push_str(&mathml[..start + OPEN.len()]);
+    out.push_str(&escape_html(source));
+    out.push_str(&mathml[end..]);
+    out
+}
+
+fn build(user: &[(String, String)]) -> Result<LatexToMathML, String> {
+    let mut macros: Vec<(String, String)> = COMPAT_MACROS
+        .iter()
+        .filter(|(name, _)| !user.iter().any(|(n, _)| n == name))
+        .map(|(n, b)| (n.to_string(), b.to_string()))
+        .collect();
+    macros.extend(user.iter().cloned());
+    let config = MathCoreConfig {
+        macros,
+        annotation: true,
+        ..MathCoreConfig::default()
+    };
+    LatexToMathML::new(config).map_err(|(error, _, definition)| {
+        format!(
+            "the macro definition `{definition}` does not parse: {}",
+            error.error_message()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::html_of;
+    use super::super::{Highlighter, ParseOptions, parse};
+
+    fn warnings_of(md: &str) -> Vec<(usize, usize, String)> {
+        parse(md, 0, &ParseOptions::default(), &Highlighter::default())
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.line, d.col, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn inline_and_display_math_become_mathml_with_the_tex_annotation() {
+        let html = html_of("Half is $\\frac{1}{2}$.\n\n$$\nx^2 + y^2\n$$\n");
+        assert!(html.contains("<math><semantics><mfrac>"), "{html}");
+        assert!(
+            html.contains("<annotation encoding=\"application/x-tex\">\\frac{1}{2}</annotation>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"math-display\"><math display=\"block\">"),
+            "{html}"
+        );
+        assert!(html.contains("<msup><mi>x</mi><mn>2</mn></msup>"), "{html}");
+    }
+
+    #[test]
+    fn double_backslash_inside_display_math_survives() {
+        let html = html_of("$$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$$\n");
+        assert_eq!(html.matches("<mtr>").count(), 2, "{html}");
+        assert!(
+            html.contains("\\\\ c &amp; d"),
+            "annotation keeps \\\\: {html}"
+        );
+        let html = html_of("$$\na = 1 \\\\\nb = 2\n$$\n");
+        assert_eq!(
+            html.matches("<mtr>").count(),
+            2,
+            "top-level \\\\ breaks lines: {html}"
+        );
+    }
+
+    #[test]
+    fn currency_stays_text() {
+        for line in [
+            "It costs $5 and $10 a month.",
+            "From $5–$10 a month.",
+            "Between $5 and $10, or $20.",
+        ] {
+            let html = html_of(line);
+            assert!(!html.contains("<math"), "{line}: {html}");
+            assert!(html.contains("$5"), "{line}: {html}");
+        }
+    }
+
+    #[test]
+    fn a_formula_after_a_price_still_renders() {
+        let html = html_of("Pay $5 for $x^2$ pages.");
+        assert!(html.contains("<msup>"), "{html}");
+        assert!(html.contains("Pay $5 for"), "{html}");
+    }
+
+    #[test]
+    fn a_bad_formula_is_a_warning_at_its_position_and_shows_its_source() {
+        let md =
+            "Intro.\n\nThe matrix $\\begin{pmatrix} a$ is open, and $\\nosuchthing{x}$ unknown.\n";
+        let warnings = warnings_of(md);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(warnings[0].0, 3, "{warnings:?}");
+        assert!(
+            warnings[0].1 >= 12,
+            "inside the first formula: {warnings:?}"
+        );
+        assert!(warnings[0].2.contains("math:"), "{warnings:?}");
+        // The unknown command is pointed at exactly: just after its `$` at column 45.
+        assert_eq!((warnings[1].0, warnings[1].1), (3, 46), "{warnings:?}");
+        assert!(warnings[1].2.contains("nosuchthing"), "{warnings:?}");
+        let html = html_of(md);
+        assert!(
+            html.contains("<code class=\"math-error\" title=\""),
+            "{html}"
+        );
+        assert!(html.contains(">$\\begin{pmatrix} a$</code>"), "{html}");
+    }
+
+    #[test]
+    fn macros_defined_in_one_formula_serve_the_next() {
+        let md = "$\\newcommand{\\R}{\\mathbb{R}}$ Let $f: \\R \\to \\R$ and $\\norm{x}$.\n\n$\\def\\norm#1{\\lVert #1 \\rVert}\\norm{v}$\n";
+        let html = html_of(md);
+        assert!(html.contains("<mi>ℝ</mi>"), "{html}");
+        assert_eq!(html.matches("math-error").count(), 1, "{html}");
+        assert!(html.contains("‖</mo><mi>v</mi>"), "{html}");
+    }
+
+    #[test]
+    fn common_commands_render() {
+        let cases = [
+            ("\\sum_{i=1}^{n} i", "<munderover>"),
+            ("\\int_0^1 x\\,dx", "<msubsup>"),
+            (
+                "\\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}",
+                "<mtable",
+            ),
+            (
+                "\\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}",
+                "<mtext>otherwise</mtext>",
+            ),
+            (
+                "\\begin{aligned} a &= b \\\\ &= c \\end{aligned}",
+                "<mtable",
+            ),
+            ("\\mathbb{R}^n", "ℝ"),
+            ("\\operatorname{argmax}_x f", "argmax"),
+            ("\\text{IOPS} = 3 \\times \\text{GB}", "×</mo>"),
+            ("\\mbox{if } x", "<mtext>if"),
+            ("\\textcolor{red}{x}", "color:"),
+            // Seen failing on public vaults before the preparation step:
+            ("\\text{2 if $x \\in Q$, else 0}", "<mi>Q</mi>"),
+            ("\\large \\frac{R}{N}", "<mfrac>"),
+            ("y^{2} = x^{3} + 7\\\n", "<mn>7</mn>"),
+            ("\\text{EstimatedRTT$_{t+1}$}", "<msub>"),
+        ];
+        for (tex, expected) in cases {
+            let html = html_of(&format!("$${tex}$$\n"));
+            assert!(html.contains(expected), "{tex}: {html}");
+            assert!(!html.contains("math-error"), "{tex}: {html}");
+            let annotation = format!("{}</annotation>", super::super::escape_html(tex));
+            assert!(html.contains(&annotation), "the TeX as written: {html}");
+        }
+    }
+
+    #[test]
+    fn notes_without_math_are_untouched() {
+        let p = parse(
+            "Plain $ sign and text.",
+            0,
+            &ParseOptions::default(),
+            &Highlighter::default(),
+        );
+        assert!(!p.has_math);
+        assert!(p.diagnostics.is_empty());
+    }
+}
