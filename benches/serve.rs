@@ -37,7 +37,17 @@ fn main() {
                 port: Some(0),
                 ..ServeOptions::default()
             },
-            Box::new(|_| {}),
+            Box::new(|rebuilt: &studysite::serve::Rebuilt| {
+                if std::env::var_os("STUDYSITE_STEPS").is_some() {
+                    let steps: Vec<String> = rebuilt
+                        .update
+                        .steps
+                        .iter()
+                        .map(|(n, t)| format!("{n} {:.1}", t.as_secs_f64() * 1000.0))
+                        .collect();
+                    eprintln!("steps: {}", steps.join(", "));
+                }
+            }),
         )
         .unwrap();
         println!(

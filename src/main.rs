@@ -279,10 +279,10 @@ fn run_build(cli: &Cli, options: BuildOptions, watch: bool) -> anyhow::Result<Ex
         ..options
     };
     if watch {
-        let quiet = cli.quiet;
+        let (quiet, verbose) = (cli.quiet, cli.verbose);
         studysite::serve::watch_build(
             &options,
-            Box::new(move |rebuilt| print_rebuild(quiet, rebuilt)),
+            Box::new(move |rebuilt| print_rebuild(quiet, verbose, rebuilt)),
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -365,8 +365,8 @@ fn run_check(
     })
 }
 
-/// One line per rebuild, and the errors it found.
-fn print_rebuild(quiet: bool, rebuilt: &studysite::serve::Rebuilt) {
+/// One line per rebuild, and the errors it found; with `verbose`, each step's time.
+fn print_rebuild(quiet: bool, verbose: bool, rebuilt: &studysite::serve::Rebuilt) {
     let errors: Vec<&Diagnostic> = rebuilt
         .diagnostics
         .iter()
@@ -379,6 +379,19 @@ fn print_rebuild(quiet: bool, rebuilt: &studysite::serve::Rebuilt) {
         return;
     }
     let update = &rebuilt.update;
+    if verbose && !update.steps.is_empty() {
+        let steps: Vec<String> = update
+            .steps
+            .iter()
+            .map(|(name, t)| format!("{name} {:.1} ms", t.as_secs_f64() * 1000.0))
+            .collect();
+        eprintln!(
+            "{}steps: {}{}",
+            style_dim().render(),
+            steps.join(", "),
+            style_dim().render_reset()
+        );
+    }
     if errors.is_empty() {
         println!(
             "Rebuilt in {:.0} ms: {} rendered, {} changed{}",
@@ -409,10 +422,10 @@ fn run_serve(
         bind,
         port,
     };
-    let quiet = cli.quiet;
+    let (quiet, verbose) = (cli.quiet, cli.verbose);
     let running = studysite::serve::start(
         &options,
-        Box::new(move |rebuilt| print_rebuild(quiet, rebuilt)),
+        Box::new(move |rebuilt| print_rebuild(quiet, verbose, rebuilt)),
     )?;
     for d in running.diagnostics.iter() {
         if !cli.quiet || d.is_error() {

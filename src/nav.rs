@@ -71,8 +71,6 @@ pub struct Nav {
     notes: HashMap<NoteId, NoteInfo>,
     order: Vec<PageKey>,
     position: HashMap<PageKey, usize>,
-    /// Per folder, a digest of what its listing shows (titles and paths of its entries).
-    digests: HashMap<String, u64>,
 }
 
 /// A link to a page, as templates show it.
@@ -176,7 +174,6 @@ impl Nav {
             notes,
             order: Vec::new(),
             position: HashMap::new(),
-            digests: HashMap::new(),
         };
         nav.order_from("");
         nav.position = nav
@@ -185,57 +182,7 @@ impl Nav {
             .enumerate()
             .map(|(i, k)| (k.clone(), i))
             .collect();
-        nav.digests = nav
-            .sections
-            .iter()
-            .map(|(folder, section)| (folder.clone(), nav.listing_digest(section)))
-            .collect();
         nav
-    }
-
-    fn listing_digest(&self, section: &Section) -> u64 {
-        let mut h = crate::hash::Digester::new();
-        (&section.title, &section.path).hash(&mut h);
-        for child in &section.children {
-            match child {
-                Child::Note(id) => {
-                    let info = self.notes.get(id);
-                    (0u8, info.map(|n| (&n.title, &n.path))).hash(&mut h);
-                }
-                Child::Section(f) => {
-                    let sub = self.sections.get(f);
-                    (1u8, sub.map(|s| (&s.title, &s.path, s.children.len()))).hash(&mut h);
-                }
-            }
-        }
-        h.finish()
-    }
-
-    /// A digest of a folder's listing: its title, path and entries.
-    pub fn listing_key(&self, folder: &str) -> u64 {
-        self.digests.get(folder).copied().unwrap_or(0)
-    }
-
-    /// A digest of everything the sidebar of `key` shows: the listings of the top folder and of
-    /// every folder down to the page's, and the page itself (where windows of long folders
-    /// start, which entries are open).
-    pub fn sidebar_key(&self, key: &PageKey) -> u64 {
-        let folder = match key {
-            PageKey::Note(id) => id.folder(),
-            PageKey::Section(f) => f.as_str(),
-        };
-        let mut h = crate::hash::Digester::new();
-        key.hash(&mut h);
-        self.listing_key("").hash(&mut h);
-        let mut at = 0;
-        while let Some(i) = folder[at..].find('/') {
-            self.listing_key(&folder[..at + i]).hash(&mut h);
-            at += i + 1;
-        }
-        if !folder.is_empty() {
-            self.listing_key(folder).hash(&mut h);
-        }
-        h.finish()
     }
 
     fn order_from(&mut self, folder: &str) {
@@ -269,6 +216,57 @@ impl Nav {
                 title: s.title.clone(),
                 path: s.path.clone(),
             }),
+        }
+    }
+
+    /// Gives a page a new title.
+    pub fn set_title(&mut self, key: &PageKey, title: String) {
+        match key {
+            PageKey::Note(id) => {
+                if let Some(n) = self.notes.get_mut(id) {
+                    n.title = title;
+                }
+            }
+            PageKey::Section(f) => {
+                if let Some(s) = self.sections.get_mut(f) {
+                    s.title = title;
+                }
+            }
+        }
+    }
+
+    /// The title and site path of a page.
+    pub fn title_path(&self, key: &PageKey) -> Option<(&str, &str)> {
+        match key {
+            PageKey::Note(id) => self
+                .notes
+                .get(id)
+                .map(|n| (n.title.as_str(), n.path.as_str())),
+            PageKey::Section(f) => self
+                .sections
+                .get(f)
+                .map(|s| (s.title.as_str(), s.path.as_str())),
+        }
+    }
+
+    /// The pages just before and after `key` in reading order.
+    pub fn neighbours(&self, key: &PageKey) -> (Option<&PageKey>, Option<&PageKey>) {
+        let Some(&i) = self.position.get(key) else {
+            return (None, None);
+        };
+        (
+            i.checked_sub(1).and_then(|j| self.order.get(j)),
+            self.order.get(i + 1),
+        )
+    }
+
+    /// The folder whose chain of folders the breadcrumbs of `key` show (`None` for the home
+    /// page, which has none).
+    pub fn crumbs_folder(key: &PageKey) -> Option<&str> {
+        match key {
+            PageKey::Note(id) => Some(id.folder()),
+            PageKey::Section(f) if f.is_empty() => None,
+            PageKey::Section(f) => Some(f.rfind('/').map_or("", |i| &f[..i])),
         }
     }
 
@@ -306,22 +304,47 @@ impl Nav {
 
     /// The sidebar of one page: the top level, and the open branch down to `key`.
     pub fn sidebar(&self, key: &PageKey) -> Vec<SidebarEntry> {
+        let mut out = Vec::new();
+        self.visit_sidebar(key, &mut |e: EntryRef<'_>| {
+            out.push(SidebarEntry {
+                title: e
+                    .title
+                    .map_or_else(|| format!("{} more…", e.more), str::to_string),
+                path: e.path.to_string(),
+                depth: e.depth,
+                is_section: e.is_section,
+                is_current: e.is_current,
+                is_open: e.is_open,
+                more: e.more,
+            })
+        });
+        out
+    }
+
+    /// A digest of exactly what the sidebar of `key` shows.
+    pub fn sidebar_key(&self, key: &PageKey) -> u64 {
+        let mut h = crate::hash::Digester::new();
+        self.visit_sidebar(key, &mut |e: EntryRef<'_>| e.hash(&mut h));
+        h.finish()
+    }
+
+    /// Walks the sidebar of `key`, entry by entry: the top level, and the open branch down to
+    /// the page, long folders cut to a window around it.
+    fn visit_sidebar<'a>(&'a self, key: &PageKey, f: &mut impl FnMut(EntryRef<'a>)) {
         let current_folder = match key {
             PageKey::Note(id) => id.folder(),
             PageKey::Section(f) => f.as_str(),
         };
-        let mut out = Vec::new();
-        self.sidebar_level("", 0, key, current_folder, &mut out);
-        out
+        self.sidebar_level("", 0, key, current_folder, f);
     }
 
-    fn sidebar_level(
-        &self,
+    fn sidebar_level<'a>(
+        &'a self,
         folder: &str,
         depth: usize,
         key: &PageKey,
         current_folder: &str,
-        out: &mut Vec<SidebarEntry>,
+        out: &mut impl FnMut(EntryRef<'a>),
     ) {
         let Some(section) = self.sections.get(folder) else {
             return;
@@ -334,7 +357,7 @@ impl Nav {
         });
         let (start, end) = window(children.len(), current_at, SIDEBAR_WINDOW);
         if start > 0 {
-            out.push(more_entry(section, depth, start));
+            out(EntryRef::more(section, depth, start));
         }
         for child in &children[start..end] {
             match child {
@@ -342,9 +365,9 @@ impl Nav {
                     let Some(note) = self.notes.get(id) else {
                         continue;
                     };
-                    out.push(SidebarEntry {
-                        title: note.title.clone(),
-                        path: note.path.clone(),
+                    out(EntryRef {
+                        title: Some(&note.title),
+                        path: &note.path,
                         depth,
                         is_section: false,
                         is_current: matches!(key, PageKey::Note(k) if k == id),
@@ -357,9 +380,9 @@ impl Nav {
                         continue;
                     };
                     let open = is_within(current_folder, f);
-                    out.push(SidebarEntry {
-                        title: sub.title.clone(),
-                        path: sub.path.clone(),
+                    out(EntryRef {
+                        title: Some(&sub.title),
+                        path: &sub.path,
                         depth,
                         is_section: true,
                         is_current: matches!(key, PageKey::Section(k) if k == f),
@@ -373,7 +396,7 @@ impl Nav {
             }
         }
         if end < children.len() {
-            out.push(more_entry(section, depth, children.len() - end));
+            out(EntryRef::more(section, depth, children.len() - end));
         }
     }
 
@@ -383,15 +406,30 @@ impl Nav {
     }
 }
 
-fn more_entry(section: &Section, depth: usize, count: usize) -> SidebarEntry {
-    SidebarEntry {
-        title: format!("{count} more…"),
-        path: section.path.clone(),
-        depth,
-        is_section: false,
-        is_current: false,
-        is_open: false,
-        more: count,
+/// One line of a sidebar, borrowed from the navigation.
+#[derive(Hash)]
+struct EntryRef<'a> {
+    /// `None` for a "N more…" entry.
+    title: Option<&'a str>,
+    path: &'a str,
+    depth: usize,
+    is_section: bool,
+    is_current: bool,
+    is_open: bool,
+    more: usize,
+}
+
+impl<'a> EntryRef<'a> {
+    fn more(section: &'a Section, depth: usize, count: usize) -> EntryRef<'a> {
+        EntryRef {
+            title: None,
+            path: &section.path,
+            depth,
+            is_section: false,
+            is_current: false,
+            is_open: false,
+            more: count,
+        }
     }
 }
 

@@ -240,8 +240,36 @@ pub fn arrange(site: &mut Site, rules: TitleRules) -> Diagnostics {
             reserved.map(|_| (path.clone(), moved))
         })
         .collect();
-    report_shared_titles(site, &mut diagnostics);
     site.nav = build_nav(site, folders);
+    diagnostics
+}
+
+/// After notes changed without coming, going or moving in their folders' order: their titles
+/// again, in the pages and in the navigation.
+pub fn retitle<'a>(site: &mut Site, ids: impl IntoIterator<Item = &'a NoteId>, rules: TitleRules) {
+    let site_title = site.config.title.clone();
+    for id in ids {
+        let Some(page) = site.pages.get_mut(id) else {
+            continue;
+        };
+        let title = title_of(
+            &page.note,
+            &page.parsed,
+            page.section.as_deref(),
+            rules,
+            &site_title,
+        );
+        if title != page.title {
+            page.title = title.clone();
+            site.nav.set_title(&page.key(), title);
+        }
+    }
+}
+
+/// Warnings about the site as a whole: many notes with one title.
+pub fn title_warnings(site: &Site) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    report_shared_titles(site, &mut diagnostics);
     diagnostics
 }
 

@@ -360,14 +360,14 @@ fn topics_gather_sections_about_one_subject_from_the_seed_notes() {
         site.note(&format!("seed{i}.md"), text);
     }
     site.build_ok();
-    let pools = site.page("topics/user-pool/");
+    let pools = site.page("topics/user-pools/");
     let sources: Vec<String> = pools.urls(".embed-source a", "href");
     let notes: std::collections::BTreeSet<&str> = sources
         .iter()
         .map(|s| s.split('#').next().unwrap())
         .collect();
     assert!(notes.len() >= 4, "user pools gathered from {notes:?}");
-    let identity = site.page("topics/identity-pool/");
+    let identity = site.page("topics/identity-pools/");
     assert!(identity.all(".topic-section").len() >= 4);
     let index = site.page("topics/");
     let titles = index.texts(".card-list .card > a");
@@ -397,7 +397,7 @@ fn front_matter_topics_and_aliases_join_topics() {
         "---\ntopics: [spot instance]\n---\n# Interruptions\n",
     );
     site.build_ok();
-    let topic = site.page("topics/spot-instance/");
+    let topic = site.page("topics/spot-instances/");
     assert_eq!(topic.all(".topic-section").len(), 3);
     assert_eq!(topic.texts("h1.note-title"), ["Spot Instances"]);
 }

@@ -5,15 +5,102 @@ use crate::paths;
 use crate::site::Site;
 use crate::vault::NoteId;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
-/// Lookup tables over the whole vault.
-pub struct Index<'a> {
-    pub(super) site: &'a Site,
+/// Lookup tables over the whole vault: notes by path and name, attachments, folders. Kept
+/// between rebuilds and made again only when notes, attachments or folders come, go or move.
+#[derive(Debug, Clone, Default)]
+pub struct Tables {
+    /// A digest of what the tables were made from.
+    key: u64,
     pub(super) by_path: HashMap<String, NoteId>,
     pub(super) by_name: HashMap<String, Vec<NoteId>>,
-    pub(super) assets_by_path: HashMap<String, &'a str>,
-    pub(super) assets_by_name: HashMap<String, Vec<&'a str>>,
-    pub(super) sections: HashMap<String, &'a str>,
+    pub(super) assets_by_path: HashMap<String, String>,
+    pub(super) assets_by_name: HashMap<String, Vec<String>>,
+    pub(super) sections: HashMap<String, String>,
+}
+
+/// The tables with the site they index.
+pub struct Index<'a> {
+    pub(super) site: &'a Site,
+    tables: &'a Tables,
+}
+
+impl std::ops::Deref for Index<'_> {
+    type Target = Tables;
+    fn deref(&self) -> &Tables {
+        self.tables
+    }
+}
+
+impl Tables {
+    /// The digest of what tables for `site` are made from.
+    fn key_of(site: &Site) -> u64 {
+        let mut h = crate::hash::Digester::new();
+        for (id, page) in &site.pages {
+            (id, &page.path).hash(&mut h);
+        }
+        for path in site.assets.keys() {
+            path.hash(&mut h);
+        }
+        for (f, s) in &site.nav.sections {
+            (f, &s.path).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Makes the tables again if the site's notes, attachments or folders changed.
+    pub fn refresh(&mut self, site: &Site) {
+        let key = Tables::key_of(site);
+        if key != self.key || self.by_path.is_empty() {
+            *self = Tables::new(site);
+            self.key = key;
+        }
+    }
+
+    /// Indexes the site's notes, attachments and folders.
+    pub fn new(site: &Site) -> Self {
+        let mut by_path = HashMap::new();
+        let mut by_name: HashMap<String, Vec<NoteId>> = HashMap::new();
+        for id in site.pages.keys() {
+            by_path.insert(strip_md(id.as_str()).to_lowercase(), id.clone());
+            if id.stem() != "_index" {
+                by_name
+                    .entry(id.stem().to_lowercase())
+                    .or_default()
+                    .push(id.clone());
+            }
+        }
+        for list in by_name.values_mut() {
+            list.sort_by(|a, b| shortest_first(a.as_str(), b.as_str()));
+        }
+        let mut assets_by_path = HashMap::new();
+        let mut assets_by_name: HashMap<String, Vec<String>> = HashMap::new();
+        for path in site.assets.keys() {
+            assets_by_path.insert(path.to_lowercase(), path.clone());
+            assets_by_name
+                .entry(file_name(path).to_lowercase())
+                .or_default()
+                .push(path.clone());
+        }
+        for list in assets_by_name.values_mut() {
+            list.sort_by(|a, b| shortest_first(a, b));
+        }
+        let sections = site
+            .nav
+            .sections
+            .iter()
+            .map(|(f, s)| (f.to_lowercase(), s.path.clone()))
+            .collect();
+        Tables {
+            key: Tables::key_of(site),
+            by_path,
+            by_name,
+            assets_by_path,
+            assets_by_name,
+            sections,
+        }
+    }
 }
 
 pub(super) fn strip_md(path: &str) -> &str {
@@ -37,48 +124,9 @@ pub(super) fn shortest_first(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 impl<'a> Index<'a> {
-    /// Indexes the site's notes, attachments and anchors.
-    pub fn new(site: &'a Site) -> Self {
-        let mut by_path = HashMap::new();
-        let mut by_name: HashMap<String, Vec<NoteId>> = HashMap::new();
-        for id in site.pages.keys() {
-            by_path.insert(strip_md(id.as_str()).to_lowercase(), id.clone());
-            if id.stem() != "_index" {
-                by_name
-                    .entry(id.stem().to_lowercase())
-                    .or_default()
-                    .push(id.clone());
-            }
-        }
-        for list in by_name.values_mut() {
-            list.sort_by(|a, b| shortest_first(a.as_str(), b.as_str()));
-        }
-        let mut assets_by_path = HashMap::new();
-        let mut assets_by_name: HashMap<String, Vec<&str>> = HashMap::new();
-        for path in site.assets.keys() {
-            assets_by_path.insert(path.to_lowercase(), path.as_str());
-            assets_by_name
-                .entry(file_name(path).to_lowercase())
-                .or_default()
-                .push(path.as_str());
-        }
-        for list in assets_by_name.values_mut() {
-            list.sort_by(|a, b| shortest_first(a, b));
-        }
-        let sections = site
-            .nav
-            .sections
-            .iter()
-            .map(|(f, s)| (f.to_lowercase(), s.path.as_str()))
-            .collect();
-        Index {
-            site,
-            by_path,
-            by_name,
-            assets_by_path,
-            assets_by_name,
-            sections,
-        }
+    /// The index of a site, over tables made for it.
+    pub fn new(site: &'a Site, tables: &'a Tables) -> Self {
+        Index { site, tables }
     }
 
     /// The site path of a note's page, with an anchor (`ec2/pricing/#spot`).
@@ -102,7 +150,7 @@ impl<'a> Index<'a> {
 
     /// The site path of a folder's page.
     pub(super) fn section_url(&self, folder_lower: &str) -> Option<String> {
-        self.sections.get(folder_lower).map(|p| p.to_string())
+        self.sections.get(folder_lower).cloned()
     }
 
     /// A wikilink's note name or path → the note, plus the other candidates when ambiguous.
@@ -138,20 +186,21 @@ impl<'a> Index<'a> {
     }
 
     pub(super) fn find_asset(&self, name: &str, from: &NoteId) -> Option<(&'a str, Vec<&'a str>)> {
+        let tables: &'a Tables = self.tables;
         let name = paths::decode_path(name.trim());
         let lower = name.to_lowercase();
         if let Some(joined) = paths::join(from.folder(), &lower)
-            && let Some(p) = self.assets_by_path.get(&joined)
+            && let Some(p) = tables.assets_by_path.get(&joined)
         {
             return Some((p, Vec::new()));
         }
-        if let Some(p) = self.assets_by_path.get(lower.trim_start_matches('/')) {
+        if let Some(p) = tables.assets_by_path.get(lower.trim_start_matches('/')) {
             return Some((p, Vec::new()));
         }
-        let list = self.assets_by_name.get(file_name(&lower))?;
+        let list = tables.assets_by_name.get(file_name(&lower))?;
         let matching: Vec<&str> = list
             .iter()
-            .copied()
+            .map(String::as_str)
             .filter(|p| !lower.contains('/') || p.to_lowercase().ends_with(&lower))
             .collect();
         let first = *matching.first()?;

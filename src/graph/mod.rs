@@ -10,7 +10,7 @@
 mod index;
 mod resolve;
 
-pub use index::Index;
+pub use index::{Index, Tables};
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Resolution;
@@ -72,6 +72,8 @@ pub struct Graph {
     pub outgoing: BTreeMap<NoteId, BTreeSet<NoteId>>,
     /// Per name, the notes whose links use it.
     pub mentions: HashMap<String, BTreeSet<NoteId>>,
+    /// Lookup tables over the site.
+    tables: index::Tables,
 }
 
 /// What in a note a link diagnostic is about, so its position can follow edits of the note.
@@ -133,7 +135,8 @@ impl Graph {
     /// differently now) against the whole site, and rebuilds the backlinks. Notes that are no
     /// longer in the site are dropped.
     pub fn relink(&mut self, site: &Site, ids: &[NoteId]) {
-        let index = Index::new(site);
+        self.tables.refresh(site);
+        let index = Index::new(site, &self.tables);
         let fresh: Vec<(NoteId, Option<NoteLinks>)> = ids
             .par_iter()
             .map(|id| {
@@ -143,6 +146,7 @@ impl Graph {
                 )
             })
             .collect();
+        let mut targets: BTreeSet<NoteId> = BTreeSet::new();
         for (id, links) in fresh {
             if let Some(old) = self.notes.remove(&id) {
                 for key in &old.keys {
@@ -150,6 +154,13 @@ impl Graph {
                         set.remove(&id);
                     }
                 }
+                for (to, _) in &old.edges {
+                    targets.insert(to.clone());
+                    if let Some(list) = self.backlinks.get_mut(to) {
+                        list.retain(|b| b.from != id);
+                    }
+                }
+                self.outgoing.remove(&id);
             }
             if let Some(links) = links {
                 for key in &links.keys {
@@ -158,11 +169,38 @@ impl Graph {
                         .or_default()
                         .insert(id.clone());
                 }
+                for (to, backlink) in &links.edges {
+                    targets.insert(to.clone());
+                    self.outgoing
+                        .entry(id.clone())
+                        .or_default()
+                        .insert(to.clone());
+                    self.backlinks
+                        .entry(to.clone())
+                        .or_default()
+                        .push(backlink.clone());
+                }
                 self.notes.insert(id, links);
             }
         }
-        self.notes.retain(|id, _| site.pages.contains_key(id));
-        self.rebuild_backlinks();
+        // One entry per linking note: its first link gives the context; it counts as an embed
+        // when any of its links embeds.
+        for to in targets {
+            let Some(list) = self.backlinks.get_mut(&to) else {
+                continue;
+            };
+            list.sort();
+            list.dedup_by(|later, first| {
+                let same = later.from == first.from;
+                if same {
+                    first.embed |= later.embed;
+                }
+                same
+            });
+            if list.is_empty() {
+                self.backlinks.remove(&to);
+            }
+        }
     }
 
     /// The notes whose links use one of these names.
@@ -177,35 +215,6 @@ impl Graph {
     /// The targets of a note's links, in order.
     pub fn targets(&self, id: &NoteId) -> &[Target] {
         self.notes.get(id).map_or(&[], |n| n.targets.as_slice())
-    }
-
-    fn rebuild_backlinks(&mut self) {
-        self.backlinks.clear();
-        self.outgoing.clear();
-        for (id, links) in &self.notes {
-            for (to, backlink) in &links.edges {
-                self.outgoing
-                    .entry(id.clone())
-                    .or_default()
-                    .insert(to.clone());
-                self.backlinks
-                    .entry(to.clone())
-                    .or_default()
-                    .push(backlink.clone());
-            }
-        }
-        // One entry per linking note: its first link gives the context; it counts as an embed
-        // when any of its links embeds.
-        for list in self.backlinks.values_mut() {
-            list.sort();
-            list.dedup_by(|later, first| {
-                let same = later.from == first.from;
-                if same {
-                    first.embed |= later.embed;
-                }
-                same
-            });
-        }
     }
 }
 

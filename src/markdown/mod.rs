@@ -299,6 +299,51 @@ pub fn render_section(parsed: &ParsedNote, heading: usize, resolutions: &[Resolu
     render_range(parsed, h.event_index, end, resolutions, true)
 }
 
+/// Writes the start of a section (or of the whole note), for pages that gather many: its
+/// heading and whole blocks up to about `chars` characters of text (at least one block).
+pub fn render_excerpt(
+    parsed: &ParsedNote,
+    heading: Option<usize>,
+    chars: usize,
+    resolutions: &[Resolution],
+) -> (String, bool) {
+    let (start, end) = match heading.and_then(|h| parsed.headings.get(h).map(|x| (h, x))) {
+        Some((i, h)) => (
+            h.event_index,
+            parsed.headings[i + 1..]
+                .iter()
+                .find(|next| next.level <= h.level)
+                .map_or(parsed.events.len(), |next| next.event_index),
+        ),
+        None => (0, parsed.events.len()),
+    };
+    let mut depth = 0usize;
+    let mut text = 0usize;
+    let mut blocks = 0usize;
+    let mut cut = end;
+    for (i, event) in parsed.events[start..end].iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) => text += t.chars().count(),
+            _ => {}
+        }
+        let closes_block = depth == 0 && !matches!(event, Event::Start(_));
+        if closes_block {
+            let is_heading = matches!(event, Event::End(TagEnd::Heading(_)));
+            if !is_heading {
+                blocks += 1;
+            }
+            if blocks >= 1 && text >= chars {
+                cut = start + i + 1;
+                break;
+            }
+        }
+    }
+    let html = render_range(parsed, start, cut, resolutions, true);
+    (html, cut < end)
+}
+
 /// Writes a note for embedding in another page: no heading ids or self-links, so the
 /// embedding page keeps unique ids.
 pub fn render_embedded(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {

@@ -10,6 +10,8 @@ use crate::linked::Linked;
 use crate::nav::PageKey;
 use crate::render::{self, PageRef, Renderer, fragments};
 use crate::vault::NoteId;
+use rayon::prelude::*;
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
@@ -43,8 +45,8 @@ pub enum Fact {
     Body(NoteId),
     /// The sidebar of a page.
     Sidebar(PageKey),
-    /// The breadcrumbs of a page.
-    Crumbs(PageKey),
+    /// The breadcrumbs of the pages in a folder: the folders from the top down to it.
+    Crumbs(String),
     /// The pages before and after a page.
     PrevNext(PageKey),
     /// The notes that link to a note.
@@ -79,13 +81,16 @@ pub enum Fact {
 /// copied from.
 pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact> {
     let page_reads = |template: &'static str, key: &PageKey| {
-        vec![
+        let mut facts = vec![
             Fact::Template(template),
             Fact::Template("sidebar.html"),
             Fact::Sidebar(key.clone()),
-            Fact::Crumbs(key.clone()),
             Fact::PrevNext(key.clone()),
-        ]
+        ];
+        if let Some(folder) = crate::nav::Nav::crumbs_folder(key) {
+            facts.push(Fact::Crumbs(folder.to_string()));
+        }
+        facts
     };
     let home = PageKey::Section(String::new());
     match key {
@@ -131,52 +136,169 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
     }
 }
 
-/// The digest of one fact in the current site.
-pub fn digest(fact: &Fact, l: &Linked, renderer: &Renderer) -> u64 {
-    let mut h = crate::hash::Digester::new();
-    match fact {
-        Fact::Template(name) => renderer.template_hash(name).hash(&mut h),
-        Fact::Source(id) => l
+/// Computes the digests of facts over one state of the site. What many facts share of a note
+/// (its title and place, as links to it show them) is computed once, as its card.
+pub struct Digester<'a> {
+    l: &'a Linked,
+    renderer: &'a Renderer,
+    cards: HashMap<&'a NoteId, u64>,
+}
+
+impl<'a> Digester<'a> {
+    /// A digester over the site as it is now.
+    pub fn new(l: &'a Linked, renderer: &'a Renderer) -> Digester<'a> {
+        let cards = l
             .site
             .pages
-            .get(id)
-            .map(|p| (p.note.source_hash, &p.title, &p.path, &p.section))
-            .hash(&mut h),
-        Fact::Body(id) => render::content_key(&l.site, &l.graph, id).hash(&mut h),
-        Fact::Sidebar(key) => l.site.nav.sidebar_key(key).hash(&mut h),
-        Fact::Crumbs(key) => fragments::breadcrumbs(l, key).hash(&mut h),
-        Fact::PrevNext(key) => fragments::prev_next(l, key).hash(&mut h),
-        Fact::Backlinks(id) => fragments::backlinks(l, id).hash(&mut h),
-        Fact::Related(id) => fragments::related(l, id).hash(&mut h),
-        Fact::TopicsOf(id) => fragments::topics_of(l, id).hash(&mut h),
-        Fact::TagsOf(id) => fragments::tags_of(l, id).hash(&mut h),
-        Fact::LinkMap(id) => {
-            (fragments::map_node(l, id), fragments::neighbours(l, id)).hash(&mut h)
-        }
-        Fact::Children(folder) => {
-            let section = l.site.nav.section(folder).map(|s| (&s.title, &s.path));
-            (section, fragments::children(l, folder)).hash(&mut h)
-        }
-        Fact::TagIndex => fragments::tag_index(l).hash(&mut h),
-        Fact::Tag(key) => {
-            let info = l.taxonomy.tags.by_key.get(key).map(|t| (&t.name, &t.path));
-            (info, fragments::tag_page(l, key)).hash(&mut h)
-        }
-        Fact::TopicIndex => fragments::topic_index(l).hash(&mut h),
-        Fact::Topic(key) => {
-            let topic = l.taxonomy.topics.get(key).map(|t| (&t.title, &t.path));
-            topic.hash(&mut h);
-            for c in fragments::topic_page(l, key) {
-                let body = render::content_key(&l.site, &l.graph, &c.note);
-                (c, body).hash(&mut h);
-            }
-        }
-        Fact::VaultMap => fragments::vault_map(l).hash(&mut h),
-        Fact::Sitemap => super::outputs::sitemap(&l.site).hash(&mut h),
-        Fact::File(path) => std::fs::metadata(path)
-            .ok()
-            .map(|m| crate::output::Stamp::of_source(&m))
-            .hash(&mut h),
+            .par_iter()
+            .map(|(id, p)| (id, crate::hash::digest(&(&p.title, &p.path))))
+            .collect();
+        Digester { l, renderer, cards }
     }
-    h.finish()
+
+    /// What a link to a note shows of it: its title and site path (as [`fragments`] read them).
+    fn card(&self, id: &NoteId) -> Option<u64> {
+        self.cards.get(id).copied()
+    }
+
+    /// The digest of one fact.
+    pub fn digest(&self, fact: &Fact) -> u64 {
+        let l = self.l;
+        let mut h = crate::hash::Digester::new();
+        match fact {
+            Fact::Template(name) => self.renderer.template_hash(name).hash(&mut h),
+            Fact::Source(id) => l
+                .site
+                .pages
+                .get(id)
+                .map(|p| (p.note.source_hash, &p.title, &p.path, &p.section))
+                .hash(&mut h),
+            Fact::Body(id) => render::content_key(&l.site, &l.graph, id).hash(&mut h),
+            Fact::Sidebar(key) => l.site.nav.sidebar_key(key).hash(&mut h),
+            Fact::Crumbs(folder) => fragments::breadcrumbs(l, &note_in(folder)).hash(&mut h),
+            Fact::PrevNext(key) => {
+                let (prev, next) = l.site.nav.neighbours(key);
+                let nav = &l.site.nav;
+                (
+                    prev.and_then(|k| nav.title_path(k)),
+                    next.and_then(|k| nav.title_path(k)),
+                )
+                    .hash(&mut h)
+            }
+            Fact::Backlinks(id) => {
+                for b in l.graph.backlinks.get(id).into_iter().flatten() {
+                    (self.card(&b.from), &b.context, b.embed).hash(&mut h);
+                }
+            }
+            Fact::Related(id) => {
+                for other in l.taxonomy.related.get(id).into_iter().flatten() {
+                    self.card(other).hash(&mut h);
+                }
+            }
+            Fact::TopicsOf(id) => {
+                let topics = &l.taxonomy.topics;
+                for &i in topics.of_note.get(id).into_iter().flatten() {
+                    (&topics.list[i].title, &topics.list[i].path).hash(&mut h);
+                }
+            }
+            Fact::TagsOf(id) => {
+                let tags = &l.taxonomy.tags;
+                for k in tags.of_note.get(id).into_iter().flatten() {
+                    tags.by_key.get(k).map(|t| (&t.name, &t.path)).hash(&mut h);
+                }
+            }
+            Fact::LinkMap(id) => {
+                // Neighbours are drawn sorted by title: a change of title is a change of card.
+                let mut around: Vec<(&NoteId, bool)> = l
+                    .graph
+                    .outgoing
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|to| (to, true))
+                    .collect();
+                for b in l.graph.backlinks.get(id).into_iter().flatten() {
+                    if !around.iter().any(|(n, _)| *n == &b.from) {
+                        around.push((&b.from, false));
+                    }
+                }
+                around.sort();
+                self.card(id).hash(&mut h);
+                for (n, outgoing) in around {
+                    (n, self.card(n), outgoing).hash(&mut h);
+                }
+            }
+            Fact::Children(folder) => {
+                let section = l.site.nav.section(folder).map(|s| (&s.title, &s.path));
+                (section, fragments::children(l, folder)).hash(&mut h)
+            }
+            Fact::TagIndex => fragments::tag_index(l).hash(&mut h),
+            Fact::Tag(key) => {
+                let tags = &l.taxonomy.tags;
+                tags.by_key
+                    .get(key)
+                    .map(|t| (&t.name, &t.path))
+                    .hash(&mut h);
+                for id in tags.notes_under(key) {
+                    let description = l.site.pages.get(&id).map(|p| &p.note.front.description);
+                    (self.card(&id), description).hash(&mut h);
+                }
+                for t in tags.children(key) {
+                    (&t.name, &t.path).hash(&mut h);
+                    tags.notes_under(&crate::taxonomy::tags::key(&t.name))
+                        .len()
+                        .hash(&mut h);
+                }
+            }
+            Fact::TopicIndex => fragments::topic_index(l).hash(&mut h),
+            Fact::Topic(key) => {
+                let topic = l.taxonomy.topics.get(key).map(|t| (&t.title, &t.path));
+                topic.hash(&mut h);
+                for c in fragments::topic_page(l, key) {
+                    let body = render::content_key(&l.site, &l.graph, &c.note);
+                    (c, body).hash(&mut h);
+                }
+            }
+            Fact::VaultMap => {
+                for (id, page) in &l.site.pages {
+                    if page.section.is_none() {
+                        (id, self.card(id)).hash(&mut h);
+                    }
+                }
+                for (from, targets) in &l.graph.outgoing {
+                    (from, targets).hash(&mut h);
+                }
+            }
+            Fact::Sitemap => {
+                let site = &l.site;
+                for key in site.nav.reading_order() {
+                    let note = match key {
+                        PageKey::Note(id) => site.pages.get(id),
+                        PageKey::Section(f) => site
+                            .nav
+                            .section(f)
+                            .and_then(|s| s.index.as_ref())
+                            .and_then(|id| site.pages.get(id)),
+                    };
+                    let dates = note.map(|p| (&p.note.front.updated, &p.note.front.date));
+                    (site.nav.title_path(key).map(|(_, path)| path), dates).hash(&mut h);
+                }
+            }
+            Fact::File(path) => std::fs::metadata(path)
+                .ok()
+                .map(|m| crate::output::Stamp::of_source(&m))
+                .hash(&mut h),
+        }
+        h.finish()
+    }
+}
+
+/// A note key standing for any note of a folder, to ask navigation about the folder's chain.
+fn note_in(folder: &str) -> PageKey {
+    let path = if folder.is_empty() {
+        "_.md".to_string()
+    } else {
+        format!("{folder}/_.md")
+    };
+    PageKey::Note(NoteId::new(&path))
 }

@@ -6,6 +6,7 @@
 pub mod deps;
 pub mod outputs;
 pub mod plan;
+pub mod record;
 pub mod stages;
 mod update;
 
@@ -25,16 +26,10 @@ use crate::taxonomy;
 use crate::vault::NoteId;
 use outputs::{Produced, Spec};
 use rayon::prelude::*;
+use record::{Entry, Record};
 use std::collections::{BTreeMap, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
-
-/// What the record remembers of one output: the digest it was rendered with and its files.
-#[derive(Debug, Clone, Default)]
-struct Recorded {
-    digest: u64,
-    files: Vec<String>,
-}
 
 /// A site: every stage's result, kept so that changes can be applied to it.
 pub struct State {
@@ -56,14 +51,17 @@ pub struct State {
     open_diagnostics: Diagnostics,
     /// Titles, URLs, folder pages.
     site_diagnostics: Diagnostics,
+    /// Many notes with one title.
+    title_diagnostics: Diagnostics,
     /// Listing the outputs (a missing `mermaid.script`).
     list_diagnostics: Diagnostics,
     /// Per output, what producing it found.
     render_diagnostics: HashMap<OutputKey, Vec<Diagnostic>>,
-    /// Per output, its digest and files when it was last written.
-    record: HashMap<OutputKey, Recorded>,
-    /// Which output writes each file.
-    owners: HashMap<String, OutputKey>,
+    /// What each output read and wrote, with the digests of the facts read.
+    record: Record,
+    /// The record went back to an earlier site (what was rendered since could not be
+    /// written): the next change computes every digest again.
+    stale_record: bool,
     /// What the diagram stage did.
     pub diagram_stats: DiagramStats,
     /// How long each stage took.
@@ -93,10 +91,11 @@ impl State {
             template_errors: Diagnostics::new(),
             open_diagnostics,
             site_diagnostics: Diagnostics::new(),
+            title_diagnostics: Diagnostics::new(),
             list_diagnostics: Diagnostics::new(),
             render_diagnostics: HashMap::new(),
-            record: HashMap::new(),
-            owners: HashMap::new(),
+            record: Record::default(),
+            stale_record: false,
             diagram_stats: DiagramStats::default(),
             timings,
         };
@@ -130,6 +129,7 @@ impl State {
             state.rules,
         );
         state.site_diagnostics = site_diagnostics;
+        state.title_diagnostics = site::title_warnings(&site);
         state.linked.site = site;
         state.linked.graph = crate::graph::link(&state.linked.site);
         state.linked.taxonomy = taxonomy::collect(&state.linked.site, &state.linked.graph);
@@ -172,6 +172,7 @@ impl State {
     pub fn diagnostics(&self) -> Diagnostics {
         let mut all = self.open_diagnostics.clone();
         all.extend(self.site_diagnostics.iter().cloned());
+        all.extend(self.title_diagnostics.iter().cloned());
         all.extend(self.list_diagnostics.iter().cloned());
         all.extend(self.load_errors.values().cloned());
         all.extend(self.template_errors.iter().cloned());
@@ -195,21 +196,15 @@ impl State {
         }
     }
 
-    /// Renders and writes every output (a whole build). With `remember`, the digest of each
-    /// output is recorded so later changes render only what they affect. Returns the number of
-    /// pages.
+    /// Renders and writes every output (a whole build). With `remember`, what each output
+    /// reads is recorded with the digests of those facts, so later changes render only what
+    /// they reach. Returns the number of pages.
     pub fn write_all(&mut self, txn: &Txn<'_>, remember: bool) -> usize {
         let started = Instant::now();
         let (specs, diagnostics) = outputs::list(&self.linked, &self.project);
         self.list_diagnostics = diagnostics;
         self.record.clear();
-        self.owners.clear();
         self.render_diagnostics.clear();
-        let digests = if remember {
-            self.digests(&specs)
-        } else {
-            vec![0; specs.len()]
-        };
         if let Some(p) = self.options.progress.as_deref() {
             p.stage("rendering pages", specs.len());
         }
@@ -218,45 +213,40 @@ impl State {
             .filter(|(k, _)| matches!(k, OutputKey::Page(_)))
             .count();
         let done = self.produce(&specs, txn);
-        for ((spec, digest), result) in specs.iter().zip(digests).zip(done) {
-            self.remember(&spec.0, digest, result);
+        for (spec, result) in specs.iter().zip(done) {
+            let reads = if remember {
+                deps::reads(&spec.0, &self.linked, spec.1.as_ref())
+            } else {
+                Vec::new()
+            };
+            self.remember(spec.0.clone(), reads, result);
+        }
+        if remember {
+            let facts: Vec<Fact> = self.record.facts().cloned().collect();
+            self.refresh(facts);
         }
         self.timings.render = started.elapsed();
         pages
     }
 
-    /// The digest of every output in `specs`, each fact computed once.
-    fn digests(&self, specs: &[Spec]) -> Vec<u64> {
-        let facts: Vec<Vec<Fact>> = specs
-            .par_iter()
-            .map(|(key, source)| deps::reads(key, &self.linked, source.as_ref()))
+    /// Computes the digests of `facts` again; returns the facts whose digest changed.
+    fn refresh(&mut self, facts: Vec<Fact>) -> Vec<Fact> {
+        let digester = deps::Digester::new(&self.linked, &self.renderer);
+        let fresh: Vec<(Fact, u64)> = facts
+            .into_par_iter()
+            .map(|f| {
+                let d = digester.digest(&f);
+                (f, d)
+            })
             .collect();
-        let mut unique: HashMap<&Fact, u64> = HashMap::new();
-        for list in &facts {
-            for f in list {
-                unique.insert(f, 0);
+        let mut changed = Vec::new();
+        for (fact, digest) in fresh {
+            if self.record.digest(&fact) != Some(digest) {
+                self.record.set_digest(fact.clone(), digest);
+                changed.push(fact);
             }
         }
-        let keys: Vec<&Fact> = unique.keys().copied().collect();
-        let values: Vec<u64> = keys
-            .par_iter()
-            .map(|f| deps::digest(f, &self.linked, &self.renderer))
-            .collect();
-        for (k, v) in keys.into_iter().zip(values) {
-            unique.insert(k, v);
-        }
-        specs
-            .iter()
-            .zip(&facts)
-            .map(|((key, _), list)| {
-                let mut h = crate::hash::Digester::new();
-                std::hash::Hash::hash(key, &mut h);
-                for f in list {
-                    std::hash::Hash::hash(&unique[f], &mut h);
-                }
-                std::hash::Hasher::finish(&h)
-            })
-            .collect()
+        changed
     }
 
     /// Produces outputs in parallel and writes them into `txn`. A panic producing one output
@@ -300,66 +290,60 @@ impl State {
         }
     }
 
-    /// Records what producing an output gave.
-    fn remember(&mut self, key: &OutputKey, digest: u64, result: Result<Written, Diagnostic>) {
-        match result {
+    /// Records what producing an output gave: what it read, the files it wrote, what it found
+    /// wrong. An output that failed keeps its last files and is produced again next time.
+    fn remember(&mut self, key: OutputKey, reads: Vec<Fact>, result: Result<Written, Diagnostic>) {
+        let entry = match result {
             Ok(written) => {
-                for file in &written.files {
-                    self.owners.insert(file.clone(), key.clone());
-                }
                 if written.diagnostics.is_empty() {
-                    self.render_diagnostics.remove(key);
+                    self.render_diagnostics.remove(&key);
                 } else {
                     self.render_diagnostics
                         .insert(key.clone(), written.diagnostics);
                 }
-                self.record.insert(
-                    key.clone(),
-                    Recorded {
-                        digest,
-                        files: written.files,
-                    },
-                );
+                Entry {
+                    reads,
+                    files: written.files,
+                    failed: false,
+                }
             }
             Err(d) => {
                 self.render_diagnostics.insert(key.clone(), vec![d]);
-                // Rendered again next time, whatever changes.
-                self.record.insert(
-                    key.clone(),
-                    Recorded {
-                        digest: digest.wrapping_add(1),
-                        files: self
-                            .record
-                            .get(key)
-                            .map(|r| r.files.clone())
-                            .unwrap_or_default(),
-                    },
-                );
+                Entry {
+                    reads,
+                    files: self
+                        .record
+                        .entry(&key)
+                        .map(|e| e.files.clone())
+                        .unwrap_or_default(),
+                    failed: true,
+                }
             }
-        }
+        };
+        self.record.insert(key, entry);
     }
 }
 
 /// The record as it was at one point, to go back to when what was rendered since could not be
 /// written.
-pub struct RecordSnapshot {
-    record: HashMap<OutputKey, Recorded>,
-    owners: HashMap<String, OutputKey>,
-}
+pub struct RecordSnapshot(Record);
 
 impl State {
     /// The record now.
     pub fn record_snapshot(&self) -> RecordSnapshot {
-        RecordSnapshot {
-            record: self.record.clone(),
-            owners: self.owners.clone(),
-        }
+        RecordSnapshot(self.record.clone())
     }
 
-    /// Goes back to an earlier record: everything rendered since is rendered again next time.
+    /// Goes back to an earlier record: everything that changed since is rendered again next
+    /// time.
     pub fn restore_record(&mut self, snapshot: RecordSnapshot) {
-        self.record = snapshot.record;
-        self.owners = snapshot.owners;
+        self.record = snapshot.0;
+        self.stale_record = true;
+    }
+
+    /// Says that what the last change rendered was written.
+    pub fn written(&mut self) {
+        self.stale_record = false;
     }
 }
 

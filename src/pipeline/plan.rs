@@ -4,7 +4,7 @@
 //! digests into the outputs to render and to drop.
 
 use super::deps::OutputKey;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// What changed on disk, by kind. Paths are absolute.
@@ -104,25 +104,20 @@ pub fn plan(changed: &[String], found: &BTreeMap<String, Found>, known: &Known) 
     plan
 }
 
-/// Given every output's digest now and the digests it was last rendered with, the outputs to
-/// render (new, or with a changed digest) and the ones that no longer exist.
+/// The outputs to render: those that read a fact whose digest changed (`reached`), new ones,
+/// and those whose last production failed; never those that are gone.
 pub fn stale(
-    now: &[(OutputKey, u64)],
-    recorded: &HashMap<OutputKey, u64>,
-) -> (Vec<OutputKey>, Vec<OutputKey>) {
-    let render = now
-        .iter()
-        .filter(|(key, digest)| recorded.get(key) != Some(digest))
-        .map(|(key, _)| key.clone())
-        .collect();
-    let current: std::collections::HashSet<&OutputKey> = now.iter().map(|(k, _)| k).collect();
-    let mut gone: Vec<OutputKey> = recorded
-        .keys()
-        .filter(|k| !current.contains(k))
-        .cloned()
-        .collect();
-    gone.sort();
-    (render, gone)
+    reached: &BTreeSet<OutputKey>,
+    new: &BTreeSet<OutputKey>,
+    failed: &[OutputKey],
+    gone: &[OutputKey],
+) -> Vec<OutputKey> {
+    let mut render: BTreeSet<OutputKey> = reached.union(new).cloned().collect();
+    render.extend(failed.iter().cloned());
+    for key in gone {
+        render.remove(key);
+    }
+    render.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -178,12 +173,11 @@ mod tests {
     }
 
     #[test]
-    fn outputs_with_new_digests_are_stale_and_missing_ones_go() {
+    fn outputs_reached_new_or_failed_are_rendered_and_gone_ones_never() {
         let page = |s: &str| OutputKey::Page(PageRef::Nav(PageKey::Note(NoteId::new(s))));
-        let recorded = HashMap::from([(page("a.md"), 1), (page("b.md"), 2), (page("c.md"), 3)]);
-        let now = [(page("a.md"), 1), (page("b.md"), 9), (page("d.md"), 4)];
-        let (render, gone) = stale(&now, &recorded);
-        assert_eq!(render, [page("b.md"), page("d.md")]);
-        assert_eq!(gone, [page("c.md")]);
+        let reached = BTreeSet::from([page("a.md"), page("gone.md")]);
+        let new = BTreeSet::from([page("new.md")]);
+        let render = stale(&reached, &new, &[page("failed.md")], &[page("gone.md")]);
+        assert_eq!(render, [page("a.md"), page("failed.md"), page("new.md")]);
     }
 }

@@ -39,10 +39,16 @@ pub fn parse_and_draw(
         p.stage("parsing notes", notes.len());
     }
     let options = project.parse_options();
+    // A panic on purpose, for the tests of what a crash inside a build or rebuild leaves: the
+    // note named by `STUDYSITE_FAIL_PARSE` (its content path) cannot be parsed.
+    let fail = std::env::var("STUDYSITE_FAIL_PARSE").ok();
     let mut parsed: Vec<(Note, ParsedNote)> = notes
         .into_par_iter()
         .map(|note| {
             let run = catch_unwind(AssertUnwindSafe(|| {
+                if fail.as_deref() == Some(note.id.as_str()) {
+                    panic!("injected panic");
+                }
                 markdown::parse_note(&note, &options, highlighter)
             }));
             let parsed = run.unwrap_or_else(|panic| {

@@ -3,7 +3,7 @@
 //! a note changed, and the outputs whose digests changed are rendered.
 
 use super::plan::{self, Changes, Found, Known};
-use super::{OutputKey, State, outputs};
+use super::{Fact, OutputKey, State, deps, outputs};
 use crate::graph;
 use crate::markdown::ParsedNote;
 use crate::output::Txn;
@@ -20,6 +20,8 @@ pub struct Applied {
     pub rendered: usize,
     /// Whether notes' places, titles or links changed (the whole site was re-linked).
     pub structural: bool,
+    /// How long each step took.
+    pub steps: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Everything other pages show of a note, or use to resolve links to it: when this is unchanged
@@ -129,6 +131,12 @@ impl State {
     /// Applies a batch of changes (not a config change: that opens the site afresh) and writes
     /// every output that changed into `txn`.
     pub fn apply(&mut self, changes: &Changes, txn: &Txn<'_>) -> Applied {
+        let mut steps = Vec::new();
+        let mut clock = std::time::Instant::now();
+        let mut step = |name: &'static str| {
+            steps.push((name, clock.elapsed()));
+            clock = std::time::Instant::now();
+        };
         if !changes.templates.is_empty() {
             self.load_templates();
         }
@@ -136,6 +144,9 @@ impl State {
         let (changed, found) = self.scan(&changes.content);
         let plan = plan::plan(&changed, &found, &known);
         let mut structural = plan.adds_or_removes(&known);
+        // Whether notes may have moved in their folders' order, or tags changed.
+        let mut reordered = structural;
+        let mut retagged = structural;
         let mut touched: Vec<NoteId> = Vec::new();
         let mut keys: BTreeSet<String> = BTreeSet::new();
         let paths_before: HashMap<NoteId, String> = self
@@ -190,6 +201,8 @@ impl State {
                         self.summaries.remove(&id);
                         touched.push(id);
                         structural = true;
+                        reordered = true;
+                        retagged = true;
                     }
                 }
                 Err(d) => {
@@ -197,7 +210,9 @@ impl State {
                 }
             }
         }
+        step("read");
         let drawn = super::stages::parse_and_draw(notes, &self.project, &self.highlighter, None);
+        step("parse");
         for (note, parsed) in drawn.notes {
             let id = note.id.clone();
             let summary = summary(&note, &parsed);
@@ -207,6 +222,9 @@ impl State {
             match self.linked.site.pages.get_mut(&id) {
                 Some(page) => {
                     keys.extend(graph::note_keys(page));
+                    reordered |= page.note.front.weight != note.front.weight;
+                    retagged |=
+                        page.note.front.tags != note.front.tags || page.parsed.tags != parsed.tags;
                     page.note = note;
                     page.parsed = parsed;
                 }
@@ -226,8 +244,21 @@ impl State {
             }
             touched.push(id);
         }
+        let mut bodies: BTreeSet<NoteId> = touched.iter().cloned().collect();
+        let mut reach = None;
         if structural {
-            self.relink(&touched, keys, &paths_before);
+            let found = self.relink(
+                &touched,
+                keys,
+                &paths_before,
+                Rearrange {
+                    reordered,
+                    retagged,
+                },
+                &mut step,
+            );
+            bodies.extend(found.notes.iter().cloned());
+            reach = Some(found);
         } else {
             for id in &touched {
                 if let Some(page) = self.linked.site.pages.get(id) {
@@ -235,33 +266,53 @@ impl State {
                 }
             }
         }
-        let rendered = self.write_changed(txn);
+        step("link");
+        let scope = Scope {
+            reach,
+            templates: !changes.templates.is_empty(),
+            statics: !changes.statics.is_empty(),
+            bodies,
+            touched,
+            files: plan.assets.values().cloned().collect(),
+        };
+        let rendered = self.write_changed(txn, scope, &mut step);
         Applied {
             rendered,
             structural,
+            steps,
         }
     }
 
     /// After notes came, went or changed what other pages show of them: places, titles and
-    /// navigation again, the links that may resolve differently now, and the taxonomy.
+    /// navigation again, the links that may resolve differently now, and the taxonomy. Returns
+    /// what the change reached.
     fn relink(
         &mut self,
         touched: &[NoteId],
         mut keys: BTreeSet<String>,
         paths_before: &HashMap<NoteId, String>,
-    ) {
+        how: Rearrange,
+        step: &mut impl FnMut(&'static str),
+    ) -> Reach {
         let folders_before: BTreeSet<String> =
             self.linked.site.nav.sections.keys().cloned().collect();
-        self.site_diagnostics = site::arrange(&mut self.linked.site, self.rules);
+        if how.reordered {
+            self.site_diagnostics = site::arrange(&mut self.linked.site, self.rules);
+        } else {
+            site::retitle(&mut self.linked.site, touched, self.rules);
+        }
+        self.title_diagnostics = site::title_warnings(&self.linked.site);
+        step("arrange");
         let site = &self.linked.site;
+        let mut moved = BTreeSet::new();
         for (id, page) in &site.pages {
             if paths_before.get(id) != Some(&page.path) {
                 keys.extend(graph::note_keys(page));
+                moved.insert(id.clone());
             }
         }
-        for folder in
-            folders_before.symmetric_difference(&site.nav.sections.keys().cloned().collect())
-        {
+        let folders_now: BTreeSet<String> = site.nav.sections.keys().cloned().collect();
+        for folder in folders_before.symmetric_difference(&folders_now) {
             keys.insert(folder.rsplit('/').next().unwrap_or("").to_lowercase());
         }
         for id in touched {
@@ -274,65 +325,372 @@ impl State {
             .graph
             .mentioning(keys.iter().map(String::as_str));
         affected.extend(touched.iter().cloned());
-        let affected: Vec<NoteId> = affected.into_iter().collect();
-        self.linked.graph.relink(&self.linked.site, &affected);
-        self.linked.taxonomy = taxonomy::collect(&self.linked.site, &self.linked.graph);
+        affected.extend(moved);
+        // What other pages showed of the reached notes before.
+        let mut reach = Reach::default();
+        reach.note_around(&self.linked, &affected);
+        let list: Vec<NoteId> = affected.iter().cloned().collect();
+        self.linked.graph.relink(&self.linked.site, &list);
+        step("relink");
+        let tags = if how.retagged {
+            taxonomy::tags::collect(&self.linked.site)
+        } else {
+            self.linked.taxonomy.tags.clone()
+        };
+        step("tags");
+        let topics = taxonomy::topics::collect(&self.linked.site, &self.linked.taxonomy.topics);
+        step("topics");
+        let related =
+            taxonomy::related::collect(&self.linked.site, &self.linked.graph, &tags, &topics);
+        step("related");
+        let before = std::mem::replace(
+            &mut self.linked.taxonomy,
+            taxonomy::Taxonomy {
+                tags,
+                topics,
+                related,
+            },
+        );
+        // And what they show now.
+        reach.note_around(&self.linked, &affected);
+        for (id, list) in &self.linked.taxonomy.related {
+            if before.related.get(id) != Some(list) || list.iter().any(|r| affected.contains(r)) {
+                reach.related.insert(id.clone());
+            }
+        }
+        for (id, list) in &before.related {
+            if !self.linked.taxonomy.related.contains_key(id)
+                || list.iter().any(|r| affected.contains(r))
+            {
+                reach.related.insert(id.clone());
+            }
+        }
+        reach.taxonomy_of(&before, &affected);
+        let now = self.linked.taxonomy.clone_keys_of(&affected);
+        reach.tags.extend(now.0);
+        reach.topics.extend(now.1);
+        let taxonomy = &self.linked.taxonomy;
+        reach.labelled = affected.clone();
+        for key in &reach.tags {
+            if let Some(t) = taxonomy.tags.by_key.get(key) {
+                reach.labelled.extend(t.notes.iter().cloned());
+            }
+        }
+        for key in &reach.topics {
+            for t in [taxonomy.topics.get(key), before.topics.get(key)]
+                .into_iter()
+                .flatten()
+            {
+                reach
+                    .labelled
+                    .extend(t.coverage.iter().map(|c| c.note.clone()));
+            }
+        }
+        reach.neighbours_in_order = (!how.reordered).then(|| {
+            let nav = &self.linked.site.nav;
+            let mut keys = BTreeSet::new();
+            for id in &affected {
+                let Some(page) = self.linked.site.pages.get(id) else {
+                    continue;
+                };
+                let key = page.key();
+                let (prev, next) = nav.neighbours(&key);
+                keys.extend(prev.cloned());
+                keys.extend(next.cloned());
+                keys.insert(key);
+            }
+            keys
+        });
+        // A folder that came or went is an entry of its parent's listing.
+        for folder in folders_before.symmetric_difference(&folders_now) {
+            reach.folders.insert(folder.clone());
+            reach
+                .folders
+                .insert(folder.rfind('/').map_or("", |i| &folder[..i]).to_string());
+        }
+        reach.notes = affected;
+        reach
     }
 
-    /// Renders the outputs whose digests changed into `txn`, and removes the files of outputs
-    /// that are gone. Returns how many outputs were produced.
-    fn write_changed(&mut self, txn: &Txn<'_>) -> usize {
-        let (specs, diagnostics) = outputs::list(&self.linked, &self.project);
-        self.list_diagnostics = diagnostics;
-        let digests = self.digests(&specs);
-        let now: Vec<(OutputKey, u64)> = specs
-            .iter()
-            .zip(&digests)
-            .map(|((k, _), d)| (k.clone(), *d))
-            .collect();
-        let recorded: HashMap<OutputKey, u64> = self
-            .record
-            .iter()
-            .map(|(k, r)| (k.clone(), r.digest))
-            .collect();
-        let (render, gone) = plan::stale(&now, &recorded);
-        let by_key: HashMap<&OutputKey, (usize, u64)> = specs
-            .iter()
-            .enumerate()
-            .map(|(i, (k, _))| (k, (i, digests[i])))
-            .collect();
-        let todo: Vec<super::Spec> = render.iter().map(|k| specs[by_key[k].0].clone()).collect();
-        let done = self.produce(&todo, txn);
-        let mut old_files: Vec<(OutputKey, String)> = Vec::new();
-        for (spec, result) in todo.iter().zip(done) {
-            if let Some(r) = self.record.get(&spec.0) {
-                old_files.extend(r.files.iter().map(|f| (spec.0.clone(), f.clone())));
+    /// The notes that show the body of one of `notes`, transitively (through embeds), and
+    /// those notes.
+    fn with_embedders(&self, notes: BTreeSet<NoteId>) -> BTreeSet<NoteId> {
+        let mut all = BTreeSet::new();
+        let mut queue: Vec<NoteId> = notes.into_iter().collect();
+        while let Some(id) = queue.pop() {
+            if !all.insert(id.clone()) {
+                continue;
             }
-            self.remember(&spec.0, by_key[&spec.0].1, result);
+            for b in self.linked.graph.backlinks.get(&id).into_iter().flatten() {
+                if b.embed {
+                    queue.push(b.from.clone());
+                }
+            }
+        }
+        all
+    }
+
+    /// The facts a change may have reached (see [`Scope`]).
+    fn reached(&self, scope: &Scope) -> Vec<Fact> {
+        let bodies = self.with_embedders(scope.bodies.clone());
+        let topics = &self.linked.taxonomy.topics;
+        let topic_keys: BTreeSet<&str> = bodies
+            .iter()
+            .filter_map(|id| topics.of_note.get(id))
+            .flatten()
+            .map(|&i| topics.list[i].key.as_str())
+            .collect();
+        let everything = self.stale_record;
+        let reached = |fact: &Fact| match (fact, &scope.reach) {
+            _ if everything => true,
+            (Fact::Template(_), _) => scope.templates,
+            (Fact::File(path), _) => scope.statics || scope.files.contains(path),
+            (Fact::Body(id), _) => bodies.contains(id),
+            (_, None) => false,
+            (Fact::Source(id), Some(r)) => r.notes.contains(id),
+            (Fact::Sidebar(key), Some(r)) => r.reaches_sidebar(key),
+            (Fact::Backlinks(id) | Fact::LinkMap(id), Some(r)) => r.neighbours.contains(id),
+            (Fact::Related(id), Some(r)) => r.related.contains(id),
+            (Fact::Tag(k), Some(r)) => r.tags.contains(k),
+            (Fact::Topic(k), Some(r)) => r.topics.contains(k) || topic_keys.contains(k.as_str()),
+            (Fact::PrevNext(key), Some(r)) => r
+                .neighbours_in_order
+                .as_ref()
+                .is_none_or(|keys| keys.contains(key)),
+            (Fact::TopicsOf(id) | Fact::TagsOf(id), Some(r)) => r.labelled.contains(id),
+            // Cheap, and shared by many pages: always computed again.
+            (
+                Fact::Crumbs(_)
+                | Fact::Children(_)
+                | Fact::TagIndex
+                | Fact::TopicIndex
+                | Fact::VaultMap
+                | Fact::Sitemap,
+                Some(_),
+            ) => true,
+        };
+        let mut facts: std::collections::HashSet<Fact> = self
+            .record
+            .facts()
+            .filter(|f| reached(f))
+            .cloned()
+            .collect();
+        if scope.reach.is_none() {
+            facts.extend(scope.touched.iter().map(|id| Fact::Source(id.clone())));
+            facts.extend(topic_keys.into_iter().map(|k| Fact::Topic(k.to_string())));
+        }
+        facts.into_iter().collect()
+    }
+
+    /// The output spec of a recorded output as the site is now (its source, for copies).
+    fn spec_of(
+        &self,
+        key: &OutputKey,
+        listed: &HashMap<OutputKey, Option<std::path::PathBuf>>,
+    ) -> Option<super::Spec> {
+        if let Some(source) = listed.get(key) {
+            return Some((key.clone(), source.clone()));
+        }
+        let source = match key {
+            OutputKey::Asset(path) => Some(self.linked.site.assets.get(path)?.source.clone()),
+            OutputKey::Static(path) => Some(self.project.static_dir.join(path)),
+            OutputKey::MermaidScript => {
+                Some(crate::diagrams::script_file(&self.project.config, &self.project.root)?.1)
+            }
+            _ => None,
+        };
+        Some((key.clone(), source))
+    }
+
+    /// Renders the outputs a change reached into `txn`, and removes the files of outputs that
+    /// are gone. Returns how many outputs were produced.
+    fn write_changed(
+        &mut self,
+        txn: &Txn<'_>,
+        scope: Scope,
+        step: &mut impl FnMut(&'static str),
+    ) -> usize {
+        // Which outputs there are now: only a change of notes' places or of files can change
+        // that.
+        let mut listed: HashMap<OutputKey, Option<std::path::PathBuf>> = HashMap::new();
+        let mut gone = Vec::new();
+        let mut fresh = BTreeSet::new();
+        if scope.reach.is_some() || scope.statics || !scope.files.is_empty() || self.stale_record {
+            let (specs, diagnostics) = outputs::list(&self.linked, &self.project);
+            self.list_diagnostics = diagnostics;
+            listed = specs.into_iter().collect();
+            gone = self
+                .record
+                .outputs()
+                .filter(|k| !listed.contains_key(k))
+                .cloned()
+                .collect();
+            for (key, source) in &listed {
+                let new = match self.record.entry(key) {
+                    None => true,
+                    // A folder's page reads its folder note, which may have come or gone.
+                    Some(e) => {
+                        matches!(
+                            key,
+                            OutputKey::Page(crate::render::PageRef::Nav(
+                                crate::nav::PageKey::Section(_)
+                            ))
+                        ) && e.reads != deps::reads(key, &self.linked, source.as_ref())
+                    }
+                };
+                if new {
+                    fresh.insert(key.clone());
+                }
+            }
+        }
+        step("list");
+        let reached = self.reached(&scope);
+        let changed = self.refresh(reached);
+        step("digests");
+        let failed: Vec<OutputKey> = self.record.failed().cloned().collect();
+        let render = plan::stale(&self.record.readers(&changed), &fresh, &failed, &gone);
+        if std::env::var_os("STUDYSITE_DEBUG_RENDERED").is_some() {
+            let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
+            for f in &changed {
+                let k = format!("{f:?}");
+                *kinds
+                    .entry(k.split('(').next().unwrap_or("").to_string())
+                    .or_default() += 1;
+            }
+            eprintln!("changed facts: {kinds:?}; render {}", render.len());
+        }
+        let todo: Vec<super::Spec> = render
+            .iter()
+            .filter_map(|k| self.spec_of(k, &listed))
+            .collect();
+        let done = self.produce(&todo, txn);
+        step("render");
+        let mut old_files: Vec<String> = Vec::new();
+        for (spec, result) in todo.iter().zip(done) {
+            if let Some(e) = self.record.entry(&spec.0) {
+                old_files.extend(e.files.iter().cloned());
+            }
+            let reads = deps::reads(&spec.0, &self.linked, spec.1.as_ref());
+            self.remember(spec.0.clone(), reads, result);
         }
         for key in &gone {
             self.render_diagnostics.remove(key);
-            if let Some(r) = self.record.remove(key) {
-                old_files.extend(r.files.into_iter().map(|f| (key.clone(), f)));
+            if let Some(e) = self.record.remove(key) {
+                old_files.extend(e.files);
             }
         }
         // A file no output writes any more goes (a renamed note's old page, say).
-        for (key, file) in old_files {
-            let still_written = self
-                .record
-                .get(&key)
-                .is_some_and(|r| r.files.contains(&file));
-            let owner = self.owners.get(&file).cloned();
-            let owned_elsewhere = owner.as_ref().is_some_and(|o| {
-                o != &key && self.record.get(o).is_some_and(|r| r.files.contains(&file))
-            });
-            if !still_written && !owned_elsewhere {
-                self.owners.remove(&file);
+        for file in old_files {
+            if self.record.owner(&file).is_none() {
                 txn.remove(&file);
             }
         }
+        // Facts that outputs read for the first time.
+        let unknown: std::collections::HashSet<Fact> = todo
+            .iter()
+            .filter_map(|(k, _)| self.record.entry(k))
+            .flat_map(|e| e.reads.iter())
+            .filter(|f| self.record.digest(f).is_none())
+            .cloned()
+            .collect();
+        self.refresh(unknown.into_iter().collect());
+        step("record");
         todo.len()
     }
+}
+
+/// What a structural change may have moved: the order of notes in their folders (weights,
+/// notes come or gone), and tags.
+#[derive(Debug, Clone, Copy)]
+struct Rearrange {
+    reordered: bool,
+    retagged: bool,
+}
+
+/// What a change of notes' places, titles or links reached: the facts about these are
+/// computed again.
+#[derive(Debug, Default)]
+struct Reach {
+    /// The notes read again, moved, or whose links were resolved again.
+    notes: BTreeSet<NoteId>,
+    /// Notes whose backlinks or link map may show one of them (before or after).
+    neighbours: BTreeSet<NoteId>,
+    /// Notes whose related notes changed or show one of them.
+    related: BTreeSet<NoteId>,
+    /// Tags (and their parents) of those notes, before or after.
+    tags: BTreeSet<String>,
+    /// Topics of those notes, before or after.
+    topics: BTreeSet<String>,
+    /// Folders of those notes, and folders that came or went.
+    folders: BTreeSet<String>,
+    /// Pages whose previous or next page may have changed (`None`: any, the order moved).
+    neighbours_in_order: Option<BTreeSet<crate::nav::PageKey>>,
+    /// Notes whose tags or topics, as their pages show them, may have changed.
+    labelled: BTreeSet<NoteId>,
+}
+
+impl Reach {
+    /// Adds the neighbours and folders of `notes` in the site as it is now.
+    fn note_around(&mut self, l: &crate::linked::Linked, notes: &BTreeSet<NoteId>) {
+        for id in notes {
+            self.neighbours.insert(id.clone());
+            self.neighbours
+                .extend(l.graph.outgoing.get(id).into_iter().flatten().cloned());
+            self.neighbours.extend(
+                l.graph
+                    .backlinks
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|b| b.from.clone()),
+            );
+            // A note shows in its folder's listing; a folder's page, in its parent's.
+            let folder = id.folder();
+            self.folders.insert(folder.to_string());
+            if l.site.pages.get(id).is_none_or(|p| p.section.is_some()) && !folder.is_empty() {
+                self.folders
+                    .insert(folder.rfind('/').map_or("", |i| &folder[..i]).to_string());
+            }
+        }
+    }
+
+    /// Adds the tags and topics `notes` had in `taxonomy`.
+    fn taxonomy_of(&mut self, taxonomy: &taxonomy::Taxonomy, notes: &BTreeSet<NoteId>) {
+        let (tags, topics) = taxonomy.clone_keys_of(notes);
+        self.tags.extend(tags);
+        self.topics.extend(topics);
+    }
+
+    /// Whether the sidebar of a page shows a folder that the change reached.
+    fn reaches_sidebar(&self, key: &crate::nav::PageKey) -> bool {
+        let folder = match key {
+            crate::nav::PageKey::Note(id) => id.folder(),
+            crate::nav::PageKey::Section(f) => f.as_str(),
+        };
+        self.folders.iter().any(|f| {
+            f.is_empty()
+                || folder == f
+                || folder
+                    .strip_prefix(f.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        })
+    }
+}
+
+/// How far a change may reach, to know which facts to compute again.
+struct Scope {
+    /// Notes came, went, or changed what others show of them (`None`: only bodies changed).
+    reach: Option<Reach>,
+    /// Templates changed.
+    templates: bool,
+    /// Static files changed.
+    statics: bool,
+    /// Notes whose body HTML may have changed (the notes that embed them are added).
+    bodies: BTreeSet<NoteId>,
+    /// Notes read again.
+    touched: Vec<NoteId>,
+    /// Attachments new or changed (their sources).
+    files: BTreeSet<std::path::PathBuf>,
 }
 
 /// The name attachments are looked up by.

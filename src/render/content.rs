@@ -62,8 +62,12 @@ pub fn note_html(
     (html, x.diagnostics)
 }
 
-/// A note's section (or the whole note) as an embed block with a link to its source, for pages
-/// that gather sections from many notes.
+/// How much of a section a page that gathers sections from many notes shows, in characters
+/// of text: whole blocks up to about this many, then a link to the rest.
+pub const EXCERPT_CHARS: usize = 600;
+
+/// The start of a note's section (or of the whole note) as an embed block with a link to its
+/// source, for pages that gather sections from many notes.
 pub fn section_html(
     site: &Site,
     graph: &Graph,
@@ -74,10 +78,52 @@ pub fn section_html(
         return (String::new(), Vec::new());
     };
     let mut x = Expansion::new(id);
-    x.stack.clear();
-    let at = (&page.note.file, 0, 0);
-    let html = embed(site, graph, id, heading, at, &mut x);
+    let resolutions = resolutions(site, graph, id, &mut x);
+    let (body, cut) = markdown::render_excerpt(&page.parsed, heading, EXCERPT_CHARS, &resolutions);
+    let path = section_path(page, heading);
+    let title = section_title(page, heading);
+    let more = if cut {
+        format!(
+            "<p class=\"embed-more\"><a href=\"{}\">Read the rest in {}</a></p>",
+            paths::marked(&path),
+            escape_html(&page.title)
+        )
+    } else {
+        String::new()
+    };
+    let html = format!(
+        "<div class=\"embed\"><div class=\"embed-source\"><a href=\"{}\">{}</a></div><div class=\"embed-body\">{}</div>{more}</div>\n",
+        paths::marked(&path),
+        escape_html(&title),
+        in_page_links_to(&body, &page.path)
+    );
     (html, x.diagnostics)
+}
+
+/// The site path of a note's section.
+fn section_path(page: &crate::site::Page, heading: Option<usize>) -> String {
+    let mut path = page.path.clone();
+    if let Some(h) = heading.and_then(|h| page.parsed.headings.get(h)) {
+        path.push('#');
+        path.push_str(&h.anchor);
+    }
+    path
+}
+
+/// The title of a note's section: `Note › Heading`.
+fn section_title(page: &crate::site::Page, heading: Option<usize>) -> String {
+    let mut title = page.title.clone();
+    if let Some(h) = heading.and_then(|h| page.parsed.headings.get(h)) {
+        title.push_str(" › ");
+        title.push_str(&h.text);
+    }
+    title
+}
+
+/// A note's body shown on another page: its links within the note (`#anchor`) lead to the
+/// note's own page, where those anchors are.
+fn in_page_links_to(body: &str, page_path: &str) -> String {
+    body.replace("href=\"#", &format!("href=\"{}#", paths::marked(page_path)))
 }
 
 /// A key for everything a note's rendered body depends on: its text, where its links point,
@@ -197,17 +243,8 @@ fn embed(
     let Some(page) = site.pages.get(note) else {
         return String::new();
     };
-    let anchor = heading.and_then(|h| page.parsed.headings.get(h));
-    let mut title = page.title.clone();
-    if let Some(h) = anchor {
-        title.push_str(" › ");
-        title.push_str(&h.text);
-    }
-    let mut path = page.path.clone();
-    if let Some(h) = anchor {
-        path.push('#');
-        path.push_str(&h.anchor);
-    }
+    let title = section_title(page, heading);
+    let path = section_path(page, heading);
     let source = format!(
         "<div class=\"embed-source\"><a href=\"{}\">{}</a></div>",
         paths::marked(&path),

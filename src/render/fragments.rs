@@ -319,15 +319,30 @@ pub fn topic_page(l: &Linked, key: &str) -> Vec<Coverage> {
         .collect()
 }
 
-/// Every note (not folder pages) and the links between them, for the vault map.
-pub fn vault_map(l: &Linked) -> (Vec<MapNode>, Vec<(usize, usize)>) {
-    let ids: Vec<&NoteId> = l
+/// How many notes the vault map shows at most: past that a map is a blur, so a large vault's
+/// map shows its best-linked notes.
+pub const MAP_LIMIT: usize = 500;
+
+/// The notes (not folder pages) the vault map shows, and the links between them; and how many
+/// notes the vault has.
+pub fn vault_map(l: &Linked) -> (Vec<MapNode>, Vec<(usize, usize)>, usize) {
+    let mut ids: Vec<&NoteId> = l
         .site
         .pages
         .iter()
         .filter(|(_, p)| p.section.is_none())
         .map(|(id, _)| id)
         .collect();
+    let all = ids.len();
+    if all > MAP_LIMIT {
+        let degree = |id: &NoteId| {
+            l.graph.outgoing.get(id).map_or(0, |s| s.len())
+                + l.graph.backlinks.get(id).map_or(0, |b| b.len())
+        };
+        ids.sort_by(|a, b| degree(b).cmp(&degree(a)).then(a.cmp(b)));
+        ids.truncate(MAP_LIMIT);
+        ids.sort();
+    }
     let index: HashMap<&NoteId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let nodes: Vec<MapNode> = ids.iter().filter_map(|id| map_node(l, id)).collect();
     let mut edges: Vec<(usize, usize)> = Vec::new();
@@ -340,5 +355,5 @@ pub fn vault_map(l: &Linked) -> (Vec<MapNode>, Vec<(usize, usize)>) {
     }
     edges.sort_unstable();
     edges.dedup();
-    (nodes, edges)
+    (nodes, edges, all)
 }

@@ -108,11 +108,13 @@ pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diag
             let g = Generated::new(ctx, "graph/");
             let chrome = g.chrome(PageKind::Graph, "Map of notes");
             let own = chrome.url.clone();
-            let (nodes, edges) = fragments::vault_map(l);
+            let (nodes, edges, all) = fragments::vault_map(l);
             let map = linkmap::vault_map(&nodes, &edges, &ctx.renderer.layouts);
             let view = MapView {
                 chrome,
                 linkmap: g.links.resolve(&map),
+                map_notes: nodes.len(),
+                all_notes: all,
             };
             g.finish(page, &view, &own, "graph/index.html".into(), Vec::new())
         }
@@ -123,6 +125,8 @@ pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diag
             let view = MapView {
                 chrome,
                 linkmap: String::new(),
+                map_notes: 0,
+                all_notes: 0,
             };
             g.finish(page, &view, &own, "404.html".into(), Vec::new())
         }

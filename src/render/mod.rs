@@ -268,10 +268,20 @@ fn template_hashes(sources: &BTreeMap<String, (String, Origin)>) -> BTreeMap<Str
             visit(reference, sources, seen, h);
         }
     }
+    // Components are global: a template that defines one reaches every page without being
+    // named, so every template's hash covers them.
+    let mut components = crate::hash::Digester::new();
+    for (name, (text, _)) in sources {
+        if text.contains("{% component") || text.contains("{%- component") {
+            (name, text).hash(&mut components);
+        }
+    }
+    let components = components.finish();
     sources
         .keys()
         .map(|name| {
             let mut h = crate::hash::Digester::new();
+            components.hash(&mut h);
             visit(name, sources, &mut Vec::new(), &mut h);
             (name.clone(), h.finish())
         })

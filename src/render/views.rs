@@ -272,4 +272,8 @@ pub struct MapView<'a> {
     pub chrome: Chrome<'a>,
     /// The map, as inline SVG (empty on the 404 page).
     pub linkmap: String,
+    /// How many notes the map shows (the best-linked ones, in a large vault).
+    pub map_notes: usize,
+    /// How many notes the vault has.
+    pub all_notes: usize,
 }

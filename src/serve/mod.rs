@@ -247,7 +247,7 @@ pub fn start(options: &ServeOptions, on_rebuild: OnRebuild) -> Result<Running> {
 /// Watches and rebuilds until `stop` is set. A failing rebuild is reported, never fatal.
 fn rebuild_loop(
     mut session: Session,
-    watcher: FolderWatcher,
+    mut watcher: FolderWatcher,
     stop: &AtomicBool,
     mut done: impl FnMut(&Rebuilt, &Session),
 ) {

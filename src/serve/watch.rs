@@ -104,9 +104,11 @@ pub fn classify(paths: &[PathBuf], dirs: &Paths) -> Changes {
 
 /// A running file-system watcher on a project's folders.
 pub struct FolderWatcher {
-    _watcher: RecommendedWatcher,
+    watcher: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     dirs: Paths,
+    /// The folders watched recursively now.
+    watched: Vec<PathBuf>,
 }
 
 impl FolderWatcher {
@@ -115,33 +117,46 @@ impl FolderWatcher {
         let (tx, events) = channel();
         let mut watcher =
             notify::recommended_watcher(tx).context("cannot start the file watcher")?;
-        watcher
-            .watch(&dirs.content, RecursiveMode::Recursive)
-            .with_context(|| format!("cannot watch {}", dirs.content.display()))?;
-        for dir in [&dirs.templates, &dirs.statics] {
-            if dir.is_dir() && !dir.starts_with(&dirs.content) {
-                watcher
-                    .watch(dir, RecursiveMode::Recursive)
-                    .with_context(|| format!("cannot watch {}", dir.display()))?;
-            }
-        }
         if dirs.root != dirs.content {
-            // The root itself, not recursively: the config file, and templates/ or static/
-            // created later.
+            // The root itself, not recursively: the config file, and the content, templates
+            // and static folders when they are created, moved or removed.
             watcher
                 .watch(&dirs.root, RecursiveMode::NonRecursive)
                 .with_context(|| format!("cannot watch {}", dirs.root.display()))?;
         }
-        Ok(FolderWatcher {
-            _watcher: watcher,
+        let mut this = FolderWatcher {
+            watcher,
             events,
             dirs,
-        })
+            watched: Vec::new(),
+        };
+        this.rewatch();
+        if !this.watched.contains(&this.dirs.content) {
+            anyhow::bail!("cannot watch {}", this.dirs.content.display());
+        }
+        Ok(this)
+    }
+
+    /// Watches the content, templates and static folders that exist now (after one was
+    /// created, or moved away and back): a folder replaced by another of the same name is
+    /// watched afresh.
+    fn rewatch(&mut self) {
+        for dir in std::mem::take(&mut self.watched) {
+            let _ = self.watcher.unwatch(&dir);
+        }
+        let dirs = [&self.dirs.content, &self.dirs.templates, &self.dirs.statics];
+        for (i, dir) in dirs.into_iter().enumerate() {
+            let inside = i > 0 && dir.starts_with(&self.dirs.content);
+            if dir.is_dir() && !inside && self.watcher.watch(dir, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.push(dir.clone());
+            }
+        }
     }
 
     /// Waits up to `timeout` for the next batch of changes; `None` if nothing happened. A
     /// batch ends when the folders have been quiet for [`QUIET`], or after [`MAX_WAIT`].
-    pub fn next_batch(&self, timeout: Duration) -> Option<Changes> {
+    pub fn next_batch(&mut self, timeout: Duration) -> Option<Changes> {
         let first = match self.events.recv_timeout(timeout) {
             Ok(event) => event,
             Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return None,
@@ -164,6 +179,10 @@ impl FolderWatcher {
         }
         paths.sort();
         paths.dedup();
+        let dirs = [&self.dirs.content, &self.dirs.templates, &self.dirs.statics];
+        if paths.iter().any(|p| dirs.contains(&p)) {
+            self.rewatch();
+        }
         Some(classify(&paths, &self.dirs))
     }
 }

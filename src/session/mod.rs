@@ -28,6 +28,8 @@ pub struct Update {
     pub rendered: usize,
     /// Whether the site was opened afresh or re-linked.
     pub full: bool,
+    /// How long each step took.
+    pub steps: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Update {
@@ -201,6 +203,7 @@ impl Session {
                 removed: committed.removed,
                 rendered,
                 full: true,
+                steps: Vec::new(),
             });
         }
         let on_disk = self.output.folder().is_some();
@@ -214,6 +217,8 @@ impl Session {
         } else {
             txn.commit()
         };
+        let mut steps = applied.steps;
+        let started = std::time::Instant::now();
         let committed = match committed {
             Ok(c) => c,
             Err(e) => {
@@ -226,11 +231,14 @@ impl Session {
                 return Err(e);
             }
         };
+        self.state.written();
+        steps.push(("commit", started.elapsed()));
         Ok(Update {
             changed: committed.changed,
             removed: committed.removed,
             rendered: applied.rendered,
             full: applied.structural,
+            steps,
         })
     }
 }

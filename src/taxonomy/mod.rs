@@ -21,10 +21,35 @@ pub struct Taxonomy {
     pub related: HashMap<NoteId, Vec<NoteId>>,
 }
 
+impl Taxonomy {
+    /// The tags (with their parents) and the topics of some notes.
+    pub fn clone_keys_of<'a>(
+        &self,
+        notes: impl IntoIterator<Item = &'a NoteId>,
+    ) -> (Vec<String>, Vec<String>) {
+        let mut tags = Vec::new();
+        let mut topics = Vec::new();
+        for id in notes {
+            for key in self.tags.of_note.get(id).into_iter().flatten() {
+                let mut k = key.as_str();
+                tags.push(k.to_string());
+                while let Some(i) = k.rfind('/') {
+                    k = &k[..i];
+                    tags.push(k.to_string());
+                }
+            }
+            for &i in self.topics.of_note.get(id).into_iter().flatten() {
+                topics.push(self.topics.list[i].key.clone());
+            }
+        }
+        (tags, topics)
+    }
+}
+
 /// Collects tags, topics and related notes.
 pub fn collect(site: &Site, graph: &Graph) -> Taxonomy {
     let tags = tags::collect(site);
-    let topics = topics::collect(site);
+    let topics = topics::collect(site, &topics::Topics::default());
     let related = related::collect(site, graph, &tags, &topics);
     Taxonomy {
         tags,

@@ -7,21 +7,28 @@
 //! 2. Its text is normalised: a subtitle after ` - `, ` – `, ` — ` or `: ` is cut off; the text
 //!    is lower-cased; punctuation and emoji become spaces; a leading number (`1.`) is dropped;
 //!    question and filler words (what, is, are, the, a, an, how, do, does, why, when, which,
-//!    vs) are dropped; each word loses a plural `s` (`pools` → `pool`).
+//!    vs) are dropped; plurals are folded conservatively (`pools` → `pool`, `properties` →
+//!    `property`, but `-ss`, `-us`, `-is` words are kept).
 //! 3. A normalised text that is another candidate's text with one more word in front
 //!    (`cognito user pool` next to `user pool`) joins that shorter topic.
 //! 4. Generic headings (summary, overview, introduction, exam tips, table of contents, notes,
-//!    references, examples, flashcards, how it works) are not topics, and neither is a
+//!    references, examples, flashcards, how it works) are not topics, nor are numbered ones
+//!    (`Chapter 23`, `Part 3`, `Week 2`, a heading that is only numbers), and neither is a
 //!    one-word heading (`Comparison`, `Rules`) unless some note has it as title or alias.
-//! 5. A topic is kept when at least two different notes cover it.
+//! 5. A topic is kept when at least two different notes cover it. Its page is named after the
+//!    way the notes most often write it (`/topics/user-pools/`).
+//!
+//! What each note offers is worked out once per version of the note and kept, so finding the
+//! topics again after an edit costs little more than grouping.
 
 use crate::paths;
 use crate::site::Site;
 use crate::vault::NoteId;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Where a topic is covered: a note's section, or the whole note.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Coverage {
     /// The note.
     pub note: NoteId,
@@ -42,6 +49,15 @@ pub struct Topic {
     pub coverage: Vec<Coverage>,
 }
 
+/// What one note offers: (key, heading, as written) per candidate, and the keys that name it
+/// (title, aliases, topics).
+#[derive(Debug, Clone, Default)]
+struct Offer {
+    stamp: u64,
+    entries: Vec<(String, Option<usize>, String)>,
+    named: Vec<String>,
+}
+
 /// All topics of a site.
 #[derive(Debug, Clone, Default)]
 pub struct Topics {
@@ -51,6 +67,7 @@ pub struct Topics {
     pub of_note: HashMap<NoteId, Vec<usize>>,
     /// Each topic's index in `list`, by key.
     pub by_key: HashMap<String, usize>,
+    offers: HashMap<NoteId, Offer>,
 }
 
 impl Topics {
@@ -114,13 +131,44 @@ pub fn normalize(text: &str) -> String {
         .join(" ")
 }
 
+/// A plural folded to its singular, conservatively: `properties` → `property`, `pools` →
+/// `pool`; short words and `-ss`, `-us`, `-is` words are kept.
 fn singular(word: &str) -> String {
-    let keep =
-        word.len() <= 3 || word.ends_with("ss") || word.ends_with("us") || word.ends_with("is");
-    match word.strip_suffix('s') {
-        Some(stem) if !keep => stem.to_string(),
-        _ => word.to_string(),
+    let keep = word.chars().count() <= 3
+        || word.ends_with("ss")
+        || word.ends_with("us")
+        || word.ends_with("is");
+    if keep {
+        return word.to_string();
     }
+    if let Some(stem) = word.strip_suffix("ies")
+        && !stem.ends_with(['a', 'e'])
+        && stem.chars().count() >= 2
+    {
+        return format!("{stem}y");
+    }
+    match word.strip_suffix('s') {
+        Some(stem) => stem.to_string(),
+        None => word.to_string(),
+    }
+}
+
+/// Words that number parts of a course rather than name a subject (`Chapter 23`).
+const ORDINAL: &[&str] = &[
+    "chapter", "part", "section", "lecture", "lesson", "week", "day", "module", "unit", "step",
+    "stage", "phase", "question", "exercise", "problem", "appendix", "page", "slide", "session",
+    "level", "round", "task", "item", "figure", "table", "no", "number", "lab", "quiz", "test",
+];
+
+/// Whether a normalised key only numbers something: every word a number, a roman numeral or
+/// an ordinal word.
+fn is_numbering(key: &str) -> bool {
+    let numeral = |w: &str| {
+        w.chars().all(|c| c.is_numeric())
+            || (w.len() <= 4 && w.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
+    };
+    key.split(' ')
+        .all(|w| numeral(w) || ORDINAL.contains(&w) || ORDINAL.contains(&singular(w).as_str()))
 }
 
 /// A heading's text as a topic title: without subtitle or leading number.
@@ -142,69 +190,106 @@ fn display(text: &str) -> String {
     }
 }
 
-/// Finds the topics of a site.
-pub fn collect(site: &Site) -> Topics {
-    // key → (coverage, how it was written)
-    let mut candidates: BTreeMap<String, Vec<(Coverage, String)>> = BTreeMap::new();
-    let mut named: BTreeSet<String> = BTreeSet::new();
-    let mut add = |text: &str, coverage: Coverage| {
+/// What one note offers as topics (rules 1, 2 and 4).
+fn offer(page: &crate::site::Page, stamp: u64) -> Offer {
+    let mut offer = Offer {
+        stamp,
+        ..Offer::default()
+    };
+    let add = |text: &str, heading: Option<usize>, offer: &mut Offer| {
         let key = normalize(text);
-        if key.is_empty() || GENERIC.contains(&key.as_str()) {
+        if key.is_empty() || GENERIC.contains(&key.as_str()) || is_numbering(&key) {
             return;
         }
-        candidates
-            .entry(key)
-            .or_default()
-            .push((coverage, display(text)));
+        offer.entries.push((key, heading, display(text)));
     };
-    for (id, page) in &site.pages {
-        let whole = || Coverage {
-            note: id.clone(),
-            heading: None,
-        };
-        add(&page.title, whole());
-        named.insert(normalize(&page.title));
-        for alias in page
-            .note
-            .front
-            .aliases
-            .iter()
-            .chain(topics_of(&page.note.front.extra).iter())
-        {
-            add(alias, whole());
-            named.insert(normalize(alias));
-        }
-        let title_h1 = page.parsed.headings.iter().position(|h| h.level == 1);
-        for (i, h) in page.parsed.headings.iter().enumerate() {
-            if h.level > 3 || (Some(i) == title_h1 && h.text == page.title) {
-                continue;
-            }
-            add(
-                &h.text,
-                Coverage {
-                    note: id.clone(),
-                    heading: Some(i),
-                },
-            );
-        }
-    }
-    // Rule 3: a key with one extra leading word joins the shorter key.
-    let keys: BTreeSet<String> = candidates.keys().cloned().collect();
-    let merges: Vec<(String, String)> = keys
+    add(&page.title, None, &mut offer);
+    offer.named.push(normalize(&page.title));
+    for alias in page
+        .note
+        .front
+        .aliases
         .iter()
-        .filter_map(|k| {
-            let (_, rest) = k.split_once(' ')?;
-            keys.contains(rest).then(|| (k.clone(), rest.to_string()))
+        .chain(topics_of(&page.note.front.extra).iter())
+    {
+        add(alias, None, &mut offer);
+        offer.named.push(normalize(alias));
+    }
+    let title_h1 = page.parsed.headings.iter().position(|h| h.level == 1);
+    for (i, h) in page.parsed.headings.iter().enumerate() {
+        if h.level > 3 || (Some(i) == title_h1 && h.text == page.title) {
+            continue;
+        }
+        add(&h.text, Some(i), &mut offer);
+    }
+    offer
+}
+
+/// What a note's offer is worked out from: when this is unchanged, the offer is too.
+fn stamp(page: &crate::site::Page) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::hash::Digester::new();
+    (&page.title, &page.note.front.aliases).hash(&mut h);
+    page.note
+        .front
+        .extra
+        .get("topics")
+        .map(|v| v.to_string())
+        .hash(&mut h);
+    for heading in &page.parsed.headings {
+        (heading.level, &heading.text).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Finds the topics of a site, reusing what `previous` worked out for notes that did not
+/// change.
+pub fn collect(site: &Site, previous: &Topics) -> Topics {
+    let offers: HashMap<NoteId, Offer> = site
+        .pages
+        .par_iter()
+        .map(|(id, page)| {
+            let stamp = stamp(page);
+            let offer = match previous.offers.get(id) {
+                Some(o) if o.stamp == stamp => o.clone(),
+                _ => offer(page, stamp),
+            };
+            (id.clone(), offer)
         })
         .collect();
+    // key → (coverage, how it was written)
+    let mut candidates: HashMap<&str, Vec<(Coverage, &str)>> = HashMap::new();
+    let mut named: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (id, offer) in &offers {
+        for (key, heading, shown) in &offer.entries {
+            candidates.entry(key.as_str()).or_default().push((
+                Coverage {
+                    note: id.clone(),
+                    heading: *heading,
+                },
+                shown.as_str(),
+            ));
+        }
+        named.extend(offer.named.iter().map(String::as_str));
+    }
+    // Rule 3: a key with one extra leading word joins the shorter key.
+    let mut merges: Vec<(&str, &str)> = candidates
+        .keys()
+        .filter_map(|k| {
+            let (_, rest) = k.split_once(' ')?;
+            candidates.contains_key(rest).then_some((*k, rest))
+        })
+        .collect();
+    // Longest first, so a chain (`a b c` → `b c` → `c`) ends in the shortest key.
+    merges.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
     for (from, to) in merges {
-        if let Some(moved) = candidates.remove(&from) {
+        if let Some(moved) = candidates.remove(from) {
             candidates.entry(to).or_default().extend(moved);
         }
     }
-    candidates.retain(|key, _| key.contains(' ') || named.contains(key));
     let mut list: Vec<Topic> = candidates
         .into_iter()
+        .filter(|(key, _)| key.contains(' ') || named.contains(key))
         .filter_map(|(key, mut entries)| {
             entries.sort();
             entries.dedup_by(|a, b| a.0 == b.0);
@@ -219,10 +304,10 @@ pub fn collect(site: &Site) -> Topics {
             if notes.len() < 2 {
                 return None;
             }
-            let title = most_common(entries.iter().map(|(_, t)| t.as_str()));
+            let title = most_common(entries.iter().map(|(_, t)| *t));
             Some(Topic {
-                path: format!("topics/{}/", paths::slugify(&key)),
-                key,
+                path: String::new(),
+                key: key.to_string(),
                 title,
                 coverage: entries.into_iter().map(|(c, _)| c).collect(),
             })
@@ -234,6 +319,18 @@ pub fn collect(site: &Site) -> Topics {
             .cmp(&b.title.to_lowercase())
             .then(a.key.cmp(&b.key))
     });
+    // Pages are named after the topic's title; the rare clash gets a number.
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for topic in &mut list {
+        let base = paths::slugify(&topic.title);
+        let mut slug = base.clone();
+        let mut n = 2;
+        while !taken.insert(slug.clone()) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        topic.path = format!("topics/{slug}/");
+    }
     let mut of_note: HashMap<NoteId, Vec<usize>> = HashMap::new();
     for (i, topic) in list.iter().enumerate() {
         for c in &topic.coverage {
@@ -252,6 +349,7 @@ pub fn collect(site: &Site) -> Topics {
         list,
         of_note,
         by_key,
+        offers,
     }
 }
 
@@ -310,6 +408,38 @@ mod tests {
         assert_eq!(normalize("📋 Table of Contents"), "table of content");
         assert_eq!(normalize("Access"), "access");
         assert_eq!(normalize("Status"), "status");
+    }
+
+    #[test]
+    fn numbered_headings_are_not_topics() {
+        for text in [
+            "Chapter 23",
+            "Part 3",
+            "-34 (60-68%)",
+            "Week 2 Day 3",
+            "IV",
+            "Lecture 10",
+        ] {
+            assert!(is_numbering(&normalize(text)), "{text}");
+        }
+        for text in [
+            "EC2 Pricing",
+            "S3 Glacier",
+            "Step Functions",
+            "Part Numbers in IAM",
+        ] {
+            assert!(!is_numbering(&normalize(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn plurals_fold_conservatively() {
+        assert_eq!(singular("properties"), "property");
+        assert_eq!(singular("pools"), "pool");
+        assert_eq!(singular("class"), "class");
+        assert_eq!(singular("status"), "status");
+        assert_eq!(singular("analysis"), "analysis");
+        assert_eq!(singular("aws"), "aws");
     }
 
     #[test]
