@@ -1,11 +1,18 @@
 //! Diagram build times: a generated site with 200 mermaid diagrams of mixed kinds, built once
 //! with an empty cache (cold) and again with the cache filled (warm).
 //!
-//! Run with `cargo bench --bench diagrams`.
+//! Run with `cargo bench --bench diagrams`. With `-- compare [--svg DIR] PATH…` it instead
+//! lays out every flowchart found in the given files and folders (```` ```mermaid ```` blocks
+//! in `.md` and `.txt` files), plus this bench's own and `benches/hard-flowcharts.md`, with
+//! the crate's layout and with ours, and prints the readability counts of both (crossings,
+//! edges through nodes, label collisions, node overlaps) and their times.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
+use studysite::diagrams::compare::{Quality, compare};
 use studysite::{BuildOptions, BuildReport};
 
 const NOTES: usize = 40;
@@ -36,7 +43,7 @@ fn diagram(i: usize) -> String {
     }
 }
 
-fn site(root: &std::path::Path) {
+fn site(root: &Path) {
     fs::write(
         root.join("studysite.toml"),
         "title = \"Diagram bench\"\n[mermaid]\ncache_dir = \".cache/mermaid\"\n",
@@ -54,7 +61,7 @@ fn site(root: &std::path::Path) {
     }
 }
 
-fn build(root: &std::path::Path) -> (f64, BuildReport) {
+fn build(root: &Path) -> (f64, BuildReport) {
     let options = BuildOptions {
         root: root.to_path_buf(),
         ..BuildOptions::default()
@@ -65,6 +72,13 @@ fn build(root: &std::path::Path) -> (f64, BuildReport) {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.first().map(String::as_str) == Some("compare") {
+        return compare_layouts(&args[1..]);
+    }
     let dir = tempfile::tempdir().unwrap();
     site(dir.path());
     let total = NOTES * PER_NOTE;
@@ -84,6 +98,107 @@ fn main() {
             d.cached,
             d.browser,
             d.distinct
+        );
+    }
+}
+
+/// The mermaid blocks of a markdown text.
+fn blocks(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match current.as_mut() {
+            None if line.trim_start().starts_with("```mermaid") => current = Some(String::new()),
+            Some(_) if line.trim_start().starts_with("```") => out.extend(current.take()),
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+fn flowcharts_in(path: &Path, into: &mut BTreeSet<String>) {
+    for entry in walkdir::WalkDir::new(path).into_iter().flatten() {
+        let p = entry.path();
+        if !p.extension().is_some_and(|x| x == "md" || x == "txt") {
+            continue;
+        }
+        let Ok(text) = fs::read_to_string(p) else {
+            continue;
+        };
+        into.extend(blocks(&text).into_iter().filter(|b| {
+            let head = b.split_whitespace().next().unwrap_or("");
+            head == "flowchart" || head == "graph"
+        }));
+    }
+}
+
+fn compare_layouts(args: &[String]) {
+    let mut svg_dir: Option<PathBuf> = None;
+    let mut sets: Vec<(String, BTreeSet<String>)> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--svg" {
+            svg_dir = it.next().map(PathBuf::from);
+            continue;
+        }
+        let mut set = BTreeSet::new();
+        flowcharts_in(Path::new(a), &mut set);
+        sets.push((a.clone(), set));
+    }
+    let own: BTreeSet<String> = (0..14)
+        .map(diagram)
+        .filter(|d| d.starts_with("flowchart"))
+        .collect();
+    sets.push(("benches/diagrams.rs".into(), own));
+    let mut hard = BTreeSet::new();
+    flowcharts_in(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/hard-flowcharts.md"),
+        &mut hard,
+    );
+    sets.push(("benches/hard-flowcharts.md".into(), hard));
+    if let Some(dir) = &svg_dir {
+        fs::create_dir_all(dir).unwrap();
+    }
+    println!(
+        "| diagrams | flowcharts | crossings (crate / ours) | edges through nodes | label collisions | node overlaps | layout ms (crate / ours) |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let mut shown = 0;
+    for (name, set) in &sets {
+        let (mut theirs, mut ours) = (Quality::default(), Quality::default());
+        let (mut t_ms, mut o_ms, mut n) = (0.0, 0.0, 0);
+        for source in set {
+            let Some(c) = compare(source) else {
+                eprintln!("not compared: {}", source.lines().next().unwrap_or(""));
+                continue;
+            };
+            theirs = theirs + c.crate_layout;
+            ours = ours + c.ours;
+            t_ms += c.crate_ms;
+            o_ms += c.ours_ms;
+            n += 1;
+            if let Some(dir) = &svg_dir
+                && shown < 400
+            {
+                fs::write(dir.join(format!("{shown:03}-crate.svg")), &c.svgs.0).unwrap();
+                fs::write(dir.join(format!("{shown:03}-ours.svg")), &c.svgs.1).unwrap();
+                shown += 1;
+            }
+        }
+        println!(
+            "| {name} | {n} | {} / {} | {} / {} | {} / {} | {} / {} | {t_ms:.0} / {o_ms:.1} |",
+            theirs.crossings,
+            ours.crossings,
+            theirs.edge_node,
+            ours.edge_node,
+            theirs.label_collisions,
+            ours.label_collisions,
+            theirs.node_overlaps,
+            ours.node_overlaps,
         );
     }
 }

@@ -1,13 +1,19 @@
 //! The diagram stage, between parse and link: every mermaid block of every note becomes an
-//! inline SVG figure drawn at build time, or, per diagram, source that mermaid.js draws in the
-//! browser (with a warning saying why), or an error showing the source.
+//! inline SVG figure drawn at build time; or, per diagram, when the built-in renderer cannot
+//! draw it (within its budget), its source, shown as a code block or, when a local mermaid.js
+//! is configured, drawn by it in the browser, with a warning saying why; or an error showing
+//! the source.
 //!
 //! Distinct diagrams are rendered in parallel, and each result is cached on disk by a hash of
 //! its source, theme and renderer version, so a rebuild renders only what changed.
 
+mod budget;
 mod cache;
 mod colour;
+pub mod compare;
+mod flow;
 mod html;
+mod links;
 mod native;
 mod normalize;
 mod script;
@@ -17,6 +23,7 @@ mod source;
 mod svg;
 mod theme;
 
+pub use budget::Budget;
 pub use cache::{Cache, hash_hex, user_cache_dir};
 pub use native::RENDERER_VERSION;
 pub use script::{script_file, script_url};
@@ -35,7 +42,18 @@ use std::collections::{BTreeMap, HashMap};
 /// The code that turns a source into a cached result. Its hash is part of every cache key, so
 /// any change to it (a fix to the post-processing, say) redraws cached diagrams.
 const STAGE_SOURCES: &[&str] = &[
+    include_str!("budget.rs"),
     include_str!("colour.rs"),
+    include_str!("flow/layered.rs"),
+    include_str!("flow/measure.rs"),
+    include_str!("flow/mod.rs"),
+    include_str!("flow/model.rs"),
+    include_str!("flow/order.rs"),
+    include_str!("flow/output.rs"),
+    include_str!("flow/place.rs"),
+    include_str!("flow/rank.rs"),
+    include_str!("flow/route.rs"),
+    include_str!("links.rs"),
     include_str!("mod.rs"),
     include_str!("native.rs"),
     include_str!("normalize.rs"),
@@ -55,6 +73,24 @@ pub struct DiagramOptions {
     pub theme: DiagramTheme,
     /// Where results are cached; `None` renders every diagram every time.
     pub cache: Option<Cache>,
+    /// Whether pages can load a mermaid.js (`mermaid.script` is set): then a diagram the
+    /// built-in renderer cannot draw is left to it; otherwise its source is shown.
+    pub browser_fallback: bool,
+    /// How much one diagram may cost.
+    pub budget: Budget,
+}
+
+impl DiagramOptions {
+    /// The options a `[mermaid]` table asks for, with `cache` as the cache.
+    pub fn new(config: &crate::config::MermaidConfig, cache: Option<Cache>) -> Self {
+        DiagramOptions {
+            renderer: config.renderer,
+            theme: DiagramTheme::from_config(&config.theme),
+            cache,
+            browser_fallback: config.script.is_some(),
+            budget: config.budget(),
+        }
+    }
 }
 
 /// What happened to one distinct diagram; this is what the cache holds.
@@ -70,8 +106,8 @@ pub enum Outcome {
         /// The rewrites the source needed first.
         normalized: Vec<String>,
     },
-    /// Left to mermaid.js in the browser; `reason` is why the built-in renderer did not draw
-    /// it (none when the site asks for the browser).
+    /// Not drawn at build time; `reason` is why the built-in renderer did not draw it (none
+    /// when the site asks for the browser). Shown as source, or left to mermaid.js.
     Browser {
         /// The built-in renderer's reason.
         reason: Option<String>,
@@ -97,7 +133,7 @@ pub struct DiagramStats {
     pub cached: usize,
     /// Drawn at build time after their source was normalised.
     pub normalized: usize,
-    /// Left to mermaid.js in the browser.
+    /// Not drawn at build time (shown as source, or left to mermaid.js in the browser).
     pub browser: usize,
     /// Invalid.
     pub invalid: usize,
@@ -108,6 +144,7 @@ fn key(source: &str, options: &DiagramOptions, stage: &str) -> String {
     hash_hex(&[
         source,
         options.theme.name(),
+        &format!("{:?}", options.budget),
         RENDERER_VERSION,
         stage,
         env!("CARGO_PKG_VERSION"),
@@ -128,7 +165,7 @@ pub fn draw(source: &str, options: &DiagramOptions) -> Outcome {
         return Outcome::Browser { reason: None };
     }
     let normalized = normalize::normalize(source, &head.keyword);
-    match native::render(&normalized.source, &options.theme) {
+    match native::render(&normalized.source, &options.theme, &options.budget) {
         Ok(drawing) => {
             let finished = svg::finish(&drawing.svg, options.theme.palette(), source);
             let name = head
@@ -228,15 +265,24 @@ pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) ->
                     html::rendered(svg, &format!("dg{}", &k[..10]), &kind, &block.source)
                 }
                 Outcome::Browser { reason } => {
+                    let shown = if options.browser_fallback {
+                        "left to mermaid.js in the browser"
+                    } else {
+                        "shown as source"
+                    };
                     if let Some(reason) = reason {
                         diagnostics.push(Diagnostic::warning(
                             &note.file,
                             block.line,
                             0,
-                            format!("mermaid diagram left to mermaid.js in the browser: {reason}"),
+                            format!("mermaid diagram {shown}: {reason}"),
                         ));
                     }
-                    html::browser(&kind, &block.source)
+                    if options.browser_fallback {
+                        html::browser(&kind, &block.source)
+                    } else {
+                        html::undrawn(reason.as_deref(), &block.source)
+                    }
                 }
                 Outcome::Invalid { message } => {
                     diagnostics.push(Diagnostic::error(
@@ -266,6 +312,8 @@ mod tests {
             renderer: MermaidRenderer::Native,
             theme: DiagramTheme::Auto,
             cache: None,
+            browser_fallback: false,
+            budget: Budget::default(),
         }
     }
 
