@@ -76,8 +76,11 @@ fn main() {
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
-    if args.first().map(String::as_str) == Some("compare") {
-        return compare_layouts(&args[1..]);
+    match args.first().map(String::as_str) {
+        Some("compare") => return compare_layouts(&args[1..]),
+        Some("draw") => return draw_all(&args[1..]),
+        Some("scale") => return scale(),
+        _ => {}
     }
     let dir = tempfile::tempdir().unwrap();
     site(dir.path());
@@ -87,12 +90,14 @@ fn main() {
         rayon::current_num_threads()
     );
     for run in ["cold", "warm"] {
+        let cpu = cpu_seconds();
         let (ms, report) = build(dir.path());
+        let cpu = cpu_seconds() - cpu;
         assert!(report.succeeded(), "{:#?}", report.diagnostics);
         let stage = report.timings.diagrams.as_secs_f64() * 1000.0;
         let d = report.diagrams;
         println!(
-            "{run}: build {ms:8.1} ms | diagram stage {stage:8.1} ms = {:6.2} ms/diagram | rendered {} cached {} browser {} (of {} distinct)",
+            "{run}: build {ms:8.1} ms ({cpu:.2} s CPU) | diagram stage {stage:8.1} ms = {:6.2} ms/diagram | rendered {} cached {} browser {} (of {} distinct)",
             stage / total as f64,
             d.rendered,
             d.cached,
@@ -134,6 +139,84 @@ fn flowcharts_in(path: &Path, into: &mut BTreeSet<String>) {
             head == "flowchart" || head == "graph"
         }));
     }
+}
+
+/// CPU seconds this process has used so far (user + system), from /proc.
+fn cpu_seconds() -> f64 {
+    let stat = fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<f64> = after
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    // utime and stime are fields 14 and 15 of the line: 11 and 12 after the name.
+    (fields.get(11).unwrap_or(&0.0) + fields.get(12).unwrap_or(&0.0)) / 100.0
+}
+
+/// Time to draw one flowchart tree of n nodes (each node's parent is (i - 1) / 3), and one
+/// with extra cross links and labels, through the whole pipeline (one thread).
+fn scale() {
+    let options = studysite::diagrams::DiagramOptions::new(
+        &studysite::config::MermaidConfig::default(),
+        None,
+    );
+    for n in [4usize, 40, 500, 1_000, 2_000] {
+        let mut tree = String::from("flowchart TD\n");
+        let mut dense = String::from("flowchart LR\n");
+        for i in 1..n {
+            writeln!(tree, "  n{} --> n{i}", (i - 1) / 3).unwrap();
+            writeln!(dense, "  n{} -->|step {i}| n{i}", (i - 1) / 3).unwrap();
+            if i % 4 == 0 {
+                writeln!(dense, "  n{i} --> n{}", (i * 7 + 3) % n).unwrap();
+            }
+        }
+        for (name, src) in [("tree", &tree), ("labelled, cross links", &dense)] {
+            let started = Instant::now();
+            let outcome = studysite::diagrams::draw(src, &options);
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let drawn = matches!(outcome, studysite::diagrams::Outcome::Svg { .. });
+            println!("{n:5} nodes, {name}: {ms:9.1} ms, drawn: {drawn}");
+        }
+    }
+}
+
+/// Draws every distinct diagram found in the given files and folders, as the build's diagram
+/// stage does (in parallel, no cache), and prints wall and CPU time.
+fn draw_all(args: &[String]) {
+    use rayon::prelude::*;
+    let mut sources = BTreeSet::new();
+    for a in args {
+        for entry in walkdir::WalkDir::new(a).into_iter().flatten() {
+            let p = entry.path();
+            if p.extension().is_some_and(|x| x == "md" || x == "txt")
+                && let Ok(text) = fs::read_to_string(p)
+            {
+                sources.extend(blocks(&text));
+            }
+        }
+    }
+    let sources: Vec<String> = sources.into_iter().collect();
+    let options = studysite::diagrams::DiagramOptions::new(
+        &studysite::config::MermaidConfig::default(),
+        None,
+    );
+    let (wall, cpu) = (Instant::now(), cpu_seconds());
+    let drawn = sources
+        .par_iter()
+        .filter(|s| {
+            matches!(
+                studysite::diagrams::draw(s, &options),
+                studysite::diagrams::Outcome::Svg { .. }
+            )
+        })
+        .count();
+    println!(
+        "{} distinct diagrams, {drawn} drawn: {:.0} ms wall, {:.2} s CPU ({} threads)",
+        sources.len(),
+        wall.elapsed().as_secs_f64() * 1000.0,
+        cpu_seconds() - cpu,
+        rayon::current_num_threads()
+    );
 }
 
 fn compare_layouts(args: &[String]) {

@@ -140,9 +140,17 @@ impl Layered {
                 });
             }
             chain.push(bottom);
+            // Long edges are kept straight in their middle and bend at their ends; an edge
+            // between neighbouring ranks (through at most its label's stand-in) pulls its two
+            // nodes into line.
+            let long = chain.len() > 3;
             for pair in chain.windows(2) {
                 let dummies = pair.iter().filter(|i| !is_node(&items[**i])).count();
-                let weight = [1.0, 2.0, 8.0][dummies];
+                let weight = match (long, dummies) {
+                    (true, 2) => 8.0,
+                    (true, _) => 2.0,
+                    (false, _) => 4.0,
+                };
                 segments.push((pair[0], pair[1], weight));
             }
             chains.push(Some(Chain {
