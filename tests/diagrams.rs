@@ -790,3 +790,56 @@ fn the_size_budget_can_be_configured() {
         ]
     );
 }
+
+#[test]
+fn a_group_with_its_own_direction_runs_that_way_unless_an_edge_crosses_its_border() {
+    let site = Fixture::new();
+    site.note(
+        "pipeline.md",
+        "```mermaid
+flowchart TD
+    client[Client] --> pipeline
+    subgraph pipeline [Pipeline]
+        direction LR
+        src[Source] --> build[Build] --> ship[Ship]
+    end
+    pipeline --> prod[Production]
+    subgraph crossed [Crossed]
+        direction LR
+        one[One] --> two[Two]
+    end
+    prod --> one
+```
+",
+    );
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let page = site.page("pipeline/");
+    let (src, build, ship) = (
+        label_at(&page, "Source"),
+        label_at(&page, "Build"),
+        label_at(&page, "Ship"),
+    );
+    assert!(
+        src.0 < build.0 && build.0 < ship.0,
+        "left to right: {src:?} {build:?} {ship:?}"
+    );
+    assert!(
+        (src.1 - ship.1).abs() < 1.0,
+        "on one line: {src:?} {ship:?}"
+    );
+    let group = group_box(&page, "Pipeline");
+    assert!(
+        label_at(&page, "Client").1 < group[1],
+        "Client above the group"
+    );
+    assert!(
+        label_at(&page, "Production").1 > group[1] + group[3],
+        "Production below it"
+    );
+    let (one, two) = (label_at(&page, "One"), label_at(&page, "Two"));
+    assert!(
+        one.1 < two.1,
+        "an edge enters Crossed, so it runs top-down, as in mermaid.js"
+    );
+}

@@ -340,6 +340,16 @@ mod tests {
     }
 
     #[test]
+    fn flowchart_drawings_are_byte_identical_run_after_run() {
+        let src = "flowchart LR\n  subgraph g [Group]\n    a[One] -->|x| b{Two?}\n  end\n  b --> c & d\n  d -.-> a\n  classDef hot fill:#fde68a\n  class c hot\n";
+        let first = draw(src, &options());
+        assert!(matches!(first, Outcome::Svg { .. }), "{first:?}");
+        for _ in 0..5 {
+            assert_eq!(draw(src, &options()), first);
+        }
+    }
+
+    #[test]
     fn browser_mode_draws_nothing_at_build_time() {
         let options = DiagramOptions {
             renderer: MermaidRenderer::Browser,

@@ -11,6 +11,7 @@
 mod layered;
 mod measure;
 mod model;
+mod nested;
 mod order;
 mod output;
 mod place;
@@ -21,10 +22,34 @@ mod route;
 use super::budget::Deadline;
 use super::native::Rejection;
 use mermaid_rs_renderer::{Graph, Layout};
+use std::collections::BTreeMap;
 
 /// Lays out a parsed flowchart (without self-loops, which are drawn afterwards).
 pub fn layout(graph: &Graph, deadline: &Deadline) -> Result<Layout, Rejection> {
-    let model = model::Model::new(graph)?;
+    let Some((rest, aparts)) = nested::split(graph) else {
+        return flat(graph, &BTreeMap::new(), deadline);
+    };
+    let mut fixed = BTreeMap::new();
+    let mut parts = Vec::with_capacity(aparts.len());
+    for apart in aparts {
+        let part = layout(&apart.graph, deadline)?;
+        fixed.insert(nested::holder(apart.sub), nested::size(&part));
+        parts.push((apart, part));
+    }
+    let outer = flat(&rest, &fixed, deadline)?;
+    let rest_edges: Vec<usize> = (0..graph.edges.len())
+        .filter(|i| !parts.iter().any(|(a, _)| a.edges.contains(i)))
+        .collect();
+    Ok(nested::join(graph, outer, &rest_edges, parts))
+}
+
+/// Lays out a flowchart all in its own direction; nodes named in `fixed` have that size.
+fn flat(
+    graph: &Graph,
+    fixed: &BTreeMap<String, (f32, f32)>,
+    deadline: &Deadline,
+) -> Result<Layout, Rejection> {
+    let model = model::Model::new(graph, fixed)?;
     deadline.check()?;
     let layered = layered::Layered::new(&model);
     deadline.check()?;

@@ -7,7 +7,7 @@ use super::measure;
 use crate::diagrams::native::Rejection;
 use mermaid_rs_renderer::layout::TextBlock;
 use mermaid_rs_renderer::{Direction, Graph, NodeShape};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A node of the diagram (or an invisible stand-in that keeps an empty group open).
 #[derive(Debug, Clone)]
@@ -66,8 +66,9 @@ pub struct Model {
 pub const LABEL_PAD: (f32, f32) = (10.0, 6.0);
 
 impl Model {
-    /// Reads a parsed flowchart (self-loops already taken out).
-    pub fn new(graph: &Graph) -> Result<Model, Rejection> {
+    /// Reads a parsed flowchart (self-loops already taken out). Nodes named in `fixed` get
+    /// that size (width, height as drawn) and no label: they hold groups laid out apart.
+    pub fn new(graph: &Graph, fixed: &BTreeMap<String, (f32, f32)>) -> Result<Model, Rejection> {
         let horizontal = matches!(graph.direction, Direction::LeftRight | Direction::RightLeft);
         let group_of_name = |name: &str| {
             graph.subgraphs.iter().position(|s| match &s.id {
@@ -95,8 +96,14 @@ impl Model {
             .iter()
             .map(|id| {
                 let node = &graph.nodes[*id];
-                let label = measure::label(&node.label);
-                let (w, h) = measure::shape_size(node.shape, &label);
+                let (label, (w, h)) = match fixed.get(*id) {
+                    Some(size) => (measure::label(""), *size),
+                    None => {
+                        let label = measure::label(&node.label);
+                        let size = measure::shape_size(node.shape, &label);
+                        (label, size)
+                    }
+                };
                 let (w, h) = if horizontal { (h, w) } else { (w, h) };
                 Node {
                     id: Some((*id).clone()),

@@ -13,7 +13,7 @@ use mermaid_rs_renderer::{
 use std::collections::BTreeMap;
 
 /// Room around the drawing.
-const MARGIN: f32 = 8.0;
+pub const MARGIN: f32 = 8.0;
 
 /// Builds the renderer's layout.
 pub fn layout(graph: &Graph, model: &Model, at: &Placement, paths: Vec<Path>) -> Layout {

@@ -16,6 +16,8 @@ pub struct Quality {
     pub label_collisions: usize,
     /// Pairs of nodes whose boxes overlap.
     pub node_overlaps: usize,
+    /// (edge, group title) pairs where the edge runs through the title.
+    pub title_crossings: usize,
 }
 
 impl std::ops::Add for Quality {
@@ -26,6 +28,7 @@ impl std::ops::Add for Quality {
             edge_node: self.edge_node + o.edge_node,
             label_collisions: self.label_collisions + o.label_collisions,
             node_overlaps: self.node_overlaps + o.node_overlaps,
+            title_crossings: self.title_crossings + o.title_crossings,
         }
     }
 }
@@ -135,6 +138,12 @@ pub fn measure(layout: &Layout) -> Quality {
                 .enumerate()
                 .any(|(e, segs)| e != *i && segs.iter().any(|s| through(*s, &r)));
         q.label_collisions += usize::from(hit);
+    }
+    for title in &titles {
+        q.title_crossings += segments
+            .iter()
+            .filter(|segs| segs.iter().any(|s| through(*s, title)))
+            .count();
     }
     for (i, (_, a)) in nodes.iter().enumerate() {
         for (_, b) in &nodes[i + 1..] {
