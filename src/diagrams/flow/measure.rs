@@ -44,8 +44,24 @@ pub fn text_width(line: &str) -> f32 {
     line.chars().map(char_width).sum::<f32>() * FONT
 }
 
+/// Lines of a decision (diamond) label are kept shorter: a rhombus grows with the sum of its
+/// label's width and height, so two short lines take less room than one long one.
+const MAX_DIAMOND_LINE: f32 = 14.0 * 0.56 * FONT;
+
 /// A label split into lines (`<br/>`, `<br>`, `\n`), long lines wrapped at spaces, and its size.
 pub fn label(text: &str) -> TextBlock {
+    wrapped(text, MAX_LINE)
+}
+
+/// The label of a node of `shape`.
+pub fn node_label(text: &str, shape: NodeShape) -> TextBlock {
+    match shape {
+        NodeShape::Diamond => wrapped(text, MAX_DIAMOND_LINE),
+        _ => wrapped(text, MAX_LINE),
+    }
+}
+
+fn wrapped(text: &str, max: f32) -> TextBlock {
     let text = text
         .replace("<br/>", "\n")
         .replace("<br />", "\n")
@@ -53,7 +69,7 @@ pub fn label(text: &str) -> TextBlock {
         .replace("\\n", "\n");
     let mut lines = Vec::new();
     for line in text.split('\n') {
-        wrap(line.trim(), &mut lines);
+        wrap(line.trim(), max, &mut lines);
     }
     if lines.is_empty() {
         lines.push(String::new());
@@ -66,14 +82,14 @@ pub fn label(text: &str) -> TextBlock {
     }
 }
 
-fn wrap(line: &str, out: &mut Vec<String>) {
-    if text_width(line) <= MAX_LINE {
+fn wrap(line: &str, max: f32, out: &mut Vec<String>) {
+    if text_width(line) <= max {
         out.push(line.to_string());
         return;
     }
     let mut current = String::new();
     for word in line.split_whitespace() {
-        if !current.is_empty() && text_width(&current) + text_width(word) + 0.3 * FONT > MAX_LINE {
+        if !current.is_empty() && text_width(&current) + text_width(word) + 0.3 * FONT > max {
             out.push(std::mem::take(&mut current));
         }
         if !current.is_empty() {

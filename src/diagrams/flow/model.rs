@@ -99,7 +99,7 @@ impl Model {
                 let (label, (w, h)) = match fixed.get(*id) {
                     Some(size) => (measure::label(""), *size),
                     None => {
-                        let label = measure::label(&node.label);
+                        let label = measure::node_label(&node.label, node.shape);
                         let size = measure::shape_size(node.shape, &label);
                         (label, size)
                     }
