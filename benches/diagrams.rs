@@ -201,20 +201,31 @@ fn draw_all(args: &[String]) {
         None,
     );
     let (wall, cpu) = (Instant::now(), cpu_seconds());
-    let drawn = sources
+    let outcomes: Vec<studysite::diagrams::Outcome> = sources
         .par_iter()
-        .filter(|s| {
-            matches!(
-                studysite::diagrams::draw(s, &options),
-                studysite::diagrams::Outcome::Svg { .. }
-            )
-        })
-        .count();
+        .map(|s| studysite::diagrams::draw(s, &options))
+        .collect();
+    let (wall, cpu) = (wall.elapsed(), cpu_seconds() - cpu);
+    let mut drawn = 0;
+    for (source, outcome) in sources.iter().zip(&outcomes) {
+        let first = source.lines().next().unwrap_or("");
+        match outcome {
+            studysite::diagrams::Outcome::Svg { normalized, .. } => {
+                drawn += 1;
+                if !normalized.is_empty() {
+                    println!("normalised ({first}): {}", normalized.join("; "));
+                }
+            }
+            studysite::diagrams::Outcome::Browser { reason } => {
+                println!("not drawn ({first}): {}", reason.as_deref().unwrap_or(""));
+            }
+            studysite::diagrams::Outcome::Invalid { message } => println!("invalid: {message}"),
+        }
+    }
     println!(
-        "{} distinct diagrams, {drawn} drawn: {:.0} ms wall, {:.2} s CPU ({} threads)",
+        "{} distinct diagrams, {drawn} drawn: {:.0} ms wall, {cpu:.2} s CPU ({} threads)",
         sources.len(),
-        wall.elapsed().as_secs_f64() * 1000.0,
-        cpu_seconds() - cpu,
+        wall.as_secs_f64() * 1000.0,
         rayon::current_num_threads()
     );
 }
