@@ -37,14 +37,14 @@ pub fn compare(source: &str) -> Option<Comparison> {
     if graph.kind != DiagramKind::Flowchart {
         return None;
     }
-    SelfLoops::take(&mut graph);
+    let loops = SelfLoops::take(&mut graph);
     let theme = DiagramTheme::Auto.renderer_theme();
     let config = layout_config();
     let started = Instant::now();
     let theirs = compute_layout(&graph, &theme, &config);
     let crate_ms = started.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
-    let mine = flow::layout(&graph, &Deadline::never()).ok()?;
+    let mine = flow::layout(&graph, &loops.rooms(), &Deadline::never()).ok()?;
     let ours_ms = started.elapsed().as_secs_f64() * 1000.0;
     Some(Comparison {
         crate_layout: flow::quality::measure(&theirs),

@@ -54,7 +54,7 @@ pub fn render(source: &str, theme: &DiagramTheme, budget: &Budget) -> Result<Dra
             SelfLoops::default()
         };
         let mut layout = if flowchart {
-            super::flow::layout(&graph, &budget.start())?
+            super::flow::layout(&graph, &loops.rooms(), &budget.start())?
         } else {
             compute_layout(&graph, &theme, &config)
         };

@@ -7,7 +7,7 @@ use super::measure;
 use crate::diagrams::native::Rejection;
 use mermaid_rs_renderer::layout::TextBlock;
 use mermaid_rs_renderer::{Direction, Graph, NodeShape};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// A node of the diagram (or an invisible stand-in that keeps an empty group open).
 #[derive(Debug, Clone)]
@@ -23,6 +23,8 @@ pub struct Node {
     pub group: Option<usize>,
     /// Its outline.
     pub shape: NodeShape,
+    /// Room its self-loop needs on its right, as drawn.
+    pub loop_room: f32,
 }
 
 /// A subgraph.
@@ -57,6 +59,8 @@ pub struct Edge {
 pub struct Model {
     /// `LR` or `RL`: ranks run across the page.
     pub horizontal: bool,
+    /// The direction ranks run in.
+    pub direction: Direction,
     pub nodes: Vec<Node>,
     pub groups: Vec<Group>,
     pub edges: Vec<Edge>,
@@ -68,7 +72,8 @@ pub const LABEL_PAD: (f32, f32) = (10.0, 6.0);
 impl Model {
     /// Reads a parsed flowchart (self-loops already taken out). Nodes named in `fixed` get
     /// that size (width, height as drawn) and no label: they hold groups laid out apart.
-    pub fn new(graph: &Graph, fixed: &BTreeMap<String, (f32, f32)>) -> Result<Model, Rejection> {
+    pub fn new(graph: &Graph, sizes: &super::Sizes) -> Result<Model, Rejection> {
+        let fixed = &sizes.fixed;
         let horizontal = matches!(graph.direction, Direction::LeftRight | Direction::RightLeft);
         let group_of_name = |name: &str| {
             graph.subgraphs.iter().position(|s| match &s.id {
@@ -112,6 +117,7 @@ impl Model {
                     h,
                     group: None,
                     shape: node.shape,
+                    loop_room: sizes.loops.get(*id).copied().unwrap_or(0.0),
                 }
             })
             .collect();
@@ -144,6 +150,7 @@ impl Model {
         }
         Ok(Model {
             horizontal,
+            direction: graph.direction,
             nodes,
             groups,
             edges,
@@ -225,6 +232,7 @@ fn groups(
                 h,
                 group: Some(g),
                 shape: NodeShape::Rectangle,
+                loop_room: 0.0,
             });
         }
     }

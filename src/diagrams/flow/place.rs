@@ -11,6 +11,7 @@ use super::model::Model;
 use super::order::{Entries, Entry};
 use crate::diagrams::budget::Deadline;
 use crate::diagrams::native::Rejection;
+use mermaid_rs_renderer::Direction;
 
 /// Room between two nodes of a rank, between ranks, and around edges passing a rank.
 const NODE_GAP: f32 = 40.0;
@@ -175,6 +176,29 @@ impl Spacing<'_> {
         }
     }
 
+    /// Room a node's self-loop needs after it on its rank (only when ranks run down the page:
+    /// across them, the loop sits in the gap between ranks).
+    fn loop_room(&self, i: usize) -> f32 {
+        match self.layered.items[i].kind {
+            Kind::Node(n) if !self.model.horizontal => self.model.nodes[n].loop_room,
+            _ => 0.0,
+        }
+    }
+
+    /// The room self-loops of rank `r`'s nodes need in the gap after it (`LR`) or before it
+    /// (`RL`).
+    fn loop_gap(&self, r: usize) -> f32 {
+        self.layered
+            .items
+            .iter()
+            .filter(|i| i.rank == r)
+            .filter_map(|i| match i.kind {
+                Kind::Node(n) => Some(self.model.nodes[n].loop_room + 8.0),
+                _ => None,
+            })
+            .fold(0.0, f32::max)
+    }
+
     /// The least distance from one entry to the next (centres for items, sides for groups).
     fn gap(&self, a: Entry, b: Entry) -> f32 {
         let half = |i: usize| self.layered.items[i].w / 2.0;
@@ -187,10 +211,10 @@ impl Spacing<'_> {
                     (false, false) if p.kind == Kind::Dummy && q.kind == Kind::Dummy => EDGE_GAP,
                     _ => NODE_GAP / 2.0,
                 };
-                half(i) + room + half(j)
+                half(i) + room.max(self.loop_room(i)) + half(j)
             }
-            (Entry::Item(i), Entry::Open(_)) => half(i) + GROUP_GAP,
-            (Entry::Item(i), Entry::Close(_)) => half(i) + GROUP_PAD,
+            (Entry::Item(i), Entry::Open(_)) => half(i) + GROUP_GAP.max(self.loop_room(i)),
+            (Entry::Item(i), Entry::Close(_)) => half(i) + GROUP_PAD.max(self.loop_room(i)),
             (Entry::Open(g), Entry::Item(j)) => open(g) + half(j),
             (Entry::Open(g), Entry::Open(_)) => open(g),
             (Entry::Open(g), Entry::Close(_)) => open(g) + GROUP_PAD,
@@ -277,11 +301,16 @@ impl Spacing<'_> {
                     .filter(|g| layered.spans[*g].0 == r)
                     .map(|g| above[g])
                     .fold(0.0, f32::max);
-                let room = if ending + starting > 0.0 {
+                let mut room = if ending + starting > 0.0 {
                     ending + starting + GROUP_GAP
                 } else {
                     0.0
                 };
+                match model.direction {
+                    Direction::LeftRight => room = room.max(self.loop_gap(r - 1)),
+                    Direction::RightLeft => room = room.max(self.loop_gap(r)),
+                    _ => {}
+                }
                 top += base.max(room);
             }
             rows.push((top, top + h));
