@@ -76,7 +76,6 @@ fn flat(graph: &Graph, sizes: &Sizes, deadline: &Deadline) -> Result<Layout, Rej
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use std::fmt::Write as _;
 
     /// A small deterministic generator, so a failing case can be rerun.
