@@ -225,13 +225,15 @@ fn draw_cached(key: &str, source: &str, options: &DiagramOptions) -> (Outcome, b
 /// (fallbacks) and errors (invalid diagrams), at the fence's line, go to each note's
 /// `diagnostics`. Returns the counts.
 pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) -> DiagramStats {
-    let stage = hash_hex(STAGE_SOURCES);
+    // The stage's code does not change while the process runs: hash it once.
+    static STAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let stage = STAGE.get_or_init(|| hash_hex(STAGE_SOURCES));
     let keys: Vec<Vec<String>> = notes
         .iter()
         .map(|(_, p)| {
             p.diagrams
                 .iter()
-                .map(|d| key(&d.source, options, &stage))
+                .map(|d| key(&d.source, options, stage))
                 .collect()
         })
         .collect();
