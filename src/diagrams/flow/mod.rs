@@ -133,6 +133,28 @@ mod tests {
     }
 
     #[test]
+    fn odd_flowcharts_are_drawn() {
+        let theme = crate::diagrams::DiagramTheme::Auto;
+        let budget = crate::diagrams::Budget::default();
+        for src in [
+            "flowchart TD\n",
+            "flowchart TD\n  A\n",
+            "flowchart TD\n  A --> A\n",
+            "flowchart LR\n  subgraph empty [Nothing here]\n  end\n",
+            "flowchart TD\n  subgraph outer\n    subgraph inner\n      a\n    end\n  end\n  b --> inner\n  outer --> c\n",
+            "flowchart TD\n  a[Grenzwert\u{a0}10\u{a0}GB] --> b[日本語のラベル] --> c[🙂 emoji]\n",
+            "flowchart TD\n  a[Averyveryverylonglabelwithoutanyspacesthatcannotbewrappedatall] --> b\n",
+            "flowchart TD\n  subgraph g\n    a --> b\n  end\n  g --> a\n",
+            "graph TD;A-->B;B-->C\n",
+        ] {
+            match crate::diagrams::native::render(src, &theme, &budget) {
+                Ok(d) => assert!(d.svg.starts_with("<svg"), "{src}"),
+                Err(e) => panic!("{src}: {e:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn random_flowcharts_are_laid_out_without_overlaps_or_nodes_in_wrong_groups() {
         let theme = crate::diagrams::DiagramTheme::Auto;
         let budget = crate::diagrams::Budget::default();
