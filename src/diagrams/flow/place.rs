@@ -99,30 +99,46 @@ pub fn place(
     })
 }
 
-/// The weighted mean x of an item's neighbours above (`Some(true)`), below, or both.
+/// Where an item would like to be, from its neighbours above (`Some(true)`), below, or both,
+/// and how strongly: the weighted mean for edge stand-ins (which keeps long edges straight),
+/// the weighted median for nodes with three or more neighbours (so one far neighbour does not
+/// pull a node out of line).
 fn neighbour_mean(
     layered: &Layered,
     x: &[f32],
     item: usize,
     down: Option<bool>,
 ) -> Option<(f32, f32)> {
-    let mut sum = 0.0;
-    let mut weight = 0.0;
+    let mut around: Vec<(f32, f32)> = Vec::new();
     if down != Some(false) {
-        for &s in &layered.up[item] {
+        around.extend(layered.up[item].iter().map(|&s| {
             let (a, _, w) = layered.segments[s];
-            sum += x[a] * w;
-            weight += w;
-        }
+            (x[a], w)
+        }));
     }
     if down != Some(true) {
-        for &s in &layered.down[item] {
+        around.extend(layered.down[item].iter().map(|&s| {
             let (_, b, w) = layered.segments[s];
-            sum += x[b] * w;
-            weight += w;
+            (x[b], w)
+        }));
+    }
+    let weight: f32 = around.iter().map(|(_, w)| w).sum();
+    if weight <= 0.0 {
+        return None;
+    }
+    if !is_node(&layered.items[item]) || around.len() < 3 {
+        let sum: f32 = around.iter().map(|(x, w)| x * w).sum();
+        return Some((sum / weight, weight));
+    }
+    around.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut acc = 0.0;
+    for (v, w) in &around {
+        acc += w;
+        if acc * 2.0 >= weight {
+            return Some((*v, weight));
         }
     }
-    (weight > 0.0).then(|| (sum / weight, weight))
+    around.last().map(|(v, _)| (*v, weight))
 }
 
 /// The positions closest to `targets` (weighted least squares) that keep each item at least
