@@ -85,18 +85,14 @@ pub enum TitleFrom {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum MermaidRenderer {
-    /// At build time, into inline SVG; a diagram the built-in renderer cannot draw well falls
-    /// back to mermaid.js in the browser (with a warning).
+    /// At build time, into inline SVG; a diagram the built-in renderer cannot draw well is
+    /// shown as its source, or drawn by mermaid.js when `mermaid.script` is set (with a
+    /// warning either way).
     #[default]
     Native,
-    /// Always in the browser with mermaid.js (pages with diagrams load the script).
+    /// Always in the browser with mermaid.js (needs `mermaid.script`).
     Browser,
 }
-
-/// The pinned mermaid.js used for diagrams drawn in the browser, unless `mermaid.script` says
-/// otherwise.
-pub const DEFAULT_MERMAID_SCRIPT: &str =
-    "https://cdn.jsdelivr.net/npm/mermaid@11.12.1/dist/mermaid.min.js";
 
 /// The `[mermaid]` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,9 +100,11 @@ pub const DEFAULT_MERMAID_SCRIPT: &str =
 pub struct MermaidConfig {
     /// `native` (build time, the default) or `browser`.
     pub renderer: MermaidRenderer,
-    /// mermaid.js for diagrams drawn in the browser: an `https://` URL, or a file path relative
-    /// to the site root (copied into the site, so it works offline).
-    pub script: String,
+    /// mermaid.js for diagrams drawn in the browser: a file path relative to the site root
+    /// (copied into the site, so it works offline), or an `https://` URL. Unset (the default):
+    /// no page loads mermaid.js, and a diagram the built-in renderer cannot draw is shown as
+    /// its source.
+    pub script: Option<String>,
     /// `auto` follows the site's light/dark theme; `default`, `neutral`, `forest` or `dark`
     /// draw every diagram in that fixed mermaid theme.
     pub theme: String,
@@ -115,16 +113,36 @@ pub struct MermaidConfig {
     pub cache_dir: Option<PathBuf>,
     /// Whether rendered diagrams are cached on disk at all.
     pub cache: bool,
+    /// Most nodes one diagram may have before it is not drawn at build time.
+    pub max_nodes: usize,
+    /// Most edges one diagram may have before it is not drawn at build time.
+    pub max_edges: usize,
+    /// Most seconds the layout of one diagram may take.
+    pub time_limit: f64,
+}
+
+impl MermaidConfig {
+    /// The per-diagram budget these settings give.
+    pub fn budget(&self) -> crate::diagrams::Budget {
+        crate::diagrams::Budget {
+            max_nodes: self.max_nodes,
+            max_edges: self.max_edges,
+            time: std::time::Duration::from_secs_f64(self.time_limit.clamp(0.0, 3600.0)),
+        }
+    }
 }
 
 impl Default for MermaidConfig {
     fn default() -> Self {
         Self {
             renderer: MermaidRenderer::Native,
-            script: DEFAULT_MERMAID_SCRIPT.into(),
+            script: None,
             theme: "auto".into(),
             cache_dir: None,
             cache: true,
+            max_nodes: 2_000,
+            max_edges: 4_000,
+            time_limit: 2.0,
         }
     }
 }
@@ -174,7 +192,16 @@ const KNOWN_MARKDOWN: &[&str] = &[
     "highlight_theme_dark",
     "smart_punctuation",
 ];
-const KNOWN_MERMAID: &[&str] = &["renderer", "script", "theme", "cache_dir", "cache"];
+const KNOWN_MERMAID: &[&str] = &[
+    "renderer",
+    "script",
+    "theme",
+    "cache_dir",
+    "cache",
+    "max_nodes",
+    "max_edges",
+    "time_limit",
+];
 
 impl Config {
     /// Parses the text of a `studysite.toml`. `file` is only used to name the file in
@@ -252,13 +279,36 @@ impl Config {
                 ),
             ));
         }
-        if config.mermaid.script.trim().is_empty() {
+        if config
+            .mermaid
+            .script
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty())
+        {
             let line = find_key_line(text, "script");
             return Err(Diagnostic::error(
                 file,
                 line,
                 0,
                 "`mermaid.script` must not be empty",
+            ));
+        }
+        if config.mermaid.renderer == MermaidRenderer::Browser && config.mermaid.script.is_none() {
+            let line = find_key_line(text, "renderer");
+            return Err(Diagnostic::error(
+                file,
+                line,
+                0,
+                "`mermaid.renderer = \"browser\"` needs `mermaid.script`: a local mermaid.js (or a URL) for pages to load",
+            ));
+        }
+        if !(config.mermaid.time_limit.is_finite() && config.mermaid.time_limit > 0.0) {
+            let line = find_key_line(text, "time_limit");
+            return Err(Diagnostic::error(
+                file,
+                line,
+                0,
+                "`mermaid.time_limit` must be a number of seconds above 0",
             ));
         }
         Ok((config, warnings))
@@ -382,7 +432,10 @@ accent = "teal"
         )
         .unwrap();
         assert_eq!(config.mermaid.renderer, MermaidRenderer::Browser);
-        assert_eq!(config.mermaid.script, "vendor/mermaid.min.js");
+        assert_eq!(
+            config.mermaid.script.as_deref(),
+            Some("vendor/mermaid.min.js")
+        );
         assert_eq!(config.mermaid.theme, "forest");
         assert!(!config.mermaid.cache);
         let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
@@ -395,6 +448,26 @@ accent = "teal"
         assert!(err.message.contains("auto, default"), "{}", err.message);
         let err = parse("[mermaid]\nrenderer = \"wasm\"\n").unwrap_err();
         assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn mermaid_needs_no_network_by_default_and_browser_mode_needs_a_script() {
+        let config = Config::default();
+        assert_eq!(config.mermaid.script, None);
+        let err = parse("[mermaid]\nrenderer = \"browser\"\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(
+            err.message.contains("needs `mermaid.script`"),
+            "{}",
+            err.message
+        );
+        let (config, _) =
+            parse("[mermaid]\nmax_nodes = 50\nmax_edges = 60\ntime_limit = 0.5\n").unwrap();
+        let budget = config.mermaid.budget();
+        assert_eq!((budget.max_nodes, budget.max_edges), (50, 60));
+        assert_eq!(budget.time, std::time::Duration::from_millis(500));
+        let err = parse("[mermaid]\ntime_limit = 0\n").unwrap_err();
+        assert!(err.message.contains("time_limit"), "{}", err.message);
     }
 
     #[test]

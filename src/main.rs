@@ -248,7 +248,7 @@ fn print_timings(report: &BuildReport) {
     let d = &report.diagrams;
     if d.blocks > 0 {
         eprintln!(
-            "{}diagrams: {} distinct; {} rendered, {} from the cache, {} normalised, {} left to mermaid.js, {} invalid{}",
+            "{}diagrams: {} distinct; {} rendered, {} from the cache, {} normalised, {} not drawn at build time, {} invalid{}",
             style_dim().render(),
             d.distinct,
             d.rendered,

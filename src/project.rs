@@ -5,7 +5,7 @@
 use crate::build::BuildOptions;
 use crate::config::{CONFIG_FILE, Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::diagrams::{self, Cache, DiagramOptions, DiagramTheme};
+use crate::diagrams::{self, Cache, DiagramOptions};
 use crate::markdown::{Highlighter, ParseOptions};
 use crate::vault::LoadOptions;
 use std::path::{Path, PathBuf};
@@ -289,11 +289,11 @@ impl Project {
 
     /// How this project's diagrams are drawn.
     pub fn diagram_options(&self) -> DiagramOptions {
-        DiagramOptions {
-            renderer: self.config.mermaid.renderer,
-            theme: DiagramTheme::from_config(&self.config.mermaid.theme),
-            cache: self.diagram_cache_dir().map(Cache::new),
-        }
+        // diagrams hook: the options come from the `[mermaid]` table.
+        DiagramOptions::new(
+            &self.config.mermaid,
+            self.diagram_cache_dir().map(Cache::new),
+        )
     }
 
     /// How to parse this project's notes.

@@ -150,7 +150,7 @@ fn css_block<'a>(css: &'a str, selector: &str) -> Option<&'a str> {
 }
 
 #[test]
-fn a_diagram_the_renderer_draws_wrongly_goes_to_mermaid_js_with_a_warning_at_its_line() {
+fn a_diagram_the_renderer_misreads_is_shown_as_source_with_a_warning_at_its_line_and_no_script() {
     let site = Fixture::new();
     site.note(
         "targets.md",
@@ -159,18 +159,213 @@ fn a_diagram_the_renderer_draws_wrongly_goes_to_mermaid_js_with_a_warning_at_its
     .note("ebs.md", FLOW);
     let report = site.build_ok();
     let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(
-        warnings[0]
-            .starts_with("content/targets.md:8: warning: mermaid diagram left to mermaid.js"),
-        "{warnings:?}"
-    );
-    assert!(
-        warnings[0].contains("draws `fn` inside the group \"AZ a\""),
-        "the renderer's reason: {warnings:?}"
+    assert_eq!(
+        warnings,
+        [
+            "content/targets.md:8: warning: mermaid diagram shown as source: the built-in renderer misreads it: it finds nodes the source does not have (`fn@`) and no node for `fn`"
+        ]
     );
     assert_eq!(report.diagrams.browser, 1);
 
+    let page = site.page("targets/");
+    let code = page.one("figure.diagram.diagram-undrawn > pre.code > code.language-mermaid");
+    assert!(text(&code).starts_with("flowchart LR"), "{}", text(&code));
+    assert!(
+        text(&page.one("figure.diagram-undrawn > figcaption")).contains("misreads"),
+        "the reader is told why"
+    );
+    assert!(page.all("pre.mermaid").is_empty(), "nothing for mermaid.js");
+    for p in [&page, &site.page("ebs/")] {
+        assert!(
+            !scripts(p).iter().any(|s| s.contains("mermaid")),
+            "no network and no mermaid.js by default: {:?}",
+            scripts(p)
+        );
+    }
+    assert!(!site.public().join("vendor").exists());
+}
+
+#[test]
+fn a_misread_edge_label_is_read_as_mermaid_js_reads_it() {
+    let site = Fixture::new();
+    site.note(
+        "plan.md",
+        "```mermaid\nflowchart LR\n    A[Savings] --> |Short-term| B[Spending]\n```\n",
+    );
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(report.diagrams.normalized, 1);
+    let tspans = site.page("plan/").texts("figure.diagram > svg text tspan");
+    for want in ["Savings", "Spending", "Short-term"] {
+        assert!(tspans.iter().any(|t| t == want), "{want} in {tspans:?}");
+    }
+    assert!(
+        !tspans.iter().any(|t| t.contains('|')),
+        "no stray nodes: {tspans:?}"
+    );
+}
+
+#[test]
+fn every_edge_label_form_mermaid_js_accepts_draws_the_same_nodes() {
+    let forms = [
+        "A1 -->|one| B1",
+        "A2 --> |two| B2",
+        "A3 -- three --> B3",
+        "A4 -. four .-> B4",
+        "A5 == five ==> B5",
+        "A6 ---|six| B6",
+        "A7 -- \"seven -- quoted\" --> B7",
+        "A8 -->|eight| B8 -->|nine| C8",
+        "A9 --- B9 --> C9",
+    ];
+    let site = Fixture::new();
+    site.note(
+        "forms.md",
+        &format!(
+            "```mermaid\nflowchart TD\n    {}\n```\n",
+            forms.join("\n    ")
+        ),
+    );
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let tspans = site.page("forms/").texts("figure.diagram > svg text tspan");
+    let mut nodes: Vec<&str> = tspans
+        .iter()
+        .map(String::as_str)
+        .filter(|t| t.len() == 2 && t.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+        .collect();
+    nodes.sort();
+    assert_eq!(
+        nodes,
+        [
+            "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B1", "B2", "B3", "B4", "B5",
+            "B6", "B7", "B8", "B9", "C8", "C9"
+        ]
+    );
+    for label in [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven -- quoted",
+        "eight",
+        "nine",
+    ] {
+        assert!(tspans.iter().any(|t| t == label), "{label} in {tspans:?}");
+    }
+}
+
+/// Nested groups with loose members: the crate's own layout drew `fn` inside the `AZ a` box.
+const NESTED_GROUPS: &str = "```mermaid
+flowchart LR
+    tg --> i1
+    tg --> i2
+    tg --> fn
+    subgraph targets [\"Registered targets\"]
+        subgraph aza [\"AZ a\"]
+            i1[\"EC2 a\"]
+            ip1[\"10.0.1.15\"]
+        end
+        subgraph azb [\"AZ b\"]
+            i2[\"EC2 b\"]
+            ip2[\"10.0.2.27\"]
+        end
+        fn[\"Lambda\"]
+    end
+    tg --> ip1
+    tg --> ip2
+```
+";
+
+/// The box (x, y, width, height) drawn just before the group title `title`.
+fn group_box(page: &Page, title: &str) -> [f32; 4] {
+    let svg = page.one("figure.diagram > svg");
+    let mut last_rect = None;
+    for el in svg.children().filter_map(scraper::ElementRef::wrap) {
+        match el.value().name() {
+            "rect" => last_rect = Some(el),
+            "text" if text(&el) == title => {
+                let r = last_rect.expect("a box before the title");
+                let n = |k| r.value().attr(k).unwrap().parse::<f32>().unwrap();
+                return [n("x"), n("y"), n("width"), n("height")];
+            }
+            _ => {}
+        }
+    }
+    panic!("no group titled {title}")
+}
+
+/// Where the label `label` is drawn.
+fn label_at(page: &Page, label: &str) -> (f32, f32) {
+    let t = page
+        .all("figure.diagram > svg text")
+        .into_iter()
+        .find(|t| text(t) == label)
+        .unwrap_or_else(|| panic!("no {label}"));
+    let n = |k| t.value().attr(k).unwrap().parse::<f32>().unwrap();
+    (n("x"), n("y"))
+}
+
+fn inside(p: (f32, f32), b: [f32; 4]) -> bool {
+    p.0 > b[0] && p.0 < b[0] + b[2] && p.1 > b[1] && p.1 < b[1] + b[3]
+}
+
+#[test]
+fn nested_groups_with_loose_members_draw_each_node_in_its_own_box() {
+    let site = Fixture::new();
+    site.note("targets.md", NESTED_GROUPS);
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let page = site.page("targets/");
+    let (aza, azb, all) = (
+        group_box(&page, "AZ a"),
+        group_box(&page, "AZ b"),
+        group_box(&page, "Registered targets"),
+    );
+    for (label, own) in [
+        ("EC2 a", aza),
+        ("10.0.1.15", aza),
+        ("EC2 b", azb),
+        ("10.0.2.27", azb),
+    ] {
+        assert!(inside(label_at(&page, label), own), "{label} in its group");
+        assert!(
+            inside(label_at(&page, label), all),
+            "{label} in the outer group"
+        );
+    }
+    let lambda = label_at(&page, "Lambda");
+    assert!(inside(lambda, all));
+    assert!(
+        !inside(lambda, aza) && !inside(lambda, azb),
+        "Lambda is in no AZ"
+    );
+    assert!(
+        !inside(label_at(&page, "tg"), all),
+        "tg is outside every group"
+    );
+}
+
+#[test]
+fn a_local_mermaid_js_is_copied_and_loaded_from_the_site() {
+    let site = Fixture::new();
+    site.file(
+        "studysite.toml",
+        "base_url = \"https://x.example/notes/\"\n[mermaid]\nscript = \"tools/mermaid.min.js\"\n",
+    )
+    .file("tools/mermaid.min.js", "window.mermaid = {};\n")
+    .note("targets.md", FALLBACK_DIAGRAM)
+    .note("ebs.md", FLOW);
+    let report = site.build_ok();
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("content/targets.md:1: warning: mermaid diagram left to mermaid.js in the browser: the built-in renderer misreads it"),
+        "{warnings:?}"
+    );
+    assert_eq!(site.read("vendor/mermaid.min.js"), "window.mermaid = {};\n");
     let page = site.page("targets/");
     let pre = page.one("figure.diagram.diagram-browser > pre.mermaid");
     assert!(text(&pre).starts_with("flowchart LR"));
@@ -179,33 +374,13 @@ fn a_diagram_the_renderer_draws_wrongly_goes_to_mermaid_js_with_a_warning_at_its
             .len(),
         1
     );
+    assert!(
+        !scripts(&site.page("ebs/"))
+            .iter()
+            .any(|s| s.contains("mermaid")),
+        "only pages with such a diagram load mermaid.js"
+    );
     let src = scripts(&page);
-    assert!(
-        src.contains(&studysite::config::DEFAULT_MERMAID_SCRIPT.to_string()),
-        "{src:?}"
-    );
-    assert!(src.contains(&"../mermaid-init.js".to_string()), "{src:?}");
-
-    let other = site.page("ebs/");
-    assert!(
-        !scripts(&other).iter().any(|s| s.contains("mermaid")),
-        "{:?}",
-        scripts(&other)
-    );
-}
-
-#[test]
-fn a_local_mermaid_js_is_copied_and_loaded_under_the_base_path() {
-    let site = Fixture::new();
-    site.file(
-        "studysite.toml",
-        "base_url = \"https://x.example/notes/\"\n[mermaid]\nscript = \"tools/mermaid.min.js\"\n",
-    )
-    .file("tools/mermaid.min.js", "window.mermaid = {};\n")
-    .note("targets.md", FALLBACK_DIAGRAM);
-    site.build_ok();
-    assert_eq!(site.read("vendor/mermaid.min.js"), "window.mermaid = {};\n");
-    let src = scripts(&site.page("targets/"));
     assert!(
         src.contains(&"../vendor/mermaid.min.js".to_string()),
         "{src:?}"
@@ -214,6 +389,7 @@ fn a_local_mermaid_js_is_copied_and_loaded_under_the_base_path() {
         !src.iter().any(|s| s.starts_with("http")),
         "offline: {src:?}"
     );
+    assert!(src.contains(&"../mermaid-init.js".to_string()), "{src:?}");
 }
 
 #[test]
@@ -236,8 +412,12 @@ fn a_missing_local_mermaid_js_is_an_error() {
 #[test]
 fn browser_renderer_leaves_every_diagram_to_mermaid_js_without_warnings() {
     let site = Fixture::new();
-    site.file("studysite.toml", "[mermaid]\nrenderer = \"browser\"\n")
-        .note("ebs.md", FLOW);
+    site.file(
+        "studysite.toml",
+        "[mermaid]\nrenderer = \"browser\"\nscript = \"tools/mermaid.min.js\"\n",
+    )
+    .file("tools/mermaid.min.js", "window.mermaid = {};\n")
+    .note("ebs.md", FLOW);
     let report = site.build_ok();
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     let page = site.page("ebs/");
@@ -523,4 +703,145 @@ fn the_bundled_site_draws_every_diagram_with_no_errors() {
 
 fn e_is_under(path: &std::path::Path, dir: &std::path::Path) -> bool {
     path.starts_with(dir)
+}
+
+/// A flowchart tree of `n` nodes (each node's parent is node (i - 1) / 3).
+fn tree(n: usize) -> String {
+    let mut src = String::from("```mermaid\nflowchart TD\n");
+    for i in 1..n {
+        src.push_str(&format!("    n{} --> n{i}\n", (i - 1) / 3));
+    }
+    src.push_str("```\n");
+    src
+}
+
+#[test]
+fn a_thousand_node_flowchart_is_drawn_at_build_time() {
+    let site = Fixture::new();
+    site.note("big.md", &tree(1_000));
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let page = site.page("big/");
+    assert_eq!(page.all("figure.diagram > svg[role=img]").len(), 1);
+    let labels = page.texts("figure.diagram > svg text tspan");
+    assert!(labels.iter().any(|t| t == "n999"), "every node is drawn");
+    assert_eq!(labels.iter().filter(|t| t.starts_with('n')).count(), 1_000);
+}
+
+#[test]
+fn diagrams_past_their_size_budget_are_shown_as_source_and_the_build_goes_on() {
+    let mut huge_sequence =
+        String::from("```mermaid\nsequenceDiagram\n    participant A\n    participant B\n");
+    for i in 0..3_000 {
+        huge_sequence.push_str(&format!("    A->>B: message {i}\n"));
+    }
+    huge_sequence.push_str("```\n");
+    let site = Fixture::new();
+    site.note(
+        "big.md",
+        &format!("# Big\n\n{}\n{huge_sequence}", tree(2_500)),
+    )
+    .note("ebs.md", FLOW);
+    let report = site.build_ok();
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/big.md:3: warning: mermaid diagram shown as source: it has 2500 nodes, more than the 2000 a diagram may have",
+            "content/big.md:2506: warning: mermaid diagram shown as source: it has 3000 edges, more than the 300 a diagram may have",
+        ]
+    );
+    let page = site.page("big/");
+    assert_eq!(
+        page.all("figure.diagram-undrawn code.language-mermaid")
+            .len(),
+        2
+    );
+    assert_eq!(
+        site.page("ebs/").all("figure.diagram > svg").len(),
+        1,
+        "the rest is drawn"
+    );
+}
+
+#[test]
+fn a_diagram_past_its_time_budget_falls_back_with_a_warning() {
+    let site = Fixture::new();
+    site.file("studysite.toml", "[mermaid]\ntime_limit = 0.000001\n")
+        .note("big.md", &tree(300));
+    let report = site.build_ok();
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("content/big.md:1: warning: mermaid diagram shown as source: laying it out took longer than"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn the_size_budget_can_be_configured() {
+    let site = Fixture::new();
+    site.file("studysite.toml", "[mermaid]\nmax_nodes = 2\n")
+        .note("ebs.md", FLOW);
+    let report = site.build_ok();
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/ebs.md:1: warning: mermaid diagram shown as source: it has 3 nodes, more than the 2 a diagram may have"
+        ]
+    );
+}
+
+#[test]
+fn a_group_with_its_own_direction_runs_that_way_unless_an_edge_crosses_its_border() {
+    let site = Fixture::new();
+    site.note(
+        "pipeline.md",
+        "```mermaid
+flowchart TD
+    client[Client] --> pipeline
+    subgraph pipeline [Pipeline]
+        direction LR
+        src[Source] --> build[Build] --> ship[Ship]
+    end
+    pipeline --> prod[Production]
+    subgraph crossed [Crossed]
+        direction LR
+        one[One] --> two[Two]
+    end
+    prod --> one
+```
+",
+    );
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let page = site.page("pipeline/");
+    let (src, build, ship) = (
+        label_at(&page, "Source"),
+        label_at(&page, "Build"),
+        label_at(&page, "Ship"),
+    );
+    assert!(
+        src.0 < build.0 && build.0 < ship.0,
+        "left to right: {src:?} {build:?} {ship:?}"
+    );
+    assert!(
+        (src.1 - ship.1).abs() < 1.0,
+        "on one line: {src:?} {ship:?}"
+    );
+    let group = group_box(&page, "Pipeline");
+    assert!(
+        label_at(&page, "Client").1 < group[1],
+        "Client above the group"
+    );
+    assert!(
+        label_at(&page, "Production").1 > group[1] + group[3],
+        "Production below it"
+    );
+    let (one, two) = (label_at(&page, "One"), label_at(&page, "Two"));
+    assert!(
+        one.1 < two.1,
+        "an edge enters Crossed, so it runs top-down, as in mermaid.js"
+    );
 }

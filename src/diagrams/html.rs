@@ -1,6 +1,6 @@
 //! The HTML a diagram becomes: a `<figure class="diagram">` holding the inline SVG (or the
-//! source for mermaid.js, or the source with the error), always with the source in a
-//! `<details>` so it can be read and copied.
+//! source for mermaid.js, or the source as code when it is not drawn, or the source with the
+//! error), with the source in a `<details>` under a drawing so it can be read and copied.
 
 use super::svg::ID_TOKEN;
 use crate::markdown::escape_html;
@@ -31,6 +31,16 @@ pub fn browser(kind: &str, source: &str) -> String {
         escape_html(kind),
         escape_html(source),
         source_details(source)
+    )
+}
+
+/// A diagram the built-in renderer did not draw, on a site without a mermaid.js: its source,
+/// readable as code, and why it is not drawn.
+pub fn undrawn(reason: Option<&str>, source: &str) -> String {
+    let why = reason.map_or(String::new(), |r| format!(": {}", escape_html(r)));
+    format!(
+        "<figure class=\"diagram diagram-undrawn\" role=\"note\"><figcaption class=\"diagram-note\">Diagram shown as source{why}</figcaption><pre class=\"code\" data-lang=\"mermaid\"><code class=\"language-mermaid\">{}</code></pre></figure>\n",
+        escape_html(source)
     )
 }
 

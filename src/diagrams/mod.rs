@@ -1,13 +1,19 @@
 //! The diagram stage, between parse and link: every mermaid block of every note becomes an
-//! inline SVG figure drawn at build time, or, per diagram, source that mermaid.js draws in the
-//! browser (with a warning saying why), or an error showing the source.
+//! inline SVG figure drawn at build time; or, per diagram, when the built-in renderer cannot
+//! draw it (within its budget), its source, shown as a code block or, when a local mermaid.js
+//! is configured, drawn by it in the browser, with a warning saying why; or an error showing
+//! the source.
 //!
 //! Distinct diagrams are rendered in parallel, and each result is cached on disk by a hash of
 //! its source, theme and renderer version, so a rebuild renders only what changed.
 
+mod budget;
 mod cache;
 mod colour;
+pub mod compare;
+mod flow;
 mod html;
+mod links;
 mod native;
 mod normalize;
 mod script;
@@ -17,6 +23,7 @@ mod source;
 mod svg;
 mod theme;
 
+pub use budget::Budget;
 pub use cache::{Cache, hash_hex, user_cache_dir};
 pub use native::RENDERER_VERSION;
 pub use script::{script_file, script_url};
@@ -35,7 +42,19 @@ use std::collections::{BTreeMap, HashMap};
 /// The code that turns a source into a cached result. Its hash is part of every cache key, so
 /// any change to it (a fix to the post-processing, say) redraws cached diagrams.
 const STAGE_SOURCES: &[&str] = &[
+    include_str!("budget.rs"),
     include_str!("colour.rs"),
+    include_str!("flow/layered.rs"),
+    include_str!("flow/measure.rs"),
+    include_str!("flow/mod.rs"),
+    include_str!("flow/model.rs"),
+    include_str!("flow/nested.rs"),
+    include_str!("flow/order.rs"),
+    include_str!("flow/output.rs"),
+    include_str!("flow/place.rs"),
+    include_str!("flow/rank.rs"),
+    include_str!("flow/route.rs"),
+    include_str!("links.rs"),
     include_str!("mod.rs"),
     include_str!("native.rs"),
     include_str!("normalize.rs"),
@@ -44,6 +63,18 @@ const STAGE_SOURCES: &[&str] = &[
     include_str!("source.rs"),
     include_str!("svg.rs"),
     include_str!("theme.rs"),
+];
+
+/// The files of this stage whose code does not shape a cached result (the page markup, the
+/// script link, the cache itself, and the layout comparison); every other file is in
+/// [`STAGE_SOURCES`] (a test checks).
+#[cfg(test)]
+const NOT_STAGE_SOURCES: &[&str] = &[
+    "cache.rs",
+    "compare.rs",
+    "html.rs",
+    "script.rs",
+    "flow/quality.rs",
 ];
 
 /// How diagrams are drawn; the build turns the `[mermaid]` config into this.
@@ -55,6 +86,24 @@ pub struct DiagramOptions {
     pub theme: DiagramTheme,
     /// Where results are cached; `None` renders every diagram every time.
     pub cache: Option<Cache>,
+    /// Whether pages can load a mermaid.js (`mermaid.script` is set): then a diagram the
+    /// built-in renderer cannot draw is left to it; otherwise its source is shown.
+    pub browser_fallback: bool,
+    /// How much one diagram may cost.
+    pub budget: Budget,
+}
+
+impl DiagramOptions {
+    /// The options a `[mermaid]` table asks for, with `cache` as the cache.
+    pub fn new(config: &crate::config::MermaidConfig, cache: Option<Cache>) -> Self {
+        DiagramOptions {
+            renderer: config.renderer,
+            theme: DiagramTheme::from_config(&config.theme),
+            cache,
+            browser_fallback: config.script.is_some(),
+            budget: config.budget(),
+        }
+    }
 }
 
 /// What happened to one distinct diagram; this is what the cache holds.
@@ -70,8 +119,8 @@ pub enum Outcome {
         /// The rewrites the source needed first.
         normalized: Vec<String>,
     },
-    /// Left to mermaid.js in the browser; `reason` is why the built-in renderer did not draw
-    /// it (none when the site asks for the browser).
+    /// Not drawn at build time; `reason` is why the built-in renderer did not draw it (none
+    /// when the site asks for the browser). Shown as source, or left to mermaid.js.
     Browser {
         /// The built-in renderer's reason.
         reason: Option<String>,
@@ -97,7 +146,7 @@ pub struct DiagramStats {
     pub cached: usize,
     /// Drawn at build time after their source was normalised.
     pub normalized: usize,
-    /// Left to mermaid.js in the browser.
+    /// Not drawn at build time (shown as source, or left to mermaid.js in the browser).
     pub browser: usize,
     /// Invalid.
     pub invalid: usize,
@@ -108,6 +157,7 @@ fn key(source: &str, options: &DiagramOptions, stage: &str) -> String {
     hash_hex(&[
         source,
         options.theme.name(),
+        &format!("{:?}", options.budget),
         RENDERER_VERSION,
         stage,
         env!("CARGO_PKG_VERSION"),
@@ -128,7 +178,7 @@ pub fn draw(source: &str, options: &DiagramOptions) -> Outcome {
         return Outcome::Browser { reason: None };
     }
     let normalized = normalize::normalize(source, &head.keyword);
-    match native::render(&normalized.source, &options.theme) {
+    match native::render(&normalized.source, &options.theme, &options.budget) {
         Ok(drawing) => {
             let finished = svg::finish(&drawing.svg, options.theme.palette(), source);
             let name = head
@@ -175,13 +225,15 @@ fn draw_cached(key: &str, source: &str, options: &DiagramOptions) -> (Outcome, b
 /// (fallbacks) and errors (invalid diagrams), at the fence's line, are added to each note's
 /// `diagnostics`. Returns the counts.
 pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) -> DiagramStats {
-    let stage = hash_hex(STAGE_SOURCES);
+    // The stage's code does not change while the process runs: hash it once.
+    static STAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let stage = STAGE.get_or_init(|| hash_hex(STAGE_SOURCES));
     let keys: Vec<Vec<String>> = notes
         .iter()
         .map(|(_, p)| {
             p.diagrams
                 .iter()
-                .map(|d| key(&d.source, options, &stage))
+                .map(|d| key(&d.source, options, stage))
                 .collect()
         })
         .collect();
@@ -229,16 +281,25 @@ pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) ->
                     html::rendered(svg, &format!("dg{}", &k[..10]), &kind, &block.source)
                 }
                 Outcome::Browser { reason } => {
+                    let shown = if options.browser_fallback {
+                        "left to mermaid.js in the browser"
+                    } else {
+                        "shown as source"
+                    };
                     if let Some(reason) = reason {
                         diagnostics.push(Diagnostic::warning(
                             &note.file,
                             block.line,
                             0,
-                            format!("mermaid diagram left to mermaid.js in the browser: {reason}"),
+                            format!("mermaid diagram {shown}: {reason}"),
                         ));
                     }
-                    browser = true;
-                    html::browser(&kind, &block.source)
+                    if options.browser_fallback {
+                        browser = true;
+                        html::browser(&kind, &block.source)
+                    } else {
+                        html::undrawn(reason.as_deref(), &block.source)
+                    }
                 }
                 Outcome::Invalid { message } => {
                     diagnostics.push(Diagnostic::error(
@@ -270,6 +331,8 @@ mod tests {
             renderer: MermaidRenderer::Native,
             theme: DiagramTheme::Auto,
             cache: None,
+            browser_fallback: false,
+            budget: Budget::default(),
         }
     }
 
@@ -293,6 +356,38 @@ mod tests {
             panic!("not drawn")
         };
         assert_eq!(label, "Flowchart: Encryption");
+    }
+
+    #[test]
+    fn every_file_of_the_stage_is_in_the_cache_key_or_said_not_to_be() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/diagrams");
+        for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let name = path
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(path).unwrap();
+            assert!(
+                STAGE_SOURCES.contains(&text.as_str())
+                    || NOT_STAGE_SOURCES.contains(&name.as_str()),
+                "src/diagrams/{name} is in neither STAGE_SOURCES nor NOT_STAGE_SOURCES"
+            );
+        }
+    }
+
+    #[test]
+    fn flowchart_drawings_are_byte_identical_run_after_run() {
+        let src = "flowchart LR\n  subgraph g [Group]\n    a[One] -->|x| b{Two?}\n  end\n  b --> c & d\n  d -.-> a\n  classDef hot fill:#fde68a\n  class c hot\n";
+        let first = draw(src, &options());
+        assert!(matches!(first, Outcome::Svg { .. }), "{first:?}");
+        for _ in 0..5 {
+            assert_eq!(draw(src, &options()), first);
+        }
     }
 
     #[test]

@@ -1,10 +1,13 @@
-//! The built-in renderer (the `mermaid-rs-renderer` crate): source → parse → layout → SVG.
+//! The built-in renderer: source → the `mermaid-rs-renderer` crate's parser → layout (ours for
+//! flowcharts, [`super::flow`]; the crate's for every other kind) → the crate's SVG writer.
 //!
 //! Self-loops are laid out separately ([`super::self_loops`]). Besides outright parse
-//! failures, it rejects layouts it knows the crate gets wrong, so those diagrams go to
-//! mermaid.js instead of being shown broken: graphs whose boxes overlap, and graphs with a box
-//! drawn inside a group (subgraph) it is not in.
+//! failures, it rejects what it would draw wrongly, so those diagrams fall back instead of
+//! being shown broken: diagrams past their size or time budget, graphs whose boxes overlap,
+//! graphs with a box drawn inside a group (subgraph) it is not in, and flowcharts whose parsed
+//! nodes are not the ones the source names ([`super::links`]).
 
+use super::budget::Budget;
 use super::self_loops::SelfLoops;
 use super::theme::DiagramTheme;
 use mermaid_rs_renderer::{
@@ -28,17 +31,10 @@ pub struct Drawing {
     pub first_label: Option<String>,
 }
 
-/// Renders a (normalised) source to the renderer's raw SVG.
-pub fn render(source: &str, theme: &DiagramTheme) -> Result<Drawing, Rejection> {
+/// Renders a (normalised) source to the renderer's raw SVG, within `budget`.
+pub fn render(source: &str, theme: &DiagramTheme, budget: &Budget) -> Result<Drawing, Rejection> {
     let theme = theme.renderer_theme();
-    let config = LayoutConfig {
-        // Calibrated character widths: the same layout on every machine, whatever fonts it
-        // has, so builds are reproducible and cached diagrams are valid everywhere.
-        fast_text_metrics: true,
-        // Authors break long labels with `<br/>`; wrap only what is longer than that.
-        max_label_width_chars: 30,
-        ..LayoutConfig::default()
-    };
+    let config = layout_config();
     let run = catch_unwind(AssertUnwindSafe(|| {
         let cannot = |e: &dyn std::fmt::Display| {
             Rejection(format!("the built-in renderer cannot parse it: {e}"))
@@ -46,12 +42,22 @@ pub fn render(source: &str, theme: &DiagramTheme) -> Result<Drawing, Rejection> 
         validator::validate(&without_annotations(source)).map_err(|e| cannot(&e))?;
         let parsed = mermaid_rs_renderer::parse_mermaid(source).map_err(|e| cannot(&e))?;
         let mut graph = parsed.graph;
+        let flowchart = graph.kind == DiagramKind::Flowchart;
+        if flowchart {
+            super::links::check(source, &graph)?;
+        }
+        let (nodes, edges) = size(&graph);
+        budget.check_size(nodes, edges, flowchart)?;
         let loops = if matches!(graph.kind, DiagramKind::Flowchart | DiagramKind::State) {
             SelfLoops::take(&mut graph)
         } else {
             SelfLoops::default()
         };
-        let mut layout = compute_layout(&graph, &theme, &config);
+        let mut layout = if flowchart {
+            super::flow::layout(&graph, &loops.rooms(), &budget.start())?
+        } else {
+            compute_layout(&graph, &theme, &config)
+        };
         check_layout(&layout)?;
         loops.put_back(&mut layout)?;
         Ok(Drawing {
@@ -82,6 +88,33 @@ fn without_annotations(source: &str) -> String {
         .map(|l| if annotation(l) { "" } else { l })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The crate's layout settings.
+pub fn layout_config() -> LayoutConfig {
+    LayoutConfig {
+        // Calibrated character widths: the same layout on every machine, whatever fonts it
+        // has, so builds are reproducible and cached diagrams are valid everywhere.
+        fast_text_metrics: true,
+        // Authors break long labels with `<br/>`; wrap only what is longer than that.
+        max_label_width_chars: 30,
+        ..LayoutConfig::default()
+    }
+}
+
+/// What the size budget counts: nodes (or participants, commits, tasks, …) and edges (or
+/// messages, notes, …), whichever the kind uses.
+fn size(graph: &Graph) -> (usize, usize) {
+    let nodes = graph
+        .nodes
+        .len()
+        .max(graph.sequence_participants.len())
+        .max(graph.gitgraph.commits.len())
+        .max(graph.gantt_tasks.len())
+        .max(graph.mindmap.nodes.len())
+        .max(graph.c4.shapes.len());
+    let edges = graph.edges.len() + graph.sequence_notes.len() + graph.c4.rels.len();
+    (nodes, edges)
 }
 
 fn first_label(graph: &Graph) -> Option<String> {
@@ -164,6 +197,7 @@ mod tests {
         let drawing = render(
             "flowchart LR\n  B{Ok?} --> C\n  A[\"Start<br/>here\"] --> B\n",
             &DiagramTheme::Auto,
+            &Budget::default(),
         )
         .unwrap();
         assert!(drawing.svg.starts_with("<svg"), "{}", drawing.svg);
@@ -176,6 +210,7 @@ mod tests {
         let err = render(
             "sequenceDiagram\n  participant A\n  A->>B: hi\n",
             &DiagramTheme::Auto,
+            &Budget::default(),
         )
         .unwrap_err();
         assert!(err.0.contains("unknown participant 'B'"), "{err:?}");
@@ -184,15 +219,22 @@ mod tests {
     #[test]
     fn accepts_nested_groups_drawn_around_their_members() {
         let src = "flowchart LR\n  subgraph outer [\"Outer\"]\n    subgraph inner [\"Inner\"]\n      a --> b\n    end\n    c\n  end\n  b --> c\n";
-        assert!(render(src, &DiagramTheme::Auto).is_ok());
+        assert!(render(src, &DiagramTheme::Auto, &Budget::default()).is_ok());
     }
 
     #[test]
     fn class_annotations_pass_the_preflight_check() {
         let src = "classDiagram\n  class Animal {\n    <<interface>>\n    +eat() bool\n  }\n  class Shape\n  <<abstract>> Shape\n  Animal <|-- Dog\n";
-        let drawing = render(src, &DiagramTheme::Auto).unwrap();
+        let drawing = render(src, &DiagramTheme::Auto, &Budget::default()).unwrap();
         assert!(drawing.svg.contains("interface"), "{}", drawing.svg);
-        assert!(render("flowchart LR\n<<-->> B\n", &DiagramTheme::Auto).is_err());
+        assert!(
+            render(
+                "flowchart LR\n<<-->> B\n",
+                &DiagramTheme::Auto,
+                &Budget::default()
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -200,6 +242,7 @@ mod tests {
         let drawing = render(
             "stateDiagram-v2\n  [*] --> a\n  a --> a : again\n  a --> b\n  b --> [*]\n",
             &DiagramTheme::Auto,
+            &Budget::default(),
         )
         .unwrap();
         assert!(drawing.svg.contains(">again<"), "{}", drawing.svg);

@@ -26,6 +26,10 @@ pub fn normalize(source: &str, keyword: &str) -> Normalized {
             }
         }
         "flowchart" | "graph" => {
+            if let Some((rewritten, changes)) = super::links::rewrite(&out.source) {
+                out.source = rewritten;
+                out.changes.extend(changes);
+            }
             if let Some(rewritten) = unquote_edge_labels(&out.source) {
                 out.source = rewritten;
                 out.changes.push("unquoted edge labels".into());

@@ -1,5 +1,6 @@
-//! Where pages that leave diagrams to the browser load mermaid.js from: the configured URL, or
-//! a local file copied into the site (so an offline site needs no network).
+//! Where pages that leave diagrams to the browser load mermaid.js from, when `mermaid.script`
+//! names one: a local file copied into the site (so an offline site needs no network), or a
+//! URL. Without it no page loads mermaid.js.
 
 use crate::config::Config;
 use std::path::{Path, PathBuf};
@@ -12,9 +13,9 @@ fn is_url(script: &str) -> bool {
 }
 
 /// The site path a local script is copied to, and the file to copy (relative to the site
-/// root); `None` when the script is a URL.
+/// root); `None` when the script is a URL or there is none.
 pub fn script_file(config: &Config, root: &Path) -> Option<(String, PathBuf)> {
-    let script = config.mermaid.script.trim();
+    let script = config.mermaid.script.as_deref()?.trim();
     if is_url(script) {
         return None;
     }
@@ -27,11 +28,16 @@ pub fn script_file(config: &Config, root: &Path) -> Option<(String, PathBuf)> {
 }
 
 /// The `src` of the mermaid.js `<script>`: the URL, or the site path of the local copy (which
-/// pages prefix with their way to the site root).
+/// pages prefix with their way to the site root); empty when there is none (no page then has
+/// a diagram left to mermaid.js).
 pub fn script_url(config: &Config) -> String {
     match script_file(config, Path::new("")) {
         Some((path, _)) => crate::paths::encode_path(&path),
-        None => config.mermaid.script.trim().to_string(),
+        None => config
+            .mermaid
+            .script
+            .as_deref()
+            .map_or(String::new(), |s| s.trim().to_string()),
     }
 }
 
@@ -40,9 +46,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_url_is_used_as_it_is() {
-        let config = Config::default();
-        assert_eq!(script_url(&config), crate::config::DEFAULT_MERMAID_SCRIPT);
+    fn there_is_no_script_by_default_and_a_url_is_used_as_it_is() {
+        let mut config = Config::default();
+        assert_eq!(script_url(&config), "");
+        assert_eq!(script_file(&config, Path::new("/site")), None);
+        config.mermaid.script = Some("https://cdn.example/mermaid.min.js".into());
+        assert_eq!(script_url(&config), "https://cdn.example/mermaid.min.js");
         assert_eq!(script_file(&config, Path::new("/site")), None);
     }
 
@@ -52,7 +61,7 @@ mod tests {
             base_url: "https://x.example/notes/".into(),
             ..Config::default()
         };
-        config.mermaid.script = "node_modules/mermaid/dist/mermaid.min.js".into();
+        config.mermaid.script = Some("node_modules/mermaid/dist/mermaid.min.js".into());
         assert_eq!(script_url(&config), "vendor/mermaid.min.js");
         let (path, source) = script_file(&config, Path::new("/site")).unwrap();
         assert_eq!(path, "vendor/mermaid.min.js");

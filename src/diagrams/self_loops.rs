@@ -47,6 +47,21 @@ impl SelfLoops {
         SelfLoops(loops)
     }
 
+    /// How much room each looped node needs beside it (on the right, as drawn), so the layout
+    /// can keep it free.
+    pub fn rooms(&self) -> std::collections::BTreeMap<String, f32> {
+        let mut rooms = std::collections::BTreeMap::new();
+        for (edge, _) in &self.0 {
+            let label = edge
+                .label
+                .as_deref()
+                .map_or(0.0, |l| GAP + text_block(l).width);
+            let room = rooms.entry(edge.from.clone()).or_insert(0.0f32);
+            *room = room.max(REACH + label + 8.0);
+        }
+        rooms
+    }
+
     /// Draws the loops into a finished layout, beside their nodes where nothing else is,
     /// widening the layout when a loop sticks out on the right.
     pub fn put_back(self, layout: &mut Layout) -> Result<(), Rejection> {

@@ -215,26 +215,13 @@ pub fn seed(name: &str) -> Option<String> {
     fs::read_to_string(entry.path()).ok()
 }
 
-/// A mermaid flowchart the built-in renderer draws wrongly (`fn` lands inside the `AZ a` box,
-/// a group it is not in), so the build leaves it to mermaid.js with a warning.
+/// A mermaid flowchart (valid for mermaid.js 11) that the built-in renderer misreads: it takes
+/// mermaid 11's `fn@{ shape: …, label: … }` for a node named `fn@`. The build notices that the
+/// nodes it would draw are not the source's and does not draw it.
 pub const FALLBACK_DIAGRAM: &str = "```mermaid
 flowchart LR
-    tg --> i1
-    tg --> i2
-    tg --> fn
-    subgraph targets [\"Registered targets\"]
-        subgraph aza [\"AZ a\"]
-            i1[\"EC2 a\"]
-            ip1[\"10.0.1.15\"]
-        end
-        subgraph azb [\"AZ b\"]
-            i2[\"EC2 b\"]
-            ip2[\"10.0.2.27\"]
-        end
-        fn[\"Lambda\"]
-    end
-    tg --> ip1
-    tg --> ip2
+    tg[Target group] --> i1[EC2 a]
+    tg --> fn@{ shape: rounded, label: \"Lambda\" }
 ```
 ";
 
