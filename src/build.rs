@@ -86,6 +86,8 @@ pub struct BuildReport {
     pub timings: Timings,
     /// What the diagram stage did.
     pub diagrams: DiagramStats,
+    /// [highlight hook] How many code blocks were highlighted, and how many came from the cache.
+    pub code: markdown::HighlightStats,
     /// Where the site was written (none for `check` or a failed build).
     pub output: Option<PathBuf>,
 }
@@ -182,7 +184,7 @@ fn load_and_link(
     options: &BuildOptions,
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
-) -> (Linked, usize, DiagramStats) {
+) -> (Linked, usize, DiagramStats, markdown::HighlightStats) {
     let started = Instant::now();
     let (vault, load_diagnostics) = vault::load(&project.load_options());
     diagnostics.extend(load_diagnostics);
@@ -223,7 +225,7 @@ fn load_and_link(
     let (linked, link_diagnostics) = Linked::new(site);
     diagnostics.extend(link_diagnostics);
     timings.link = started.elapsed();
-    (linked, count, stats)
+    (linked, count, stats, highlighter.stats())
 }
 
 /// What rendering one page gave: its output file and fingerprint, or why it failed.
@@ -415,10 +417,11 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
             return Ok(report);
         }
     };
-    let (linked, notes, diagram_stats) =
+    let (linked, notes, diagram_stats, code_stats) =
         load_and_link(&project, options, &mut report.timings, &mut diagnostics);
     report.notes = notes;
     report.diagrams = diagram_stats;
+    report.code = code_stats;
     let renderer = match Renderer::new(Some(&project.templates_dir), &project.root, &project.config)
     {
         Ok(r) => Some(r),
