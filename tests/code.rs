@@ -110,6 +110,25 @@ fn only_pages_with_highlighted_code_load_the_code_stylesheet() {
     assert!(css.len() < 8_000, "syntax.css is {} bytes", css.len());
 }
 
+#[test]
+fn a_page_that_embeds_highlighted_code_loads_the_code_stylesheet() {
+    let site = Fixture::new();
+    site.note("snippet.md", &format!("# Snippet\n\n{RUST}"))
+        .note("guide.md", "# Guide\n\nSee below.\n\n![[snippet]]\n");
+    site.build_ok();
+    let page = site.page("guide/");
+    assert_eq!(
+        page.all("pre.highlighted").len(),
+        1,
+        "the embed brings its code"
+    );
+    assert!(
+        page.attrs("link[rel=stylesheet]", "href")
+            .iter()
+            .any(|h| h.ends_with("syntax.css"))
+    );
+}
+
 fn files_under(dir: &Path) -> Vec<String> {
     let mut files: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()

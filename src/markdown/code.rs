@@ -13,6 +13,9 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
+/// How the HTML of a highlighted block starts (pages holding one load the code stylesheet).
+pub const HIGHLIGHTED_CODE: &str = "<pre class=\"code highlighted\"";
+
 /// Highlights code. The syntax definitions are loaded once, on the first code block, so sites
 /// without code never pay for them (and syntect reads each language's definition only when a
 /// block of it comes); each distinct line is parsed once per build; with a cache, blocks
@@ -116,11 +119,6 @@ impl Highlighter {
             cache.put(key, &html);
         }
         Some(html)
-    }
-
-    /// Whether `lang` names a language this highlighter knows.
-    pub fn knows(&self, lang: &str) -> bool {
-        !is_plain(lang) && self.find(lang).is_some()
     }
 }
 

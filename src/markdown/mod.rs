@@ -18,7 +18,7 @@ mod obsidian;
 mod tables;
 mod tags;
 
-pub use code::{DiagramBlock, HighlightStats, Highlighter};
+pub use code::{DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
 pub use code_classes::{ClassSet, TokenClass};
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};

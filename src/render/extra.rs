@@ -150,12 +150,10 @@ pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedP
                 .sections
                 .iter()
                 .any(|s| s.html.contains("<pre class=\"mermaid\""));
-            view.has_code = topic.coverage.iter().any(|c| {
-                ctx.site
-                    .pages
-                    .get(&c.note)
-                    .is_some_and(|p| p.parsed.has_code)
-            });
+            view.has_code = view
+                .sections
+                .iter()
+                .any(|s| s.html.contains(crate::markdown::HIGHLIGHTED_CODE));
             clear_navigation(&mut view);
             view.breadcrumbs = vec![super::views::LinkView {
                 title: "Topics".into(),

@@ -164,8 +164,9 @@ impl<'a> PageContext<'a> {
                 title_heading.is_some(),
             );
             diagnostics = found;
-            // Embedded notes bring their diagrams along, so look at the whole content.
+            // Embedded notes bring their diagrams and code along, so look at the whole content.
             view.has_browser_diagrams = content.contains("<pre class=\"mermaid\"");
+            view.has_code = content.contains(crate::markdown::HIGHLIGHTED_CODE);
             view.content = content;
         }
         view.title_anchor = title_heading.map(|h| h.anchor.as_str());
@@ -191,7 +192,6 @@ impl<'a> PageContext<'a> {
         view.reading_minutes = parsed.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
         view.source = page.note.id.as_str();
         view.extra = Some(&front.extra);
-        view.has_code = parsed.has_code;
         view.toc = parsed
             .headings
             .iter()
@@ -357,6 +357,7 @@ impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
 fn fingerprint(templates: (u64, u64), sidebar: &[NavView], view: &mut PageView<'_>) -> u64 {
     let content = std::mem::take(&mut view.content);
     let browser = std::mem::take(&mut view.has_browser_diagrams);
+    let code = std::mem::take(&mut view.has_code);
     let sections: Vec<String> = view
         .sections
         .iter_mut()
@@ -373,6 +374,7 @@ fn fingerprint(templates: (u64, u64), sidebar: &[NavView], view: &mut PageView<'
     let fingerprint = h.finish();
     view.content = content;
     view.has_browser_diagrams = browser;
+    view.has_code = code;
     for (section, html) in view.sections.iter_mut().zip(sections) {
         section.html = html;
     }
