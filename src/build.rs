@@ -3,6 +3,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::diagrams::DiagramStats;
+use crate::markdown;
 use crate::output::{Mode, Output};
 use crate::pipeline::State;
 pub use crate::project::Project;
@@ -79,6 +80,8 @@ pub struct BuildReport {
     pub timings: Timings,
     /// What the diagram stage did.
     pub diagrams: DiagramStats,
+    /// How many code blocks were highlighted, and how many came from the cache.
+    pub code: markdown::HighlightStats,
     /// Where the site was written (none for `check` or a failed build).
     pub output: Option<PathBuf>,
 }
@@ -114,6 +117,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
     };
     report.notes = state.notes();
     report.diagrams = state.diagram_stats;
+    report.code = state.code_stats();
     let mut diagnostics = state.diagnostics();
     if write && let Some(message) = state.project.output_refusal() {
         diagnostics.push(Diagnostic::error(&state.project.root, 0, 0, message));

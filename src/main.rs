@@ -245,6 +245,18 @@ fn print_timings(report: &BuildReport) {
         t.write,
         style_dim().render_reset()
     );
+    // What highlighting did (a moved vault's blocks come from the cache).
+    let c = &report.code;
+    if c.highlighted + c.repeated + c.cached > 0 {
+        eprintln!(
+            "{}code: {} blocks highlighted, {} repeated, {} from the cache{}",
+            style_dim().render(),
+            c.highlighted,
+            c.repeated,
+            c.cached,
+            style_dim().render_reset()
+        );
+    }
     let d = &report.diagrams;
     if d.blocks > 0 {
         eprintln!(

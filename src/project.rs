@@ -256,9 +256,14 @@ impl Project {
     /// folder.
     pub fn cache_root(&self) -> Option<PathBuf> {
         let root = absolute(&self.root);
-        if absolute(&self.content_dir) == root {
-            let site = diagrams::hash_hex(&[&root.to_string_lossy()]);
-            return diagrams::user_cache_dir().map(|dir| dir.join("studysite").join(&site[..16]));
+        let content = absolute(&self.content_dir);
+        // Caches are keyed by content only, so every bare folder of notes
+        // shares one user cache (no folder named after the vault's path: a moved vault stays
+        // warm), and no cache is ever inside the notes.
+        if root.starts_with(&content) {
+            return diagrams::user_cache_dir()
+                .map(|dir| dir.join("studysite"))
+                .filter(|dir| !absolute(dir).starts_with(&content));
         }
         Some(self.root.join(".studysite-cache"))
     }
@@ -279,11 +284,16 @@ impl Project {
     /// A highlighter that reuses the code highlighted by earlier builds (the cache file is
     /// `highlight.bin` in the [cache root](Project::cache_root)).
     pub fn highlighter(&self) -> Highlighter {
-        match self.cache_root() {
-            Some(dir) if self.config.markdown.highlight_code => {
-                Highlighter::with_cache(dir.join("highlight.bin"))
-            }
+        let md = &self.config.markdown;
+        let highlighter = match self.cache_root() {
+            Some(dir) if md.highlight_code => Highlighter::with_cache(dir.join("highlight.bin")),
             _ => Highlighter::default(),
+        };
+        // Spans only for the token classes the configured themes colour (an
+        // unknown theme is reported when the code stylesheet is written).
+        match crate::theme::colored_classes(&md.highlight_theme_light, &md.highlight_theme_dark) {
+            Ok(colored) => highlighter.coloring(colored),
+            Err(_) => highlighter,
         }
     }
 

@@ -1,40 +1,82 @@
-//! Code blocks: highlighted at build time with syntect into CSS classes (one light and one dark
-//! stylesheet colour them), plain escaped code for unknown languages, and mermaid blocks kept
-//! as source (with where they are) for the diagram stage, which replaces them.
+//! Code blocks: highlighted at build time with syntect into a small fixed set of token classes
+//! (see [`super::code_classes`]; the code stylesheet colours them for the light and dark
+//! themes), plain escaped code for unknown languages, and mermaid blocks kept as source (with
+//! where they are) for the diagram stage, which replaces them.
 
 use super::code_cache::{self, CodeCache};
+use super::code_classes::ClassSet;
+use super::code_memo::LineMemo;
 use super::{Spanned, escape_html};
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
-use syntect::util::LinesWithEndings;
 
-/// The class prefix of highlighted tokens (`hl-keyword`), so they cannot clash with the theme.
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// How the HTML of a highlighted block starts (pages holding one load the code stylesheet).
+pub const HIGHLIGHTED_CODE: &str = "<pre class=\"code highlighted\"";
 
 /// Highlights code. The syntax definitions are loaded once, on the first code block, so sites
-/// without code never pay for them; with a cache, blocks highlighted by an earlier build are
-/// taken from it.
+/// without code never pay for them (and syntect reads each language's definition only when a
+/// block of it comes); each distinct line is parsed once per build; with a cache, blocks
+/// highlighted by an earlier build are taken from it.
 #[derive(Debug, Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     cache: Option<CodeCache>,
+    memo: LineMemo,
+    colored: ClassSet,
+    highlighted: AtomicUsize,
+    repeated: AtomicUsize,
+    cached: AtomicUsize,
+}
+
+/// What a highlighter did in one build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HighlightStats {
+    /// Blocks highlighted by this build.
+    pub highlighted: usize,
+    /// Blocks this build had already highlighted (the same code twice).
+    pub repeated: usize,
+    /// Blocks taken from the cache of an earlier build.
+    pub cached: usize,
 }
 
 impl Highlighter {
-    /// A highlighter that reuses (and updates) the cache file at `path`.
-    pub fn with_cache(path: PathBuf) -> Highlighter {
+    /// A highlighter that reuses (and updates) the cache in the folder `dir`.
+    pub fn with_cache(dir: PathBuf) -> Highlighter {
         Highlighter {
-            syntaxes: OnceLock::new(),
-            cache: Some(CodeCache::load(path)),
+            cache: Some(CodeCache::open(dir)),
+            ..Highlighter::default()
         }
+    }
+
+    /// Writes only the classes the stylesheet colours (see `theme::colored_classes`): spans
+    /// of other classes would change nothing on the page.
+    pub fn coloring(mut self, colored: ClassSet) -> Highlighter {
+        self.colored = colored;
+        self
+    }
+
+    /// Whether each distinct line is parsed once per build (the default) or every time (to
+    /// measure what the memo saves).
+    pub fn remembering_lines(mut self, on: bool) -> Highlighter {
+        self.memo = LineMemo::new(on);
+        self
     }
 
     /// Writes the cache back, if there is one and it changed.
     pub fn save_cache(&self) -> std::io::Result<()> {
         self.cache.as_ref().map_or(Ok(()), CodeCache::save)
+    }
+
+    /// How many blocks were highlighted, and how many came from the cache.
+    pub fn stats(&self) -> HighlightStats {
+        HighlightStats {
+            highlighted: self.highlighted.load(Ordering::Relaxed),
+            repeated: self.repeated.load(Ordering::Relaxed),
+            cached: self.cached.load(Ordering::Relaxed),
+        }
     }
 
     fn syntaxes(&self) -> &SyntaxSet {
@@ -59,35 +101,24 @@ impl Highlighter {
         if is_plain(lang) {
             return None;
         }
-        let key = self
-            .cache
-            .as_ref()
-            .map(|_| code_cache::key(alias(lang), code));
-        if let (Some(cache), Some(key)) = (&self.cache, key)
-            && let Some(html) = cache.get(key)
-        {
+        let key = code_cache::key(alias(lang), code, self.colored);
+        if let Some((html, earlier)) = self.cache.as_ref().and_then(|c| c.get(key)) {
+            let counter = if earlier {
+                &self.cached
+            } else {
+                &self.repeated
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
             return Some(html);
         }
-        let html = self.highlight_uncached(code, lang)?;
-        if let (Some(cache), Some(key)) = (&self.cache, key) {
+        let syntax = self.find(lang)?;
+        let html =
+            super::code_html::highlight(code, syntax, self.syntaxes(), &self.memo, self.colored)?;
+        self.highlighted.fetch_add(1, Ordering::Relaxed);
+        if let Some(cache) = &self.cache {
             cache.put(key, &html);
         }
         Some(html)
-    }
-
-    fn highlight_uncached(&self, code: &str, lang: &str) -> Option<String> {
-        let syntax = self.find(lang)?;
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, self.syntaxes(), CLASS_STYLE);
-        for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
-                return None;
-            }
-        }
-        Some(generator.finalize())
     }
 }
 
@@ -109,19 +140,6 @@ fn is_plain(lang: &str) -> bool {
     matches!(lang, "" | "text" | "txt" | "plain" | "plaintext")
 }
 
-/// The stylesheet for one syntect theme, or why there is none.
-pub fn theme_css(theme: &str) -> Result<String, String> {
-    let themes = syntect::highlighting::ThemeSet::load_defaults();
-    let Some(found) = themes.themes.get(theme) else {
-        let known: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
-        return Err(format!(
-            "unknown highlight theme `{theme}`; available: {}",
-            known.join(", ")
-        ));
-    };
-    css_for_theme_with_class_style(found, CLASS_STYLE).map_err(|e| e.to_string())
-}
-
 /// A mermaid block as parsing found it: the diagram stage renders it and replaces its event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagramBlock {
@@ -136,13 +154,14 @@ pub struct DiagramBlock {
 }
 
 /// Replaces every code block with its final HTML, and returns the mermaid blocks (whose
-/// `line` and `event` are filled in by the caller).
+/// `line` and `event` are filled in by the caller) and whether any block was highlighted.
 pub fn render_blocks(
     events: Vec<Spanned>,
     highlight: bool,
     highlighter: &Highlighter,
-) -> (Vec<Spanned>, Vec<DiagramBlock>) {
+) -> (Vec<Spanned>, Vec<DiagramBlock>, bool) {
     let mut diagrams = Vec::new();
+    let mut highlighted = false;
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some((event, offset)) = iter.next() {
@@ -174,22 +193,32 @@ pub fn render_blocks(
                 offset,
             });
         }
-        let html = block_html(&code, &lang, highlight, highlighter);
+        let (html, lit) = block_html(&code, &lang, highlight, highlighter);
+        highlighted |= lit;
         out.push((Event::Html(html.into()), offset));
     }
-    (out, diagrams)
+    (out, diagrams, highlighted)
 }
 
-fn block_html(code: &str, lang: &str, highlight: bool, highlighter: &Highlighter) -> String {
+/// A block's HTML, and whether it is highlighted.
+fn block_html(
+    code: &str,
+    lang: &str,
+    highlight: bool,
+    highlighter: &Highlighter,
+) -> (String, bool) {
     // Until the diagram stage replaces it, a diagram is source for mermaid.js.
     if lang == "mermaid" {
-        return format!("<pre class=\"mermaid\">{}</pre>\n", escape_html(code));
+        return (
+            format!("<pre class=\"mermaid\">{}</pre>\n", escape_html(code)),
+            false,
+        );
     }
     let lang_attr = escape_html(lang);
     let body = highlight
         .then(|| highlighter.highlight(code, lang))
         .flatten();
-    match (body, lang.is_empty()) {
+    let html = match (&body, lang.is_empty()) {
         (Some(body), _) => format!(
             "<pre class=\"code highlighted\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{body}</code></pre>\n"
         ),
@@ -201,7 +230,8 @@ fn block_html(code: &str, lang: &str, highlight: bool, highlighter: &Highlighter
             "<pre class=\"code\"><code>{}</code></pre>\n",
             escape_html(code)
         ),
-    }
+    };
+    (html, body.is_some())
 }
 
 #[cfg(test)]
@@ -210,12 +240,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn known_language_is_highlighted_with_classes() {
+    fn known_language_is_highlighted_with_short_classes() {
         let h = Highlighter::default();
-        let html = h.highlight("fn main() {}\n", "rust").unwrap();
-        assert!(html.contains("class=\"hl-"), "{html}");
+        let html = h
+            .highlight("pub fn main() { let x = 1; }\n", "rust")
+            .unwrap();
+        assert_eq!(
+            html,
+            "<span class=\"k\">pub</span> <span class=\"kt\">fn</span> <span class=\"nf\">main</span>() { \
+             <span class=\"kt\">let</span> x <span class=\"o\">=</span> <span class=\"m\">1</span>; }\n"
+        );
         assert!(h.highlight("x\n", "bash").is_some());
         assert!(h.highlight("a: 1\n", "yml").is_some());
+        assert_eq!(h.stats().highlighted, 3);
+    }
+
+    #[test]
+    fn classes_the_stylesheet_does_not_colour_are_left_out() {
+        let h = Highlighter::default()
+            .coloring(ClassSet::NONE.with(super::super::code_classes::TokenClass::Number));
+        let html = h.highlight("let x = 1;\n", "rust").unwrap();
+        assert_eq!(html, "let x = <span class=\"m\">1</span>;\n");
+    }
+
+    #[test]
+    fn a_line_seen_again_is_highlighted_the_same() {
+        let h = Highlighter::default();
+        let code = "{\n  \"a\": {\n    \"a\": 1,\n    \"a\": 1\n  },\n  \"a\": 1\n}\n";
+        let first = h.highlight(code, "json").unwrap();
+        let again = h.highlight(code, "json").unwrap();
+        let fresh = Highlighter::default().highlight(code, "json").unwrap();
+        assert_eq!(first, again);
+        assert_eq!(first, fresh);
+        assert!(first.contains("<span class=\"ky\">\"a\"</span>"), "{first}");
     }
 
     #[test]
@@ -247,11 +304,5 @@ mod tests {
         };
         let _ = super::super::parse("```rust\nfn x(){}\n```", 0, &options, &h);
         assert!(h.is_loaded());
-    }
-
-    #[test]
-    fn theme_css_knows_default_themes() {
-        assert!(theme_css("InspiredGitHub").unwrap().contains(".hl-"));
-        assert!(theme_css("nope").unwrap_err().contains("available"));
     }
 }

@@ -8,6 +8,9 @@ pub mod anchors;
 mod blocks;
 mod code;
 mod code_cache;
+mod code_classes;
+mod code_html;
+mod code_memo;
 mod headings;
 mod html;
 mod links;
@@ -16,7 +19,8 @@ mod obsidian;
 mod tables;
 mod tags;
 
-pub use code::{DiagramBlock, Highlighter, theme_css};
+pub use code::{DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
+pub use code_classes::{ClassSet, TokenClass};
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
 pub use tags::tag_path;
@@ -37,7 +41,7 @@ pub struct ParsedNote {
     pub links: Vec<LinkRef>,
     /// Whether the body opens with a level-1 heading (the page then needs no separate title).
     pub starts_with_h1: bool,
-    /// Whether any fenced or indented code block was found.
+    /// Whether any code block was highlighted (its page needs the code stylesheet).
     pub has_code: bool,
     /// Whether a diagram is left to mermaid.js in the browser (set by the diagram stage).
     pub browser_diagrams: bool,
@@ -146,11 +150,9 @@ pub fn parse(
         ))
     );
     let (events, headings) = headings::anchor(events, body, &lines);
-    let has_code = events
-        .iter()
-        .any(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))));
     let word_count = count_words(&events);
-    let (events, mut diagrams) = code::render_blocks(events, options_.highlight_code, highlighter);
+    let (events, mut diagrams, has_code) =
+        code::render_blocks(events, options_.highlight_code, highlighter);
     let (events, math) = math::render(events, body, &lines);
     let events = obsidian::callouts(events);
     let events = obsidian::highlights(events);
@@ -431,6 +433,20 @@ mod tests {
             &Highlighter::default(),
         );
         assert_eq!(p.word_count, 3);
-        assert!(p.has_code);
+        assert!(!p.has_code, "plain code needs no code stylesheet");
+    }
+
+    #[test]
+    fn only_highlighted_code_needs_the_code_stylesheet() {
+        let options = ParseOptions {
+            highlight_code: true,
+            ..ParseOptions::default()
+        };
+        let has_code = |md: &str| parse(md, 0, &options, &Highlighter::default()).has_code;
+        assert!(has_code("```rust\nfn a() {}\n```\n"));
+        assert!(!has_code("```\nplain\n```\n"));
+        assert!(!has_code("```nosuchlang\nx\n```\n"));
+        assert!(!has_code("```mermaid\ngraph TD\nA-->B\n```\n"));
+        assert!(!has_code("    indented\n"));
     }
 }

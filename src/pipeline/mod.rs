@@ -163,6 +163,11 @@ impl State {
         crate::vault::walk::to_slash(file.strip_prefix(content).ok()?)
     }
 
+    /// How many code blocks were highlighted, repeated, or taken from the cache so far.
+    pub fn code_stats(&self) -> crate::markdown::HighlightStats {
+        self.highlighter.stats()
+    }
+
     /// How many notes the site has.
     pub fn notes(&self) -> usize {
         self.linked.site.pages.len()

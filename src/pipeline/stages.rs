@@ -26,8 +26,7 @@ pub struct Drawn {
 }
 
 /// Parses and draws notes: markdown (anchors, links, highlighting, …) in parallel, then their
-/// mermaid diagrams. A note whose parsing panics becomes an empty note with an error naming it,
-/// and the others go on.
+/// mermaid diagrams.
 pub fn parse_and_draw(
     notes: Vec<Note>,
     project: &Project,
@@ -35,6 +34,26 @@ pub fn parse_and_draw(
     progress: Option<&dyn Progress>,
 ) -> Drawn {
     let started = Instant::now();
+    let mut parsed = parse(notes, project, highlighter, progress);
+    let parse_time = started.elapsed();
+    let started = Instant::now();
+    let stats = diagrams::render_all(&mut parsed, &project.diagram_options());
+    Drawn {
+        notes: parsed,
+        stats,
+        parse_time,
+        draw_time: started.elapsed(),
+    }
+}
+
+/// Parses notes in parallel. A note whose parsing panics becomes an empty note with an error
+/// naming it, and the others go on.
+pub fn parse(
+    notes: Vec<Note>,
+    project: &Project,
+    highlighter: &Highlighter,
+    progress: Option<&dyn Progress>,
+) -> Vec<(Note, ParsedNote)> {
     if let Some(p) = progress {
         p.stage("parsing notes", notes.len());
     }
@@ -42,7 +61,7 @@ pub fn parse_and_draw(
     // A panic on purpose, for the tests of what a crash inside a build or rebuild leaves: the
     // note named by `STUDYSITE_FAIL_PARSE` (its content path) cannot be parsed.
     let fail = std::env::var("STUDYSITE_FAIL_PARSE").ok();
-    let mut parsed: Vec<(Note, ParsedNote)> = notes
+    notes
         .into_par_iter()
         .map(|note| {
             let run = catch_unwind(AssertUnwindSafe(|| {
@@ -61,16 +80,7 @@ pub fn parse_and_draw(
             }
             (note, parsed)
         })
-        .collect();
-    let parse_time = started.elapsed();
-    let started = Instant::now();
-    let stats = diagrams::render_all(&mut parsed, &project.diagram_options());
-    Drawn {
-        notes: parsed,
-        stats,
-        parse_time,
-        draw_time: started.elapsed(),
-    }
+        .collect()
 }
 
 /// An error for a panic while working on `file`: what failed is named, never an unexplained
