@@ -63,6 +63,8 @@ pub struct Timings {
     pub render: Duration,
     /// Static files, attachments and the final swap.
     pub write: Duration,
+    /// Building the search index (part of `write`; see [`BuildReport::search`]).
+    pub search: Duration,
 }
 
 /// What a build or check did.
@@ -88,6 +90,8 @@ pub struct BuildReport {
     pub diagrams: DiagramStats,
     /// Where the site was written (none for `check` or a failed build).
     pub output: Option<PathBuf>,
+    /// The search index: size, shards, build time.
+    pub search: crate::search::Stats,
 }
 
 impl BuildReport {
@@ -263,11 +267,26 @@ fn render_pages_with(
         .collect()
 }
 
-/// Writes what is not a page: the sitemap, the theme's and the site's static files, the code
-/// stylesheet, and the notes' attachments.
-pub fn write_support_files(project: &Project, site: &Site, output: &Output) -> Result<Diagnostics> {
+/// Writes what is not a page: the sitemap, the search index, the theme's and the site's static
+/// files, the code stylesheet, and the notes' attachments.
+pub fn write_support_files(
+    project: &Project,
+    site: &Site,
+    output: &Output,
+) -> Result<(Diagnostics, crate::search::Stats)> {
     let mut diagnostics = Diagnostics::new();
     output.write("sitemap.xml", sitemap(site).as_bytes())?;
+    // search: the index files (src/search/), a pure function of the site.
+    let started = Instant::now();
+    let index = crate::search::build_index(site);
+    index
+        .files()
+        .par_iter()
+        .try_for_each(|(path, bytes)| output.write(path, bytes))?;
+    let search = crate::search::Stats {
+        elapsed: started.elapsed(),
+        ..index.stats().clone()
+    };
     for (path, bytes) in theme::STATIC_FILES {
         output.write(path, bytes)?;
     }
@@ -295,10 +314,11 @@ pub fn write_support_files(project: &Project, site: &Site, output: &Output) -> R
     site.assets
         .par_iter()
         .try_for_each(|(path, asset)| output.copy(path, &asset.source))?;
-    Ok(diagnostics)
+    Ok((diagnostics, search))
 }
 
-/// Renders every page and writes the whole site through `output`; returns the number of pages.
+/// Renders every page and writes the whole site through `output`; returns the number of pages
+/// and what the search index holds.
 fn write_site(
     project: &Project,
     progress: Option<&dyn Progress>,
@@ -307,7 +327,7 @@ fn write_site(
     output: &Output,
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
-) -> Result<usize> {
+) -> Result<(usize, crate::search::Stats)> {
     let started = Instant::now();
     let ctx = linked.context(renderer);
     let pages = render::all_pages(ctx);
@@ -319,9 +339,11 @@ fn write_site(
     }
     timings.render = started.elapsed();
     let started = Instant::now();
-    diagnostics.extend(write_support_files(project, &linked.site, output)?);
+    let (support, search) = write_support_files(project, &linked.site, output)?;
+    diagnostics.extend(support);
     timings.write = started.elapsed();
-    Ok(pages.len())
+    timings.search = search.elapsed;
+    Ok((pages.len(), search))
 }
 
 /// Copies the site's `static/` folder as it is (hidden files and symlinks that lead outside
@@ -433,7 +455,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
         } else {
             Output::in_memory()
         };
-        report.pages = write_site(
+        (report.pages, report.search) = write_site(
             &project,
             options.progress.as_deref(),
             &linked,

@@ -19,6 +19,7 @@ pub mod paths;
 pub mod progress;
 pub mod project;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod session;
 pub mod site;

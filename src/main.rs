@@ -213,6 +213,25 @@ fn print_timings(report: &BuildReport) {
         t.write,
         style_dim().render_reset()
     );
+    // search: index size and shards (src/search/).
+    let s = &report.search;
+    if s.files > 0 {
+        eprintln!(
+            "{}search: {} notes, {} sections, {} terms; {:.1} MB in {} files ({} term shards, {} dictionary shards, {} note files, {:.1} MB of them text), built in {:.0?}{}",
+            style_dim().render(),
+            s.notes,
+            s.records,
+            s.terms,
+            s.bytes as f64 / 1e6,
+            s.files,
+            s.term_shards,
+            s.dict_shards,
+            s.notes,
+            s.doc_bytes as f64 / 1e6,
+            s.elapsed,
+            style_dim().render_reset()
+        );
+    }
     let d = &report.diagrams;
     if d.blocks > 0 {
         eprintln!(

@@ -135,14 +135,27 @@ pub struct DiagramBlock {
     pub(super) offset: usize,
 }
 
-/// Replaces every code block with its final HTML, and returns the mermaid blocks (whose
-/// `line` and `event` are filled in by the caller).
+/// The text of a code block that is not a diagram, for the search index (which gives code a
+/// lower weight than prose).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeText {
+    /// The code, as written between the fences.
+    pub text: String,
+    /// The index in [`super::ParsedNote::events`] of the block's HTML event.
+    pub event: usize,
+    /// Byte offset of the block in the body (ties the block to its event while passes run).
+    pub(super) offset: usize,
+}
+
+/// Replaces every code block with its final HTML, and returns the mermaid blocks and the other
+/// blocks' code (whose `line` and `event` are filled in by the caller).
 pub fn render_blocks(
     events: Vec<Spanned>,
     highlight: bool,
     highlighter: &Highlighter,
-) -> (Vec<Spanned>, Vec<DiagramBlock>) {
+) -> (Vec<Spanned>, Vec<DiagramBlock>, Vec<CodeText>) {
     let mut diagrams = Vec::new();
+    let mut texts = Vec::new();
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some((event, offset)) = iter.next() {
@@ -175,9 +188,16 @@ pub fn render_blocks(
             });
         }
         let html = block_html(&code, &lang, highlight, highlighter);
+        if lang != "mermaid" {
+            texts.push(CodeText {
+                text: code,
+                event: 0,
+                offset,
+            });
+        }
         out.push((Event::Html(html.into()), offset));
     }
-    (out, diagrams)
+    (out, diagrams, texts)
 }
 
 fn block_html(code: &str, lang: &str, highlight: bool, highlighter: &Highlighter) -> String {

@@ -15,7 +15,7 @@ mod obsidian;
 mod tables;
 mod tags;
 
-pub use code::{DiagramBlock, Highlighter, theme_css};
+pub use code::{CodeText, DiagramBlock, Highlighter, theme_css};
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
 pub use tags::tag_path;
@@ -50,6 +50,8 @@ pub struct ParsedNote {
     pub tags: Vec<String>,
     /// Mermaid blocks, in order, for the diagram stage.
     pub diagrams: Vec<DiagramBlock>,
+    /// The code of every other code block, in order, for the search index.
+    pub code: Vec<CodeText>,
     /// Problems found in the note itself (its diagrams), with file positions.
     pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
 }
@@ -155,7 +157,8 @@ pub fn parse(
         .iter()
         .any(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))));
     let word_count = count_words(&events);
-    let (events, mut diagrams) = code::render_blocks(events, options_.highlight_code, highlighter);
+    let (events, mut diagrams, mut code) =
+        code::render_blocks(events, options_.highlight_code, highlighter);
     let events = obsidian::callouts(events);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
@@ -168,6 +171,7 @@ pub fn parse(
     let mut headings = headings;
     headings::locate(&mut headings, &events);
     locate_diagrams(&mut diagrams, &events, body, &lines);
+    locate_code(&mut code, &events);
     ParsedNote {
         events: events.into_iter().map(|(e, _)| e).collect(),
         headings,
@@ -180,7 +184,22 @@ pub fn parse(
         block_ids,
         tags,
         diagrams,
+        code,
         diagnostics: Vec::new(),
+    }
+}
+
+/// Fills in each code block's final event index (like [`locate_diagrams`]).
+fn locate_code(code: &mut [CodeText], events: &[Spanned]) {
+    let mut from = 0;
+    for block in code {
+        if let Some(i) = events[from..]
+            .iter()
+            .position(|(e, o)| *o == block.offset && matches!(e, Event::Html(_)))
+        {
+            block.event = from + i;
+            from += i + 1;
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! Pages made from the whole vault rather than one note: the tags index and one page per
-//! tag, the topics index and one page per topic, and the map of all notes.
+//! tag, the topics index and one page per topic, the map of all notes, and the search page.
 
 use super::content::section_html;
 use super::linkmap::{self, MapNode};
@@ -25,11 +25,16 @@ pub enum ExtraPage {
     Topic(usize),
     /// `graph/`: the map of all notes.
     Graph,
+    /// `search/`: search results (`search/?q=…`), filled in by `search.js`.
+    Search,
 }
 
 /// Every generated page of the site.
 pub fn extra_pages(ctx: PageContext<'_>) -> Vec<ExtraPage> {
     let mut pages = vec![ExtraPage::Graph, ExtraPage::Tags, ExtraPage::Topics];
+    if ctx.site.config.search.enabled {
+        pages.push(ExtraPage::Search);
+    }
     pages.extend(ctx.taxonomy.tags.by_key.keys().cloned().map(ExtraPage::Tag));
     pages.extend((0..ctx.taxonomy.topics.list.len()).map(ExtraPage::Topic));
     pages
@@ -163,6 +168,12 @@ pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedP
             }];
             let file = paths::page_file(&topic.path);
             ctx.render("topic.html", &home, view, file, diagnostics)
+        }
+        ExtraPage::Search => {
+            let (mut view, _) = ctx.view(&home, "search", "Search", crate::search::PAGE, None);
+            clear_navigation(&mut view);
+            let file = paths::page_file(crate::search::PAGE);
+            ctx.render("search.html", &home, view, file, Vec::new())
         }
         ExtraPage::Graph => {
             let (mut view, _) = ctx.view(&home, "graph", "Map of notes", "graph/", None);

@@ -146,6 +146,7 @@ impl Renderer {
             generator: concat!("studysite ", env!("CARGO_PKG_VERSION")),
             mermaid_script: crate::diagrams::script_url(config),
             mermaid_theme: &config.mermaid.theme,
+            search: config.search.enabled,
         };
         tera.global_context().insert("site", &site);
         Ok(Renderer {

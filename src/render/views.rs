@@ -27,6 +27,8 @@ pub struct SiteView<'a> {
     pub mermaid_script: String,
     /// `mermaid.theme` (`auto` follows the page's light/dark theme).
     pub mermaid_theme: &'a str,
+    /// Whether the site has search (`search.enabled`): the header's search box and `search/`.
+    pub search: bool,
 }
 
 /// A link to a page.

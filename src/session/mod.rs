@@ -100,6 +100,8 @@ pub struct Session {
     fingerprints: HashMap<PageRef, (String, u64)>,
     /// The output files that are not pages (sitemap, static files, attachments).
     support_files: BTreeSet<String>,
+    /// search: note entries kept between edits (src/search/).
+    search: crate::search::SearchCache,
 }
 
 impl Session {
@@ -151,6 +153,7 @@ impl Session {
             render_diagnostics: HashMap::new(),
             fingerprints: HashMap::new(),
             support_files: BTreeSet::new(),
+            search: Default::default(),
         };
         let site = Site {
             config: session.project.config.clone(),

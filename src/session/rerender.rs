@@ -111,7 +111,8 @@ impl Session {
     /// went.
     fn refresh_support(&mut self) -> Result<(Vec<String>, Vec<String>)> {
         let output = Output::in_memory();
-        self.support_diagnostics = write_support_files(&self.project, &self.linked.site, &output)?;
+        self.support_diagnostics =
+            write_support_files(&self.project, &self.linked.site, &output)?.0;
         let fresh = output.commit()?.files;
         let removed: Vec<String> = self
             .support_files
@@ -173,9 +174,18 @@ impl Session {
                 .into_iter()
                 .map(|i| PageRef::Extra(ExtraPage::Topic(i))),
         );
-        let changed = self.render_refs(&refs)?;
+        let mut changed = self.render_refs(&refs)?;
+        // search: re-index the edited notes (src/search/).
+        let (search_changed, removed) = crate::search::refresh(
+            &mut self.search,
+            &self.linked.site,
+            &mut self.files,
+            &mut self.support_files,
+        );
+        changed.extend(search_changed);
         Ok(Update {
             changed,
+            removed,
             rendered: refs.len(),
             ..Update::default()
         })
