@@ -99,6 +99,21 @@ fn main() {
         }
         let cpu = (cpu_seconds() - cpu_before) / 5.0;
         let stats = index.stats().clone();
+        let cpu0 = cpu_seconds();
+        let pages: Vec<&studysite::site::Page> = site.pages.values().collect();
+        let entries: Vec<search::NoteEntry> = pages.iter().map(|p| search::note_entry(p)).collect();
+        let cpu1 = cpu_seconds();
+        let refs: Vec<&search::NoteEntry> = entries.iter().collect();
+        let merged = search::merge(&refs);
+        let cpu2 = cpu_seconds();
+        println!(
+            "{arg}: entries {:.0} ms CPU, merge {:.0} ms CPU ({} files)",
+            (cpu1 - cpu0) * 1e3,
+            (cpu2 - cpu1) * 1e3,
+            merged.files().len()
+        );
+        drop(merged);
+        drop(entries);
         drop(site);
         if std::env::var("SEARCH_BENCH_INDEX_ONLY").is_ok() {
             println!(
@@ -112,6 +127,16 @@ fn main() {
             root: root.clone(),
             ..BuildOptions::default()
         };
+        // Cold: no output and no caches, as a first build.
+        let _ = std::fs::remove_dir_all(root.join("public"));
+        let _ = std::fs::remove_dir_all(root.join(".studysite-cache"));
+        let cold = studysite::build(&options).unwrap();
+        println!(
+            "{arg}: cold build {:.2} s, index {:.0} ms of it ({:.1}%, building and writing)",
+            cold.elapsed.as_secs_f64(),
+            cold.search.elapsed.as_secs_f64() * 1e3,
+            100.0 * cold.search.elapsed.as_secs_f64() / cold.elapsed.as_secs_f64()
+        );
         let mut shares = Vec::new();
         let mut builds = Vec::new();
         for _ in 0..3 {

@@ -504,7 +504,7 @@
   function materialize(res, limit, perNote) {
     var out = [], counts = {}, pos = 0;
     function step() {
-      if (out.length >= limit || pos >= res.ranked.length || pos > limit * 6) { return Promise.resolve(out); }
+      if (out.length >= limit || pos >= res.ranked.length || pos > limit * 3) { return Promise.resolve(out); }
       var batch = [];
       while (batch.length < limit - out.length && pos < res.ranked.length) {
         var r = res.ranked[pos++];
@@ -701,11 +701,23 @@
       open(!!query.trim());
       if (started) { timed(query, started); }
     }
+    // While keys come faster than DEBOUNCE apart, only the first and the last query run, so a
+    // fast typist does not load the notes of every prefix on the way.
+    var DEBOUNCE = 150, timer = 0, typedAt = -1e9;
     function update() {
+      var now = performance.now();
+      var paused = now - typedAt >= DEBOUNCE;
+      typedAt = now;
+      clearTimeout(timer);
+      if (paused) { runNow(now); }
+      else { timer = setTimeout(function () { runNow(now); }, DEBOUNCE); }
+    }
+    function runNow(started) {
       var query = input.value;
       var mine = ++seq;
-      var started = performance.now();
-      if (!query.trim()) { show("", [], null, 0, 0); open(false); return; }
+      // One Latin letter matches too much to be worth loading anything; one CJK character does not.
+      var bare = query.trim();
+      if (!bare || (Array.from(bare).length === 1 && !CJK.test(bare))) { show("", [], null, 0, 0); open(false); return; }
       run(query).then(function (res) {
         if (mine !== seq) { return null; }
         return materialize(res, LIMIT, 2).then(function (items) {

@@ -9,9 +9,9 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// Characters of prose kept per section for snippets (and quoted-phrase checks).
-pub const TEXT_CHARS: usize = 1500;
+pub const TEXT_CHARS: usize = 1000;
 /// Characters of code kept per section.
-pub const CODE_CHARS: usize = 500;
+pub const CODE_CHARS: usize = 240;
 
 /// How strongly a record is about a term, 1–7; the highest field wins.
 pub mod impact {
@@ -186,69 +186,10 @@ pub fn opted_out(page: &Page) -> bool {
     page.note.front.extra.get("search") == Some(&serde_json::Value::Bool(false))
 }
 
-/// The text of a note by section, read from its parsed events: headings start sections,
-/// prose and inline code are text, code blocks are code; diagrams and raw HTML are skipped
-/// (front matter is not in the events at all).
-fn sections(page: &Page) -> Vec<(Section, String, String)> {
-    let parsed = &page.parsed;
-    let merged_h1 = parsed.starts_with_h1 && !parsed.headings.is_empty();
-    let mut starts: HashMap<usize, usize> = HashMap::new();
-    for (i, h) in parsed.headings.iter().enumerate() {
-        if !(merged_h1 && i == 0) {
-            starts.insert(h.event_index, i);
-        }
-    }
-    let code: HashMap<usize, &str> = parsed
-        .code
-        .iter()
-        .map(|c| (c.event, c.text.as_str()))
-        .collect();
-    let mut out = vec![(
-        Section(
-            String::new(),
-            0,
-            page.title.clone(),
-            String::new(),
-            String::new(),
-        ),
-        String::new(),
-        String::new(),
-    )];
-    let mut in_heading = 0usize;
-    for (i, event) in parsed.events.iter().enumerate() {
-        if let Some(&h) = starts.get(&i) {
-            let heading = &parsed.headings[h];
-            out.push((
-                Section(
-                    heading.anchor.clone(),
-                    heading.level,
-                    heading.text.clone(),
-                    String::new(),
-                    String::new(),
-                ),
-                String::new(),
-                String::new(),
-            ));
-        }
-        let (_, text, code_text) = out.last_mut().expect("there is always a first section");
-        match event {
-            Event::Start(Tag::Heading { .. }) => in_heading += 1,
-            Event::End(TagEnd::Heading(_)) => in_heading = in_heading.saturating_sub(1),
-            _ if in_heading > 0 => {}
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::Html(_) => {
-                if let Some(c) = code.get(&i) {
-                    code_text.push_str(c);
-                    code_text.push('\n');
-                }
-            }
-            Event::Start(tag) if !is_inline(tag) => separate(text),
-            Event::End(tag) if !is_inline_end(tag) => separate(text),
-            _ => {}
-        }
-    }
-    out
+/// Stores a section's text and code, cut to size.
+fn finish(section: &mut Section, text: &str, code: &str) {
+    section.3 = cut(text, TEXT_CHARS);
+    section.4 = cut_code(code, CODE_CHARS);
 }
 
 fn separate(text: &mut String) {
@@ -316,44 +257,102 @@ fn cut(text: &str, max: usize) -> String {
     out
 }
 
-/// What a note contributes to the index.
+/// Appends to stored text until it is surely longer than it will be cut to.
+fn push_capped(text: &mut String, more: &str, max_chars: usize) {
+    if text.len() < max_chars * 4 {
+        text.push_str(more);
+    }
+}
+
+/// What a note contributes to the index, read from its parsed events in one pass: headings
+/// start sections, prose and inline code are text, code blocks are code; diagrams and raw HTML
+/// are skipped (front matter is not in the events at all).
 pub fn note_entry(page: &Page) -> NoteEntry {
-    let raw = sections(page);
+    let parsed = &page.parsed;
+    let merged_h1 = parsed.starts_with_h1 && !parsed.headings.is_empty();
+    let skip = usize::from(merged_h1);
+    let count = 1 + parsed.headings.len() - skip;
     let mut b = Builder {
         ids: HashMap::with_capacity_and_hasher(512, Default::default()),
         text: String::with_capacity(4096),
         ends: Vec::with_capacity(512),
-        records: vec![Vec::new(); raw.len()],
-        last: Vec::new(),
+        records: vec![Vec::with_capacity(64); count],
+        last: Vec::with_capacity(512),
     };
     let front = &page.note.front;
     b.add(0, &page.title, impact::TITLE);
     for alias in &front.aliases {
         b.add(0, alias, impact::ALIAS);
     }
-    let mut tags: Vec<&String> = front.tags.iter().chain(&page.parsed.tags).collect();
+    let mut tags: Vec<&String> = front.tags.iter().chain(&parsed.tags).collect();
     tags.sort();
     tags.dedup();
     for tag in &tags {
         b.add(0, tag, impact::TAG);
     }
     b.add(0, page.note.id.folder(), impact::CODE);
-    let mut sections = Vec::with_capacity(raw.len());
-    for (r, (mut section, text, code)) in raw.into_iter().enumerate() {
-        if r > 0 || page.parsed.starts_with_h1 {
-            let heading = if r == 0 {
-                page.parsed.headings[0].text.clone()
-            } else {
-                section.2.clone()
-            };
-            b.add(r, &heading, impact::HEADING);
-        }
-        b.add(r, &text, impact::BODY);
-        b.add(r, &code, impact::CODE);
-        section.3 = cut(&text, TEXT_CHARS);
-        section.4 = cut_code(&code, CODE_CHARS);
-        sections.push(section);
+    if merged_h1 {
+        b.add(0, &parsed.headings[0].text, impact::HEADING);
     }
+    let mut sections = Vec::with_capacity(count);
+    sections.push(Section(
+        String::new(),
+        0,
+        page.title.clone(),
+        String::new(),
+        String::new(),
+    ));
+    let (mut text, mut code) = (String::new(), String::new());
+    let mut next = skip;
+    let mut blocks = parsed.code.iter().peekable();
+    let mut in_heading = 0usize;
+    let mut r = 0;
+    for (i, event) in parsed.events.iter().enumerate() {
+        if parsed
+            .headings
+            .get(next)
+            .is_some_and(|h| h.event_index == i)
+        {
+            let h = &parsed.headings[next];
+            finish(&mut sections[r], &text, &code);
+            text.clear();
+            code.clear();
+            next += 1;
+            r += 1;
+            sections.push(Section(
+                h.anchor.clone(),
+                h.level,
+                h.text.clone(),
+                String::new(),
+                String::new(),
+            ));
+            b.add(r, &h.text, impact::HEADING);
+        }
+        match event {
+            Event::Start(Tag::Heading { .. }) => in_heading += 1,
+            Event::End(TagEnd::Heading(_)) => in_heading = in_heading.saturating_sub(1),
+            _ if in_heading > 0 => {}
+            Event::Text(t) | Event::Code(t) => {
+                b.add(r, t, impact::BODY);
+                push_capped(&mut text, t, TEXT_CHARS);
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::Html(_) => {
+                while blocks.peek().is_some_and(|c| c.event < i) {
+                    blocks.next();
+                }
+                if let Some(block) = blocks.next_if(|c| c.event == i) {
+                    b.add(r, &block.text, impact::CODE);
+                    push_capped(&mut code, &block.text, CODE_CHARS);
+                    code.push('\n');
+                }
+            }
+            Event::Start(tag) if !is_inline(tag) => separate(&mut text),
+            Event::End(tag) if !is_inline_end(tag) => separate(&mut text),
+            _ => {}
+        }
+    }
+    finish(&mut sections[r], &text, &code);
     let records = b
         .records
         .into_iter()

@@ -15,9 +15,9 @@ use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A term shard gets no boundary before it has this many bytes...
-pub const LEAF_MIN: usize = 12 * 1024;
+pub const LEAF_MIN: usize = 8 * 1024;
 /// ...and always one before it would pass this many.
-pub const LEAF_MAX: usize = 40 * 1024;
+pub const LEAF_MAX: usize = 24 * 1024;
 /// After [`LEAF_MIN`], one term in this many starts a new shard.
 const LEAF_SPREAD: u128 = 16;
 /// Dictionary shards are cut like term shards, between these sizes.

@@ -244,11 +244,11 @@ pub fn word_term(word: &str) -> Option<String> {
 fn word_term_into(word: &str, buf: &mut String) -> bool {
     buf.clear();
     if word.is_ascii() {
-        buf.extend(
-            word.bytes()
-                .filter(|b| *b != b'\'')
-                .map(|b| b.to_ascii_lowercase() as char),
-        );
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+        if word.contains('\'') {
+            buf.retain(|c| c != '\'');
+        }
         if buf.len() > MAX_WORD_CHARS {
             return false;
         }
@@ -259,7 +259,7 @@ fn word_term_into(word: &str, buf: &mut String) -> bool {
         }
         buf.push_str(&folded);
     }
-    if buf.is_empty() || is_stop_word(buf) {
+    if buf.is_empty() || (buf.len() <= 4 && is_stop_word(buf)) {
         return false;
     }
     stem_in_place(buf);
