@@ -12,7 +12,7 @@
 mod browser;
 #[path = "corpus.rs"]
 mod corpus;
-#[path = "search_session.rs"]
+#[path = "support/search_session.rs"]
 mod session;
 
 use std::path::{Path, PathBuf};

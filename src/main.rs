@@ -217,17 +217,17 @@ fn print_timings(report: &BuildReport) {
     let s = &report.search;
     if s.files > 0 {
         eprintln!(
-            "{}search: {} notes, {} sections, {} terms; {:.1} MB in {} files ({} term shards, {} dictionary shards, {} note files, {:.1} MB of them text), built in {:.0?}{}",
+            "{}search: {} notes, {} sections, {} terms; {} in {} files ({} term shards, {} dictionary shards, {} note files with {} of text), built in {:.0?}{}",
             style_dim().render(),
             s.notes,
             s.records,
             s.terms,
-            s.bytes as f64 / 1e6,
+            size(s.bytes),
             s.files,
             s.term_shards,
             s.dict_shards,
             s.notes,
-            s.doc_bytes as f64 / 1e6,
+            size(s.doc_bytes),
             s.elapsed,
             style_dim().render_reset()
         );
@@ -245,6 +245,15 @@ fn print_timings(report: &BuildReport) {
             d.invalid,
             style_dim().render_reset()
         );
+    }
+}
+
+/// Bytes as kB or MB.
+fn size(bytes: u64) -> String {
+    if bytes < 1_000_000 {
+        format!("{:.1} kB", bytes as f64 / 1e3)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
     }
 }
 

@@ -1,7 +1,7 @@
 // studysite search: the header's search box and the results page (search/?q=…).
 //
 // The index (built by src/search/) is a folder of small classic scripts that each call
-// studysiteSearch.add(…): no fetch(), no modules, so it works over http(s) and from file://.
+// studysiteSearch.add(…): no fetch API, no modules, so it works over http(s) and from file://.
 // Nothing is loaded until the search box is used: then meta.js (which file holds what), and
 // per query only the term shards, dictionary shards and note files it needs.
 // The tokenizer below must match src/search/tokenize.rs (tests/search_browser.rs checks it).

@@ -129,7 +129,7 @@ pub(crate) mod tests {
             .map(|b| ALPHABET.iter().position(|a| *a == b).unwrap() as u32)
             .collect();
         let mut i = 0;
-        let mut next = |i: &mut usize| {
+        let next = |i: &mut usize| {
             let mut v = 0;
             let mut shift = 0;
             loop {

@@ -152,7 +152,7 @@ pub fn merge(entries: &[&NoteEntry]) -> Files {
         let entry = term.len() + code.len() + 2;
         let cut = i > start
             && (size + entry > LEAF_MAX
-                || (size >= LEAF_MIN && fnv128(&[term]) % LEAF_SPREAD == 0));
+                || (size >= LEAF_MIN && fnv128(&[term]).is_multiple_of(LEAF_SPREAD)));
         if cut {
             leaves.push((start, i));
             start = i;
@@ -194,7 +194,7 @@ pub fn merge(entries: &[&NoteEntry]) -> Files {
         let term = terms[i].0;
         let cut = k > start
             && (size + term.len() + 4 > DICT_MAX
-                || (size >= DICT_MIN && fnv128(&[term]) % LEAF_SPREAD == 0));
+                || (size >= DICT_MIN && fnv128(&[term]).is_multiple_of(LEAF_SPREAD)));
         if cut {
             dicts.push((start, k));
             start = k;
