@@ -281,7 +281,8 @@
   // Query text → {words: [{term, raw, prefix, cjk}], phrases: [[words]], tags, folders}.
   function parse(query) {
     var q = { words: [], phrases: [], tags: [], folders: [] };
-    var rest = query.replace(/"([^"]*)"?/g, function (_, inner) { q.phrases.push(inner); return " "; });
+    // A phrase counts once its closing quote is typed; until then its words are plain words.
+    var rest = query.replace(/"([^"]*)"/g, function (_, inner) { q.phrases.push(inner); return " "; }).replace(/"/g, " ");
     rest = rest.replace(/(^|\s)(tag|in):(\S*)/gi, function (_, pre, kind, value) {
       if (value) { (kind.toLowerCase() === "tag" ? q.tags : q.folders).push(value); }
       return " ";

@@ -59,6 +59,8 @@ pub struct NoteEntry {
     pub term_text: String,
     /// Where each term ends in `term_text`.
     pub term_ends: Vec<u32>,
+    /// Each term's [`term_hash`], so the merge need not hash them again.
+    pub term_hashes: Vec<u64>,
     /// Per record: (index into `terms`, impact), each term once, sorted by term index.
     pub records: Vec<Vec<(u32, u8)>>,
     /// Filter terms of the whole note: `#tag` for each tag, `/folder/` for its folder.
@@ -98,9 +100,17 @@ pub fn tag_filter(tag: &str) -> String {
     format!("#{key}")
 }
 
+/// The hash of a term, as the index's maps key it.
+pub fn term_hash(term: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = super::FastHasher::default();
+    hasher.write(term.as_bytes());
+    hasher.finish()
+}
+
 /// Hashes of terms are already well mixed: use them as they are.
 #[derive(Default)]
-struct Identity(u64);
+pub struct Identity(u64);
 
 impl std::hash::Hasher for Identity {
     fn write(&mut self, _: &[u8]) {
@@ -119,6 +129,7 @@ struct Builder {
     ids: HashMap<u64, u32, std::hash::BuildHasherDefault<Identity>>,
     text: String,
     ends: Vec<u32>,
+    hashes: Vec<u64>,
     /// Per record: (term, impact, occurrences).
     records: Vec<Vec<(u32, u8, u32)>>,
     /// Per term: the last record it was seen in, and where in that record's list.
@@ -133,12 +144,8 @@ impl Builder {
     }
 
     fn id(&mut self, term: &str) -> u32 {
-        let mut h = {
-            use std::hash::Hasher;
-            let mut hasher = super::FastHasher::default();
-            hasher.write(term.as_bytes());
-            hasher.finish()
-        };
+        let hash = term_hash(term);
+        let mut h = hash;
         loop {
             match self.ids.get(&h) {
                 Some(&id) if self.term(id) == term => return id,
@@ -149,6 +156,7 @@ impl Builder {
         let id = self.ends.len() as u32;
         self.text.push_str(term);
         self.ends.push(self.text.len() as u32);
+        self.hashes.push(hash);
         self.ids.insert(h, id);
         self.last.push((usize::MAX, 0));
         id
@@ -276,6 +284,7 @@ pub fn note_entry(page: &Page) -> NoteEntry {
         ids: HashMap::with_capacity_and_hasher(512, Default::default()),
         text: String::with_capacity(4096),
         ends: Vec::with_capacity(512),
+        hashes: Vec::with_capacity(512),
         records: vec![Vec::with_capacity(64); count],
         last: Vec::with_capacity(512),
     };
@@ -375,6 +384,7 @@ pub fn note_entry(page: &Page) -> NoteEntry {
         sections,
         term_text: b.text,
         term_ends: b.ends,
+        term_hashes: b.hashes,
         records,
         filters,
     }

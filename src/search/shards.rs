@@ -9,7 +9,7 @@
 //! boundaries of every shard after it.
 
 use super::encode::{self, js_cmp, js_string};
-use super::extract::NoteEntry;
+use super::extract::{Identity, NoteEntry, term_hash};
 use crate::hash::fnv128;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -94,27 +94,39 @@ struct Doc<'a> {
 type Postings = Vec<(u32, u8)>;
 
 /// Merges note entries (in site order) into the index files.
-pub fn merge(entries: &[&NoteEntry]) -> Files {
+pub fn merge<'a>(entries: &[&'a NoteEntry]) -> Files {
     let mut bases = Vec::with_capacity(entries.len());
     let mut records = 0u32;
     for e in entries {
         bases.push(records);
         records += e.sections.len() as u32;
     }
-    let mut ids: HashMap<&str, u32, super::FastHash> =
+    // Terms by their hash (worked out with the entries), probing past the rare collision.
+    let mut ids: HashMap<u64, u32, std::hash::BuildHasherDefault<Identity>> =
         HashMap::with_capacity_and_hasher(1 << 16, Default::default());
     let mut lists: Vec<(&str, Postings)> = Vec::new();
     let mut global: Vec<u32> = Vec::new();
+    let mut intern = |term: &'a str, hash: u64, lists: &mut Vec<(&'a str, Postings)>| -> u32 {
+        let mut h = hash;
+        loop {
+            match ids.get(&h) {
+                Some(&id) if lists[id as usize].0 == term => return id,
+                Some(_) => h = h.wrapping_add(1),
+                None => break,
+            }
+        }
+        let id = lists.len() as u32;
+        lists.push((term, Vec::new()));
+        ids.insert(h, id);
+        id
+    };
     for (e, &base) in entries.iter().zip(&bases) {
         global.clear();
-        let words = (0..e.term_count()).map(|i| e.term(i));
-        for t in words.chain(e.filters.iter().map(String::as_str)) {
-            let next = lists.len() as u32;
-            let id = *ids.entry(t).or_insert(next);
-            if id == next {
-                lists.push((t, Vec::new()));
-            }
-            global.push(id);
+        for i in 0..e.term_count() {
+            global.push(intern(e.term(i), e.term_hashes[i], &mut lists));
+        }
+        for f in &e.filters {
+            global.push(intern(f, term_hash(f), &mut lists));
         }
         for (r, terms) in e.records.iter().enumerate() {
             for &(t, w) in terms {
