@@ -101,7 +101,11 @@ fn main() {
         let stats = index.stats().clone();
         let cpu0 = cpu_seconds();
         let pages: Vec<&studysite::site::Page> = site.pages.values().collect();
-        let entries: Vec<search::NoteEntry> = pages.iter().map(|p| search::note_entry(p)).collect();
+        let mut scratch = search::extract::Scratch::default();
+        let entries: Vec<search::NoteEntry> = pages
+            .iter()
+            .map(|p| search::extract::note_entry_with(p, &mut scratch))
+            .collect();
         let cpu1 = cpu_seconds();
         let refs: Vec<&search::NoteEntry> = entries.iter().collect();
         let merged = search::merge(&refs);

@@ -2,7 +2,7 @@
 //! shown in snippets) and, per record, each term with its weight. Worked out from the parsed
 //! note alone, so an edit re-extracts just that note.
 
-use super::tokenize::for_each_term;
+use super::tokenize::for_each_term_in;
 use crate::site::Page;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use serde::Serialize;
@@ -124,6 +124,12 @@ impl std::hash::Hasher for Identity {
     }
 }
 
+/// Working memory for [`note_entry_with`], reused from note to note so extracting does not
+/// allocate (and free) its tables for every note.
+#[derive(Default)]
+pub struct Scratch(Builder);
+
+#[derive(Default)]
 struct Builder {
     /// Term ids by the hash of the term (probing on past collisions).
     ids: HashMap<u64, u32, std::hash::BuildHasherDefault<Identity>>,
@@ -134,6 +140,8 @@ struct Builder {
     records: Vec<Vec<(u32, u8, u32)>>,
     /// Per term: the last record it was seen in, and where in that record's list.
     last: Vec<(usize, usize)>,
+    /// The tokenizer's buffer.
+    word: String,
 }
 
 impl Builder {
@@ -164,7 +172,8 @@ impl Builder {
 
     /// Adds the terms of `text` to record `r` at `weight`; body weights count occurrences.
     fn add(&mut self, r: usize, text: &str, weight: u8) {
-        for_each_term(text, |t| {
+        let mut word = std::mem::take(&mut self.word);
+        for_each_term_in(text, &mut word, |t| {
             let id = self.id(t) as usize;
             let (last_r, pos) = self.last[id];
             let slot = if last_r == r {
@@ -186,6 +195,7 @@ impl Builder {
                 slot.1 = slot.1.max(weight);
             }
         });
+        self.word = word;
     }
 }
 
@@ -276,18 +286,27 @@ fn push_capped(text: &mut String, more: &str, max_chars: usize) {
 /// start sections, prose and inline code are text, code blocks are code; diagrams and raw HTML
 /// are skipped (front matter is not in the events at all).
 pub fn note_entry(page: &Page) -> NoteEntry {
+    note_entry_with(page, &mut Scratch::default())
+}
+
+/// [`note_entry`] with working memory kept by the caller (one per thread).
+pub fn note_entry_with(page: &Page, scratch: &mut Scratch) -> NoteEntry {
     let parsed = &page.parsed;
     let merged_h1 = parsed.starts_with_h1 && !parsed.headings.is_empty();
     let skip = usize::from(merged_h1);
     let count = 1 + parsed.headings.len() - skip;
-    let mut b = Builder {
-        ids: HashMap::with_capacity_and_hasher(512, Default::default()),
-        text: String::with_capacity(4096),
-        ends: Vec::with_capacity(512),
-        hashes: Vec::with_capacity(512),
-        records: vec![Vec::with_capacity(64); count],
-        last: Vec::with_capacity(512),
-    };
+    let b = &mut scratch.0;
+    b.ids.clear();
+    b.text.clear();
+    b.ends.clear();
+    b.hashes.clear();
+    b.last.clear();
+    for r in &mut b.records {
+        r.clear();
+    }
+    if b.records.len() < count {
+        b.records.resize_with(count, Vec::new);
+    }
     let front = &page.note.front;
     b.add(0, &page.title, impact::TITLE);
     for alias in &front.aliases {
@@ -362,11 +381,10 @@ pub fn note_entry(page: &Page) -> NoteEntry {
         }
     }
     finish(&mut sections[r], &text, &code);
-    let records = b
-        .records
-        .into_iter()
+    let records = b.records[..count]
+        .iter()
         .map(|m| {
-            let mut v: Vec<(u32, u8)> = m.into_iter().map(|(id, w, _)| (id, w)).collect();
+            let mut v: Vec<(u32, u8)> = m.iter().map(|&(id, w, _)| (id, w)).collect();
             v.sort_unstable();
             v
         })
@@ -382,9 +400,9 @@ pub fn note_entry(page: &Page) -> NoteEntry {
         path: page.path.clone(),
         title: page.title.clone(),
         sections,
-        term_text: b.text,
-        term_ends: b.ends,
-        term_hashes: b.hashes,
+        term_text: b.text.clone(),
+        term_ends: b.ends.clone(),
+        term_hashes: b.hashes.clone(),
         records,
         filters,
     }

@@ -121,7 +121,12 @@ pub fn build_index(site: &Site) -> SearchIndex {
         .values()
         .filter(|p| is_indexed(p, config))
         .collect();
-    let entries: Vec<NoteEntry> = pages.par_iter().map(|p| note_entry(p)).collect();
+    let entries: Vec<NoteEntry> = pages
+        .par_iter()
+        .map_init(extract::Scratch::default, |scratch, p| {
+            extract::note_entry_with(p, scratch)
+        })
+        .collect();
     let refs: Vec<&NoteEntry> = entries.iter().collect();
     let mut index = merge(&refs);
     index.stats.elapsed = started.elapsed();
@@ -197,12 +202,15 @@ impl SearchCache {
             .collect();
         let entries: Vec<(NoteId, u64, Arc<NoteEntry>)> = pages
             .par_iter()
-            .map(|page| {
+            .map_init(extract::Scratch::default, |scratch, page| {
                 let key = input_key(page);
                 let id = &page.note.id;
                 match self.entries.get(id) {
                     Some((k, entry)) if *k == key => (id.clone(), key, entry.clone()),
-                    _ => (id.clone(), key, Arc::new(note_entry(page))),
+                    _ => {
+                        let entry = extract::note_entry_with(page, scratch);
+                        (id.clone(), key, Arc::new(entry))
+                    }
                 }
             })
             .collect();

@@ -267,12 +267,16 @@ fn word_term_into(word: &str, buf: &mut String) -> bool {
 }
 
 /// Calls `f` with every index term of `text`, in order (a term may repeat).
-pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
-    let mut buf = String::new();
+pub fn for_each_term(text: &str, f: impl FnMut(&str)) {
+    for_each_term_in(text, &mut String::new(), f);
+}
+
+/// [`for_each_term`] with a buffer kept by the caller.
+pub fn for_each_term_in(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     each_piece(text, |piece| match piece {
         Piece::Word(w) => {
-            if word_term_into(w, &mut buf) {
-                f(&buf);
+            if word_term_into(w, buf) {
+                f(buf);
             }
         }
         Piece::Cjk(run) => {
