@@ -31,6 +31,10 @@ pub const STATIC_FILES: &[(&str, &[u8])] = &[
     ("app.js", include_bytes!("../static/app.js")),
     ("search.js", include_bytes!("../static/search.js")),
     (
+        "search-engine.js",
+        include_bytes!("../static/search-engine.js"),
+    ),
+    (
         "mermaid-init.js",
         include_bytes!("../static/mermaid-init.js"),
     ),

@@ -130,7 +130,7 @@ fn index_files_are_classic_scripts_that_register_themselves() {
             &text[..text.len().min(80)]
         );
     }
-    let script = site.read("search.js");
+    let script = site.read("search.js") + &site.read("search-engine.js");
     for banned in ["fetch(", "import(", "XMLHttpRequest", "http://", "https://"] {
         assert!(!script.contains(banned), "search.js uses {banned}");
     }

@@ -339,6 +339,8 @@ fn the_browser_tokenizes_like_the_index() {
         "document.readyState === 'complete' && window.studysiteSearch",
         WAIT,
     );
+    browser.eval("studysiteSearch.ready().then(() => true)");
+    browser.wait_for("typeof studysiteSearch.terms === 'function'", WAIT);
     let samples = [
         "Café NAÏVE Ångström résumé",
         "Straße Œuvre Søren Łódź ÞORN Ðan",
@@ -355,7 +357,9 @@ fn the_browser_tokenizes_like_the_index() {
         let expected = studysite::search::tokenize::terms(sample);
         let js = serde_json::to_string(sample).unwrap();
         let got = browser.eval(&format!("JSON.stringify(studysiteSearch.terms({js}))"));
-        let got: Vec<String> = serde_json::from_str(got.as_str().unwrap()).unwrap();
+        let got: Vec<String> =
+            serde_json::from_str(got.as_str().unwrap_or_else(|| panic!("{sample}: {got}")))
+                .unwrap();
         assert_eq!(got, expected, "{sample}");
     }
 }
