@@ -57,15 +57,31 @@
   // around the first match.
   function snippet(into, text, marks, size) {
     var ps = engine.pieces(text);
-    var hits = ps.filter(function (p) {
+    var hits = [];
+    ps.forEach(function (p) {
       if (p.cjk) {
-        var cs = Array.from(p.text);
-        for (var i = 0; i + 1 < cs.length; i++) { if (marks.exact.has(cs[i] + cs[i + 1])) { return true; } }
-        return cs.length === 1 && marks.exact.has(p.text);
+        // Only the matched pairs of characters, joined where they touch.
+        var cs = Array.from(p.text), at = p.start, offs = [];
+        cs.forEach(function (c) { offs.push(at); at += c.length; });
+        offs.push(at);
+        var marked = cs.map(function () { return false; });
+        for (var i = 0; i + 1 < cs.length; i++) {
+          if (marks.exact.has(cs[i] + cs[i + 1])) { marked[i] = marked[i + 1] = true; }
+        }
+        if (cs.length === 1 && marks.exact.has(p.text)) { marked[0] = true; }
+        for (var k = 0; k < cs.length; k++) {
+          if (!marked[k]) { continue; }
+          var e = k;
+          while (e + 1 < cs.length && marked[e + 1]) { e++; }
+          hits.push({ start: offs[k], end: offs[e + 1] });
+          k = e;
+        }
+        return;
       }
       var t = engine.wordTerm(p.text);
-      if (!t) { return false; }
-      return marks.exact.has(t.term) || marks.prefixes.some(function (x) { return t.raw.startsWith(x); });
+      if (t && (marks.exact.has(t.term) || marks.prefixes.some(function (x) { return t.raw.startsWith(x); }))) {
+        hits.push({ start: p.start, end: p.end });
+      }
     });
     var from = 0;
     if (hits.length && hits[0].start > size / 3) {
