@@ -104,6 +104,25 @@ fn check_queries(browser: &mut Cdp, base: &str) {
         "{text}"
     );
 
+    // A phrase: the words in this order, next to each other (stop words aside).
+    let (first, text) = search(browser, "\"restores the memory\"");
+    assert_eq!(first, format!("{base}compute/ec2/#hibernation"), "{text}");
+    search(browser, "memory restores");
+    browser.eval(
+        "(() => { const i = document.getElementById('search-input'); i.value = ''; i.focus(); })()",
+    );
+    type_text(browser, "\"memory restores\"");
+    let status = browser.wait_for(
+        "document.querySelector('.search-status').textContent.includes('No results') && document.querySelector('.search-status').textContent",
+        WAIT,
+    );
+    assert!(
+        status.as_str().unwrap().contains("memory restores"),
+        "{status}"
+    );
+    let (first, text) = search(browser, "in:storage/ instances");
+    assert_eq!(first, format!("{base}storage/ebs/"), "{text}");
+
     let (first, text) = search(browser, "tag:networking");
     assert_eq!(first, format!("{base}networking/vpc/"), "{text}");
     assert_eq!(
