@@ -166,22 +166,18 @@ pub struct SearchCache {
     entries: HashMap<NoteId, (u64, Arc<NoteEntry>)>,
 }
 
-/// A hash of everything [`note_entry`] reads.
-fn input_key(page: &Page) -> u64 {
+/// A hash of everything [`note_entry`] reads. `content_key` (see
+/// [`crate::render::content_key`]: the body, title and page, already worked out by a session)
+/// spares hashing the body again.
+fn input_key(page: &Page, content_key: Option<u64>) -> u64 {
     let mut h = FastHasher::default();
     let front = &page.note.front;
-    (
-        &page.title,
-        &page.path,
-        &front.tags,
-        &front.aliases,
-        &page.note.body,
-        &page.parsed.tags,
-        page.parsed.headings.len(),
-    )
-        .hash(&mut h);
-    for heading in &page.parsed.headings {
-        (&heading.text, &heading.anchor).hash(&mut h);
+    (&front.tags, &front.aliases, &page.parsed.tags).hash(&mut h);
+    match content_key {
+        Some(key) => key.hash(&mut h),
+        None => {
+            (&page.title, &page.path, &page.note.body).hash(&mut h);
+        }
     }
     h.finish()
 }
@@ -189,6 +185,15 @@ fn input_key(page: &Page) -> u64 {
 impl SearchCache {
     /// The index of `site`, re-extracting only notes that changed since the last call.
     pub fn index(&mut self, site: &Site) -> SearchIndex {
+        self.index_with(site, None)
+    }
+
+    /// [`SearchCache::index`], told each note's content key when the caller has them.
+    pub fn index_with(
+        &mut self,
+        site: &Site,
+        content_keys: Option<&HashMap<NoteId, u64>>,
+    ) -> SearchIndex {
         let started = Instant::now();
         let config = &site.config.search;
         if !config.enabled {
@@ -203,7 +208,8 @@ impl SearchCache {
         let entries: Vec<(NoteId, u64, Arc<NoteEntry>)> = pages
             .par_iter()
             .map_init(extract::Scratch::default, |scratch, page| {
-                let key = input_key(page);
+                let known = content_keys.and_then(|k| k.get(&page.note.id).copied());
+                let key = input_key(page, known);
                 let id = &page.note.id;
                 match self.entries.get(id) {
                     Some((k, entry)) if *k == key => (id.clone(), key, entry.clone()),
@@ -226,16 +232,16 @@ impl SearchCache {
 }
 
 /// Brings the index files in an in-memory site up to date (for `serve` after an edit):
-/// re-indexes with `cache`, puts changed files in `files`, removes index files that are gone
+/// re-indexes `linked` (whose content keys must be current) with `cache`, puts changed files in `files`, removes index files that are gone
 /// (from `files` and from `tracked`, the set of support files the session keeps), and returns
 /// the paths that changed and those that went.
 pub fn refresh(
     cache: &mut SearchCache,
-    site: &Site,
+    linked: &crate::build::Linked,
     files: &mut crate::output::Files,
     tracked: &mut std::collections::BTreeSet<String>,
 ) -> (Vec<String>, Vec<String>) {
-    let index = cache.index(site);
+    let index = cache.index_with(&linked.site, Some(&linked.content_keys));
     let fresh: std::collections::BTreeSet<&str> =
         index.files().iter().map(|(p, _)| p.as_str()).collect();
     let prefix = format!("{DIR}/");

@@ -178,7 +178,7 @@ impl Session {
         // search: re-index the edited notes (src/search/).
         let (search_changed, removed) = crate::search::refresh(
             &mut self.search,
-            &self.linked.site,
+            &self.linked,
             &mut self.files,
             &mut self.support_files,
         );
