@@ -345,6 +345,17 @@ mod tests {
     }
 
     #[test]
+    fn the_stop_word_list_and_its_matcher_agree() {
+        for w in STOP_WORDS {
+            assert!(is_stop_word(w), "{w}");
+        }
+        for w in ["on-call", "than", "ec2", "thee", "ands"] {
+            assert!(!is_stop_word(w), "{w}");
+        }
+        assert_eq!(STOP_WORDS.len(), 21);
+    }
+
+    #[test]
     fn separators_split_words() {
         assert_eq!(
             terms("max_retries p99-latency 1.5"),
