@@ -57,6 +57,8 @@ pub struct Timings {
     pub render: Duration,
     /// Static files, attachments and the final swap.
     pub write: Duration,
+    /// Building the search index (part of `write`; see [`BuildReport::search`]).
+    pub search: Duration,
 }
 
 /// What a build or check did.
@@ -84,6 +86,8 @@ pub struct BuildReport {
     pub code: markdown::HighlightStats,
     /// Where the site was written (none for `check` or a failed build).
     pub output: Option<PathBuf>,
+    /// The search index: size, shards, build time.
+    pub search: crate::search::Stats,
 }
 
 impl BuildReport {
@@ -143,7 +147,9 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
             }
         }
     }
+    report.search = state.search_stats();
     report.timings = state.timings.clone();
+    report.timings.search = report.search.elapsed;
     report.diagnostics = diagnostics;
     report.elapsed = started.elapsed();
     Ok(report)

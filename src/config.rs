@@ -38,6 +38,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// Mermaid diagrams.
     pub mermaid: MermaidConfig,
+    /// Full-text search.
+    pub search: SearchConfig,
     /// Free-form values handed to templates as `site.extra`.
     pub extra: toml::Table,
 }
@@ -147,6 +149,26 @@ impl Default for MermaidConfig {
     }
 }
 
+/// The `[search]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchConfig {
+    /// Whether the site gets a search box, a results page and an index.
+    pub enabled: bool,
+    /// Notes left out of the index: globs over content paths (`private/**`, `**/draft-*.md`).
+    /// A note can also leave itself out with `search: false` in its front matter.
+    pub exclude: Vec<String>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            exclude: Vec::new(),
+        }
+    }
+}
+
 /// The mermaid themes `mermaid.theme` accepts.
 pub const MERMAID_THEMES: &[&str] = &["auto", "default", "neutral", "forest", "dark"];
 
@@ -165,6 +187,7 @@ impl Default for Config {
             pretty_urls: false,
             markdown: MarkdownConfig::default(),
             mermaid: MermaidConfig::default(),
+            search: SearchConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -184,6 +207,7 @@ const KNOWN_TOP: &[&str] = &[
     "pretty_urls",
     "markdown",
     "mermaid",
+    "search",
     "extra",
 ];
 const KNOWN_MARKDOWN: &[&str] = &[
@@ -202,6 +226,7 @@ const KNOWN_MERMAID: &[&str] = &[
     "max_edges",
     "time_limit",
 ];
+const KNOWN_SEARCH: &[&str] = &["enabled", "exclude"];
 
 impl Config {
     /// Parses the text of a `studysite.toml`. `file` is only used to name the file in
@@ -227,6 +252,7 @@ impl Config {
             let known_sub = match name {
                 "markdown" => KNOWN_MARKDOWN,
                 "mermaid" => KNOWN_MERMAID,
+                "search" => KNOWN_SEARCH,
                 _ => continue,
             };
             if let Some(sub_table) = value.get_ref().as_table() {
@@ -309,6 +335,22 @@ impl Config {
                 line,
                 0,
                 "`mermaid.time_limit` must be a number of seconds above 0",
+            ));
+        }
+        if let Some(bad) = config
+            .search
+            .exclude
+            .iter()
+            .find(|g| g.trim().is_empty() || g.starts_with('/'))
+        {
+            let line = find_key_line(text, "exclude");
+            return Err(Diagnostic::error(
+                file,
+                line,
+                0,
+                format!(
+                    "`search.exclude` globs are paths relative to the content folder, got `{bad}`"
+                ),
             ));
         }
         Ok((config, warnings))
@@ -468,6 +510,23 @@ accent = "teal"
         assert_eq!(budget.time, std::time::Duration::from_millis(500));
         let err = parse("[mermaid]\ntime_limit = 0\n").unwrap_err();
         assert!(err.message.contains("time_limit"), "{}", err.message);
+    }
+
+    #[test]
+    fn search_table_is_read_and_checked() {
+        let (config, warnings) =
+            parse("[search]\nenabled = false\nexclude = [\"private/**\"]\nfuzzy = 2\n").unwrap();
+        assert!(!config.search.enabled);
+        assert_eq!(config.search.exclude, ["private/**"]);
+        let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            shown,
+            ["studysite.toml:4:1: warning: unknown configuration key `search.fuzzy` (ignored)"]
+        );
+        assert!(parse("").unwrap().0.search.enabled);
+        let err = parse("[search]\n\nexclude = [\"/abs/**\"]\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(parse("[search]\nexclude = \"x\"\n").is_err());
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod project;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod session;
 pub mod site;

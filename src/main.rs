@@ -257,6 +257,25 @@ fn print_timings(report: &BuildReport) {
             style_dim().render_reset()
         );
     }
+    // search: index size and shards (src/search/).
+    let s = &report.search;
+    if s.files > 0 {
+        eprintln!(
+            "{}search: {} notes, {} sections, {} terms; {} in {} files ({} term shards, {} dictionary shards, {} note files with {} of text), built in {:.0?}{}",
+            style_dim().render(),
+            s.notes,
+            s.records,
+            s.terms,
+            size(s.bytes),
+            s.files,
+            s.term_shards,
+            s.dict_shards,
+            s.notes,
+            size(s.doc_bytes),
+            s.elapsed,
+            style_dim().render_reset()
+        );
+    }
     let d = &report.diagrams;
     if d.blocks > 0 {
         eprintln!(
@@ -270,6 +289,15 @@ fn print_timings(report: &BuildReport) {
             d.invalid,
             style_dim().render_reset()
         );
+    }
+}
+
+/// Bytes as kB or MB.
+fn size(bytes: u64) -> String {
+    if bytes < 1_000_000 {
+        format!("{:.1} kB", bytes as f64 / 1e3)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
     }
 }
 

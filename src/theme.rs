@@ -25,12 +25,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("topics.html", include_str!("../templates/topics.html")),
     ("topic.html", include_str!("../templates/topic.html")),
     ("graph.html", include_str!("../templates/graph.html")),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 
 /// Built-in static files by site path; a site's `static/` folder replaces any of them.
 pub const STATIC_FILES: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("app.js", include_bytes!("../static/app.js")),
+    ("search.js", include_bytes!("../static/search.js")),
+    (
+        "search-engine.js",
+        include_bytes!("../static/search-engine.js"),
+    ),
     (
         "mermaid-init.js",
         include_bytes!("../static/mermaid-init.js"),

@@ -561,7 +561,8 @@ fn the_build_prints_a_one_line_summary_without_colour_when_piped() {
     let out = site.cli(&["build"]);
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("Built 1 note into 6 pages"), "{stdout}");
+    // Six pages and the search page.
+    assert!(stdout.starts_with("Built 1 note into 7 pages"), "{stdout}");
     assert!(stdout.contains("1 warning"), "{stdout}");
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains('\u{1b}'),

@@ -66,11 +66,17 @@ fn a_body_edit_rerenders_only_the_note_and_its_embedders() {
     .unwrap();
     let update = session.apply(&changes(std::slice::from_ref(&beta)));
     assert!(!update.full);
-    // beta itself, gamma (embeds beta#Limits), and the topic page gamma is on.
-    assert_eq!(update.rendered, 3, "{update:?}");
-    assert_eq!(
-        update.changed,
-        ["ebs/gamma/index.html", "ec2/beta/index.html"]
+    // beta itself, gamma (embeds beta#Limits), the topic page gamma is on, and the search index.
+    assert_eq!(update.rendered, 4, "{update:?}");
+    let (search, pages): (Vec<&String>, Vec<&String>) = update
+        .changed
+        .iter()
+        .partition(|f| f.starts_with("search/"));
+    assert_eq!(pages, ["ebs/gamma/index.html", "ec2/beta/index.html"]);
+    // The search index: beta's note file and the shards of the words it gained.
+    assert!(
+        search.iter().any(|f| f.starts_with("search/d/")),
+        "{search:?}"
     );
     assert_same_as_fresh(&site, &session, "body edit");
 }

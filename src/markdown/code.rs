@@ -153,15 +153,36 @@ pub struct DiagramBlock {
     pub(super) offset: usize,
 }
 
-/// Replaces every code block with its final HTML, and returns the mermaid blocks (whose
-/// `line` and `event` are filled in by the caller) and whether any block was highlighted.
+/// The text of a code block that is not a diagram, for the search index (which gives code a
+/// lower weight than prose).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeText {
+    /// The code, as written between the fences.
+    pub text: String,
+    /// The index in [`super::ParsedNote::events`] of the block's HTML event.
+    pub event: usize,
+    /// Byte offset of the block in the body (ties the block to its event while passes run).
+    pub(super) offset: usize,
+}
+
+/// What [`render_blocks`] found besides the new events.
+#[derive(Debug, Default)]
+pub struct Blocks {
+    /// Mermaid blocks (their `line` and `event` are filled in by the caller).
+    pub diagrams: Vec<DiagramBlock>,
+    /// The other blocks' code.
+    pub code: Vec<CodeText>,
+    /// Whether any block was highlighted.
+    pub highlighted: bool,
+}
+
+/// Replaces every code block with its final HTML.
 pub fn render_blocks(
     events: Vec<Spanned>,
     highlight: bool,
     highlighter: &Highlighter,
-) -> (Vec<Spanned>, Vec<DiagramBlock>, bool) {
-    let mut diagrams = Vec::new();
-    let mut highlighted = false;
+) -> (Vec<Spanned>, Blocks) {
+    let mut found = Blocks::default();
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some((event, offset)) = iter.next() {
@@ -186,7 +207,7 @@ pub fn render_blocks(
             CodeBlockKind::Indented => String::new(),
         };
         if lang == "mermaid" {
-            diagrams.push(DiagramBlock {
+            found.diagrams.push(DiagramBlock {
                 source: code.clone(),
                 line: 0,
                 event: 0,
@@ -194,10 +215,17 @@ pub fn render_blocks(
             });
         }
         let (html, lit) = block_html(&code, &lang, highlight, highlighter);
-        highlighted |= lit;
+        found.highlighted |= lit;
+        if lang != "mermaid" {
+            found.code.push(CodeText {
+                text: code,
+                event: 0,
+                offset,
+            });
+        }
         out.push((Event::Html(html.into()), offset));
     }
-    (out, diagrams, highlighted)
+    (out, found)
 }
 
 /// A block's HTML, and whether it is highlighted.

@@ -19,7 +19,7 @@ mod obsidian;
 mod tables;
 mod tags;
 
-pub use code::{DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
+pub use code::{CodeText, DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
 pub use code_classes::{ClassSet, TokenClass};
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
@@ -59,6 +59,8 @@ pub struct ParsedNote {
     pub tags: Vec<String>,
     /// Mermaid blocks, in order, for the diagram stage.
     pub diagrams: Vec<DiagramBlock>,
+    /// The code of every other code block, in order, for the search index.
+    pub code: Vec<CodeText>,
     /// Problems found in the note itself (its formulas, text encoding and diagrams), with file
     /// positions. [`parse`] leaves their file empty; [`parse_note`] fills it in.
     pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
@@ -151,8 +153,8 @@ pub fn parse(
     );
     let (events, headings) = headings::anchor(events, body, &lines);
     let word_count = count_words(&events);
-    let (events, mut diagrams, has_code) =
-        code::render_blocks(events, options_.highlight_code, highlighter);
+    let (events, blocks) = code::render_blocks(events, options_.highlight_code, highlighter);
+    let (mut diagrams, mut code, has_code) = (blocks.diagrams, blocks.code, blocks.highlighted);
     let (events, math) = math::render(events, body, &lines);
     let events = obsidian::callouts(events);
     let events = obsidian::highlights(events);
@@ -166,6 +168,7 @@ pub fn parse(
     let mut headings = headings;
     headings::locate(&mut headings, &events);
     locate_diagrams(&mut diagrams, &events, body, &lines);
+    locate_code(&mut code, &events);
     ParsedNote {
         events: events.into_iter().map(|(e, _)| e).collect(),
         headings,
@@ -180,6 +183,7 @@ pub fn parse(
         block_ids,
         tags,
         diagrams,
+        code,
         diagnostics: math.warnings,
     }
 }
@@ -197,6 +201,20 @@ pub fn parse_note(
     }
     parsed.diagnostics.extend(note.warnings.iter().cloned());
     parsed
+}
+
+/// Fills in each code block's final event index (like [`locate_diagrams`]).
+fn locate_code(code: &mut [CodeText], events: &[Spanned]) {
+    let mut from = 0;
+    for block in code {
+        if let Some(i) = events[from..]
+            .iter()
+            .position(|(e, o)| *o == block.offset && matches!(e, Event::Html(_)))
+        {
+            block.event = from + i;
+            from += i + 1;
+        }
+    }
 }
 
 /// Fills in each diagram's file line and final event index (passes after the code pass may

@@ -32,6 +32,8 @@ pub enum OutputKey {
     SyntaxCss,
     /// A local copy of mermaid.js.
     MermaidScript,
+    /// The search index (many files under `search/`).
+    SearchIndex,
 }
 
 /// Something an output reads.
@@ -73,6 +75,8 @@ pub enum Fact {
     VaultMap,
     /// Every page's place and date.
     Sitemap,
+    /// What the search index is made of: every indexed note's text, title and place.
+    SearchIndex,
     /// A file on disk (size and modification time).
     File(PathBuf),
 }
@@ -128,6 +132,7 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
             facts
         }
         OutputKey::Sitemap => vec![Fact::Sitemap],
+        OutputKey::SearchIndex => vec![Fact::SearchIndex],
         OutputKey::Asset(_) | OutputKey::Static(_) | OutputKey::MermaidScript => source
             .map(|s| vec![Fact::File(s.clone())])
             .unwrap_or_default(),
@@ -282,6 +287,13 @@ impl<'a> Digester<'a> {
                     };
                     let dates = note.map(|p| (&p.note.front.updated, &p.note.front.date));
                     (site.nav.title_path(key).map(|(_, path)| path), dates).hash(&mut h);
+                }
+            }
+            Fact::SearchIndex => {
+                let config = &l.site.config.search;
+                (config.enabled, &config.exclude).hash(&mut h);
+                for (id, p) in &l.site.pages {
+                    (id, p.note.source_hash, &p.title, &p.path).hash(&mut h);
                 }
             }
             Fact::File(path) => std::fs::metadata(path)

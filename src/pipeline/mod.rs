@@ -62,6 +62,8 @@ pub struct State {
     /// The record went back to an earlier site (what was rendered since could not be
     /// written): the next change computes every digest again.
     stale_record: bool,
+    /// Search index entries of the notes, kept between rebuilds.
+    search: std::sync::Mutex<crate::search::SearchCache>,
     /// What the diagram stage did.
     pub diagram_stats: DiagramStats,
     /// How long each stage took.
@@ -96,6 +98,7 @@ impl State {
             render_diagnostics: HashMap::new(),
             record: Record::default(),
             stale_record: false,
+            search: std::sync::Mutex::new(crate::search::SearchCache::default()),
             diagram_stats: DiagramStats::default(),
             timings,
         };
@@ -166,6 +169,14 @@ impl State {
     /// How many code blocks were highlighted, repeated, or taken from the cache so far.
     pub fn code_stats(&self) -> crate::markdown::HighlightStats {
         self.highlighter.stats()
+    }
+
+    /// What the search index holds (empty before it was written).
+    pub fn search_stats(&self) -> crate::search::Stats {
+        self.search
+            .lock()
+            .map(|c| c.last_stats())
+            .unwrap_or_default()
     }
 
     /// How many notes the site has.
@@ -263,7 +274,7 @@ impl State {
             .par_iter()
             .map(|spec| {
                 let run = catch_unwind(AssertUnwindSafe(|| {
-                    outputs::produce(spec, ctx, &self.project)
+                    outputs::produce(spec, ctx, &self.project, &self.search)
                 }));
                 if let Some(p) = progress {
                     p.advance();
@@ -275,15 +286,16 @@ impl State {
                         return Err(stages::internal_error(std::path::Path::new(&name), &*panic));
                     }
                 };
-                let file = match produced {
-                    Produced::Bytes(path, bytes) => txn.write(&path, bytes).map(|()| path),
-                    Produced::Copy(path, from) => txn.copy(&path, &from).map(|()| path),
+                let files = match produced {
+                    Produced::Bytes(path, bytes) => txn.write(&path, bytes).map(|()| vec![path]),
+                    Produced::Copy(path, from) => txn.copy(&path, &from).map(|()| vec![path]),
+                    Produced::Many(files) => files
+                        .into_iter()
+                        .map(|(path, bytes)| txn.write(&path, bytes).map(|()| path))
+                        .collect(),
                 }
                 .map_err(|e| Diagnostic::error(self.display(spec), 0, 0, format!("{e:#}")))?;
-                Ok(Written {
-                    files: vec![file],
-                    diagnostics,
-                })
+                Ok(Written { files, diagnostics })
             })
             .collect()
     }

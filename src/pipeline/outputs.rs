@@ -30,6 +30,9 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
         .map(|p| (OutputKey::Page(p), None))
         .collect();
     specs.push((OutputKey::Sitemap, None));
+    if l.site.config.search.enabled {
+        specs.push((OutputKey::SearchIndex, None));
+    }
     specs.push((OutputKey::SyntaxCss, None));
     let statics = static_files(project, &mut diagnostics);
     let math = l.site.pages.values().any(|p| p.parsed.has_math);
@@ -83,6 +86,8 @@ pub enum Produced {
     Bytes(String, Vec<u8>),
     /// A file to copy to a site path.
     Copy(String, PathBuf),
+    /// Several files (the search index).
+    Many(Vec<(String, Vec<u8>)>),
 }
 
 /// Produces one output, with what rendering it found wrong.
@@ -90,6 +95,7 @@ pub fn produce(
     spec: &Spec,
     ctx: PageContext<'_>,
     project: &Project,
+    search: &std::sync::Mutex<crate::search::SearchCache>,
 ) -> Result<(Produced, Vec<Diagnostic>), Diagnostic> {
     let (key, source) = spec;
     let copy = |path: String| {
@@ -132,6 +138,11 @@ pub fn produce(
                 .map(|(p, _)| p)
                 .unwrap_or_default();
             copy(path)
+        }
+        OutputKey::SearchIndex => {
+            let mut cache = search.lock().unwrap_or_else(|p| p.into_inner());
+            let index = cache.index(&ctx.linked.site);
+            Ok((Produced::Many(index.files().to_vec()), Vec::new()))
         }
         OutputKey::Asset(path) => copy(ctx.linked.site.asset_path(path).to_string()),
         OutputKey::Static(path) => copy(path.clone()),

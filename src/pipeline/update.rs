@@ -446,6 +446,8 @@ impl State {
             (Fact::Template(_), _) => scope.templates,
             (Fact::File(path), _) => scope.statics || scope.files.contains(path),
             (Fact::Body(id), _) => bodies.contains(id),
+            // Any note's text: refreshed by every change of notes.
+            (Fact::SearchIndex, _) => !scope.touched.is_empty(),
             (_, None) => false,
             (Fact::Source(id), Some(r)) => r.notes.contains(id),
             (Fact::Sidebar(key), Some(r)) => r.reaches_sidebar(key),

@@ -130,6 +130,19 @@ pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diag
             };
             g.finish(page, &view, &own, "404.html".into(), Vec::new())
         }
+        PageRef::Search => {
+            let g = Generated::new(ctx, crate::search::PAGE);
+            let chrome = g.chrome(PageKind::Search, "Search");
+            let own = chrome.url.clone();
+            let view = MapView {
+                chrome,
+                linkmap: String::new(),
+                map_notes: 0,
+                all_notes: 0,
+            };
+            let file = paths::page_file(crate::search::PAGE);
+            g.finish(page, &view, &own, file, Vec::new())
+        }
         PageRef::Nav(_) => super::pages::render(ctx, page),
     }
 }

@@ -32,6 +32,8 @@ pub enum PageRef {
     Graph,
     /// `404.html`.
     NotFound,
+    /// `search/`: the search results page.
+    Search,
 }
 
 /// Every page of the site: the vault map first (the slowest single page, so it starts while
@@ -40,6 +42,9 @@ pub enum PageRef {
 pub fn all_pages(linked: &Linked) -> Vec<PageRef> {
     let taxonomy = &linked.taxonomy;
     let mut pages = vec![PageRef::Graph, PageRef::Tags, PageRef::Topics];
+    if linked.site.config.search.enabled {
+        pages.push(PageRef::Search);
+    }
     pages.extend(taxonomy.tags.by_key.keys().cloned().map(PageRef::Tag));
     pages.extend(
         taxonomy
@@ -167,6 +172,7 @@ impl Renderer {
             mermaid_script: crate::diagrams::script_url(config),
             mermaid_local: crate::diagrams::script_file(config, root).is_some(),
             mermaid_theme: &config.mermaid.theme,
+            search: config.search.enabled,
         };
         tera.global_context().insert("site", &site);
         Ok(Renderer {

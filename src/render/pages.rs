@@ -50,6 +50,7 @@ pub fn template(page: &PageRef) -> &'static str {
         PageRef::Topic(_) => "topic.html",
         PageRef::Graph => "graph.html",
         PageRef::NotFound => "404.html",
+        PageRef::Search => "search.html",
     }
 }
 

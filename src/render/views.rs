@@ -31,6 +31,8 @@ pub struct SiteView<'a> {
     pub mermaid_local: bool,
     /// `mermaid.theme` (`auto` follows the page's light/dark theme).
     pub mermaid_theme: &'a str,
+    /// Whether the site has search (`search.enabled`): the header's search box and `search/`.
+    pub search: bool,
 }
 
 /// The kind of a page, as templates see it (`page.kind`).
@@ -56,6 +58,8 @@ pub enum PageKind {
     /// The page-not-found page.
     #[serde(rename = "404")]
     NotFound,
+    /// The search results page.
+    Search,
 }
 
 /// A link to a page.

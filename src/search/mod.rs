@@ -1,0 +1,239 @@
+//! Full-text search, built with the site: an index of every note's title, aliases, headings,
+//! text, tags and folder, one record per heading section, split into small files that
+//! `static/search.js` loads as classic scripts (so it works from `file://` too) only when a
+//! search needs them.
+//!
+//! The index is a pure function of the site: [`note_entry`] works out what one note
+//! contributes (cheap, per note), and [`merge`] turns the entries into files. An edit of one
+//! note only needs its entry redone ([`SearchCache`] keeps the others) and the merge run again.
+//! `docs/search.md` describes the file formats and the ranking.
+
+mod encode;
+pub mod extract;
+pub mod glob;
+mod shards;
+pub mod tokenize;
+
+pub use extract::{NoteEntry, note_entry};
+pub use shards::{DIR, REGISTER};
+
+use crate::config::SearchConfig;
+use crate::site::{Page, Site};
+use crate::vault::NoteId;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A fast hasher for short strings (FxHash's multiply-rotate): the index hashes millions of
+/// terms, and SipHash's protection against chosen keys buys nothing here.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// [`FastHasher`] for hash maps.
+pub type FastHash = std::hash::BuildHasherDefault<FastHasher>;
+
+/// The site path of the search results page.
+pub const PAGE: &str = "search/";
+
+/// What an index is made of, for `--verbose` and benchmarks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Notes indexed.
+    pub notes: usize,
+    /// Records (heading sections).
+    pub records: usize,
+    /// Distinct terms.
+    pub terms: usize,
+    /// Term shards.
+    pub term_shards: usize,
+    /// Dictionary shards.
+    pub dict_shards: usize,
+    /// Files in all (shards, note files and `meta.js`).
+    pub files: usize,
+    /// Bytes of every index file.
+    pub bytes: u64,
+    /// Bytes of the note files (the text results show) among them.
+    pub doc_bytes: u64,
+    /// How long building took (entries, merge and encoding; in a build's report, writing the
+    /// files too).
+    pub elapsed: Duration,
+}
+
+/// The built index: its files, ready to write.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    files: Vec<(String, Vec<u8>)>,
+    stats: Stats,
+}
+
+impl SearchIndex {
+    /// Every file of the index: site path (under `search/`) and bytes.
+    pub fn files(&self) -> &[(String, Vec<u8>)] {
+        &self.files
+    }
+
+    /// Sizes and counts.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+}
+
+/// Whether a note is in the index: not excluded by `search.exclude` or `search: false`.
+pub fn is_indexed(page: &Page, config: &SearchConfig) -> bool {
+    !extract::opted_out(page)
+        && !config
+            .exclude
+            .iter()
+            .any(|g| glob::matches(g, page.note.id.as_str()))
+}
+
+/// Builds the index of a site (empty when search is disabled).
+pub fn build_index(site: &Site) -> SearchIndex {
+    let started = Instant::now();
+    let config = &site.config.search;
+    if !config.enabled {
+        return SearchIndex::default();
+    }
+    let pages: Vec<&Page> = site
+        .pages
+        .values()
+        .filter(|p| is_indexed(p, config))
+        .collect();
+    let entries: Vec<NoteEntry> = pages
+        .par_iter()
+        .map_init(extract::Scratch::default, |scratch, p| {
+            extract::note_entry_with(p, scratch)
+        })
+        .collect();
+    let refs: Vec<&NoteEntry> = entries.iter().collect();
+    let mut index = merge(&refs);
+    index.stats.elapsed = started.elapsed();
+    index
+}
+
+/// Merges entries (in site order) into an index.
+pub fn merge(entries: &[&NoteEntry]) -> SearchIndex {
+    let started = Instant::now();
+    let merged = shards::merge(entries);
+    let mut stats = Stats {
+        notes: entries.len(),
+        records: merged.records,
+        terms: merged.terms,
+        term_shards: merged.leaves,
+        dict_shards: merged.dicts,
+        files: merged.files.len(),
+        ..Stats::default()
+    };
+    for (path, bytes) in &merged.files {
+        stats.bytes += bytes.len() as u64;
+        if path.starts_with(&format!("{DIR}/d/")) {
+            stats.doc_bytes += bytes.len() as u64;
+        }
+    }
+    stats.elapsed = started.elapsed();
+    SearchIndex {
+        files: merged.files,
+        stats,
+    }
+}
+
+/// Note entries kept between rebuilds, so that re-indexing after an edit only extracts the
+/// notes whose inputs changed (checked with a hash of what the entry is made from).
+#[derive(Debug, Default)]
+pub struct SearchCache {
+    entries: HashMap<NoteId, (u64, Arc<NoteEntry>)>,
+    last: Stats,
+}
+
+/// A hash of everything [`note_entry`] reads. `content_key` (see
+/// [`crate::render::content_key`]: the body, title and page, already worked out by a session)
+/// spares hashing the body again.
+fn input_key(page: &Page, content_key: Option<u64>) -> u64 {
+    let mut h = FastHasher::default();
+    let front = &page.note.front;
+    (&front.tags, &front.aliases, &page.parsed.tags).hash(&mut h);
+    match content_key {
+        Some(key) => key.hash(&mut h),
+        None => {
+            (&page.title, &page.path, &page.note.body).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+impl SearchCache {
+    /// What the last index held.
+    pub fn last_stats(&self) -> Stats {
+        self.last.clone()
+    }
+
+    /// The index of `site`, re-extracting only notes that changed since the last call.
+    pub fn index(&mut self, site: &Site) -> SearchIndex {
+        self.index_with(site, None)
+    }
+
+    /// [`SearchCache::index`], told each note's content key when the caller has them.
+    pub fn index_with(
+        &mut self,
+        site: &Site,
+        content_keys: Option<&HashMap<NoteId, u64>>,
+    ) -> SearchIndex {
+        let started = Instant::now();
+        let config = &site.config.search;
+        if !config.enabled {
+            self.entries.clear();
+            return SearchIndex::default();
+        }
+        let pages: Vec<&Page> = site
+            .pages
+            .values()
+            .filter(|p| is_indexed(p, config))
+            .collect();
+        let entries: Vec<(NoteId, u64, Arc<NoteEntry>)> = pages
+            .par_iter()
+            .map_init(extract::Scratch::default, |scratch, page| {
+                let known = content_keys.and_then(|k| k.get(&page.note.id).copied());
+                let key = input_key(page, known);
+                let id = &page.note.id;
+                match self.entries.get(id) {
+                    Some((k, entry)) if *k == key => (id.clone(), key, entry.clone()),
+                    _ => {
+                        let entry = extract::note_entry_with(page, scratch);
+                        (id.clone(), key, Arc::new(entry))
+                    }
+                }
+            })
+            .collect();
+        let refs: Vec<&NoteEntry> = entries.iter().map(|(_, _, e)| e.as_ref()).collect();
+        let mut index = merge(&refs);
+        index.stats.elapsed = started.elapsed();
+        self.last = index.stats.clone();
+        self.entries = entries
+            .into_iter()
+            .map(|(id, key, entry)| (id, (key, entry)))
+            .collect();
+        index
+    }
+}

@@ -1,0 +1,372 @@
+//! Merging the notes' entries into the files the browser loads: term shards (posting lists of
+//! a range of terms), dictionary shards (a range of words with how many records have them, for
+//! typo tolerance and suggestions, plus the best records of prefixes too wide to load), one
+//! file per note with the text shown in results, and `meta.js`, which says which file holds
+//! what.
+//!
+//! Term shards are cut where a term's hash says so once a shard has [`LEAF_MIN`] bytes (and
+//! always at [`LEAF_MAX`]), so an edit that changes one shard's size does not move the
+//! boundaries of every shard after it.
+
+use super::encode::{self, js_cmp, js_string};
+use super::extract::{Identity, NoteEntry, term_hash};
+use crate::hash::fnv128;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// A term shard gets no boundary before it has this many bytes...
+pub const LEAF_MIN: usize = 8 * 1024;
+/// ...and always one before it would pass this many.
+pub const LEAF_MAX: usize = 24 * 1024;
+/// After [`LEAF_MIN`], one term in this many starts a new shard.
+const LEAF_SPREAD: u128 = 16;
+/// Dictionary shards are cut like term shards, between these sizes.
+pub const DICT_MIN: usize = 6 * 1024;
+/// See [`DICT_MIN`].
+pub const DICT_MAX: usize = 16 * 1024;
+/// A prefix whose terms span more term shards than this is answered from its summary (its
+/// best records) while it is typed, instead of loading the shards.
+pub const PREFIX_SHARDS: usize = 2;
+/// Records kept in a prefix summary.
+pub const SUMMARY_RECORDS: usize = 24;
+
+/// The global function every index file calls.
+pub const REGISTER: &str = "studysiteSearch.add";
+
+/// The folder of the index files, under the site root.
+pub const DIR: &str = "search";
+
+/// The merged index, as files.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    /// Site path and bytes of each file.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Term shards.
+    pub leaves: usize,
+    /// Dictionary shards.
+    pub dicts: usize,
+    /// Note files.
+    pub docs: usize,
+    /// Distinct terms.
+    pub terms: usize,
+    /// Records (sections).
+    pub records: usize,
+}
+
+fn is_filter(term: &str) -> bool {
+    term.starts_with('#') || term.starts_with('/')
+}
+
+fn file_id(kind: &str, key: &str, taken: &mut HashSet<String>) -> String {
+    let h = fnv128(&[kind, key]);
+    let short = (h ^ (h >> 64)) as u32;
+    let mut id = format!("{short:08x}");
+    let mut n = 1;
+    while !taken.insert(id.clone()) {
+        id = format!("{short:08x}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// The term shards a prefix's terms may be in, as `(first, last)` indexes, from the shards'
+/// first terms (the same arithmetic as `search.js`).
+pub fn leaf_range(firsts: &[&str], p: &str) -> (usize, usize) {
+    let lo = firsts
+        .partition_point(|f| js_cmp(f, p) != std::cmp::Ordering::Greater)
+        .saturating_sub(1);
+    let mut hi = lo;
+    while hi + 1 < firsts.len() && firsts[hi + 1].starts_with(p) {
+        hi += 1;
+    }
+    (lo, hi)
+}
+
+/// What a note file holds: title, page, sections.
+#[derive(serde::Serialize)]
+struct Doc<'a> {
+    t: &'a str,
+    u: &'a str,
+    s: &'a [super::extract::Section],
+}
+
+/// Every record of every term, sorted by impact (highest first), then record.
+type Postings = Vec<(u32, u8)>;
+
+/// Merges note entries (in site order) into the index files.
+pub fn merge<'a>(entries: &[&'a NoteEntry]) -> Files {
+    let mut bases = Vec::with_capacity(entries.len());
+    let mut records = 0u32;
+    for e in entries {
+        bases.push(records);
+        records += e.sections.len() as u32;
+    }
+    // Terms by their hash (worked out with the entries), probing past the rare collision.
+    let mut ids: HashMap<u64, u32, std::hash::BuildHasherDefault<Identity>> =
+        HashMap::with_capacity_and_hasher(1 << 16, Default::default());
+    let mut lists: Vec<(&str, Postings)> = Vec::new();
+    let mut global: Vec<u32> = Vec::new();
+    let mut intern = |term: &'a str, hash: u64, lists: &mut Vec<(&'a str, Postings)>| -> u32 {
+        let mut h = hash;
+        loop {
+            match ids.get(&h) {
+                Some(&id) if lists[id as usize].0 == term => return id,
+                Some(_) => h = h.wrapping_add(1),
+                None => break,
+            }
+        }
+        let id = lists.len() as u32;
+        lists.push((term, Vec::new()));
+        ids.insert(h, id);
+        id
+    };
+    for (e, &base) in entries.iter().zip(&bases) {
+        global.clear();
+        for i in 0..e.term_count() {
+            global.push(intern(e.term(i), e.term_hashes[i], &mut lists));
+        }
+        for f in &e.filters {
+            global.push(intern(f, term_hash(f), &mut lists));
+        }
+        for (r, terms) in e.records.iter().enumerate() {
+            for &(t, w) in terms {
+                lists[global[t as usize] as usize]
+                    .1
+                    .push((base + r as u32, w));
+            }
+        }
+        for f in 0..e.filters.len() {
+            lists[global[e.term_count() + f] as usize].1.push((base, 1));
+        }
+    }
+    let mut terms = lists;
+    terms.par_sort_unstable_by(|a, b| js_cmp(a.0, b.0));
+    let encoded: Vec<String> = terms
+        .par_iter()
+        .map(|(_, p)| {
+            let mut s = String::new();
+            encode::postings(&mut s, p);
+            s
+        })
+        .collect();
+    let mut out = Files {
+        terms: terms.len(),
+        records: records as usize,
+        ..Files::default()
+    };
+    let mut taken = HashSet::new();
+
+    // Term shards.
+    let mut leaves: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    let mut size = 0;
+    for (i, ((term, _), code)) in terms.iter().zip(&encoded).enumerate() {
+        let entry = term.len() + code.len() + 2;
+        let cut = i > start
+            && (size + entry > LEAF_MAX
+                || (size >= LEAF_MIN && fnv128(&[term]).is_multiple_of(LEAF_SPREAD)));
+        if cut {
+            leaves.push((start, i));
+            start = i;
+            size = 0;
+        }
+        size += entry;
+    }
+    if start < terms.len() {
+        leaves.push((start, terms.len()));
+    }
+    let mut leaf_meta = Vec::new();
+    for &(from, to) in &leaves {
+        let id = file_id("leaf", terms[from].0, &mut taken);
+        let mut body = String::new();
+        let mut prev = "";
+        for ((term, _), code) in terms[from..to].iter().zip(&encoded[from..to]) {
+            encode::front_coded(&mut body, prev, term);
+            body.push(' ');
+            body.push_str(code);
+            body.push(',');
+            prev = term;
+        }
+        out.files.push((
+            format!("{DIR}/i/{id}.js"),
+            format!("{REGISTER}(\"i\",\"{id}\",{});\n", js_string(&body)).into_bytes(),
+        ));
+        leaf_meta.push((terms[from].0, id));
+    }
+    out.leaves = leaves.len();
+
+    // Dictionary shards (ranges of words, cut like the term shards), with the summaries of
+    // prefixes too wide to load: a summary goes in the shard its prefix sorts into.
+    let words: Vec<usize> = (0..terms.len())
+        .filter(|&i| !is_filter(terms[i].0))
+        .collect();
+    let mut dicts: Vec<(usize, usize)> = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (k, &i) in words.iter().enumerate() {
+        let term = terms[i].0;
+        let cut = k > start
+            && (size + term.len() + 4 > DICT_MAX
+                || (size >= DICT_MIN && fnv128(&[term]).is_multiple_of(LEAF_SPREAD)));
+        if cut {
+            dicts.push((start, k));
+            start = k;
+            size = 0;
+        }
+        size += term.len() + 4;
+    }
+    if start < words.len() {
+        dicts.push((start, words.len()));
+    }
+    let dict_firsts: Vec<&str> = dicts
+        .iter()
+        .map(|&(from, _)| terms[words[from]].0)
+        .collect();
+    let firsts: Vec<&str> = leaf_meta.iter().map(|(f, _)| *f).collect();
+    let mut summaries: Vec<String> = vec![String::new(); dicts.len()];
+    for p in wide_prefixes(&firsts) {
+        let shard = leaf_range(&dict_firsts, &p).0;
+        let best = summary(&terms, &p);
+        let body = &mut summaries[shard];
+        body.push_str(&p);
+        body.push(' ');
+        encode::postings(body, &best);
+        body.push(',');
+    }
+    let mut dict_meta = Vec::new();
+    for (&(from, to), sums) in dicts.iter().zip(&summaries) {
+        let first = terms[words[from]].0;
+        let id = file_id("dict", first, &mut taken);
+        let mut entries = String::new();
+        let mut prev = "";
+        for &i in &words[from..to] {
+            let (term, postings) = &terms[i];
+            encode::front_coded(&mut entries, prev, term);
+            entries.push(' ');
+            encode::varint(&mut entries, postings.len() as u32);
+            entries.push(',');
+            prev = term;
+        }
+        out.files.push((
+            format!("{DIR}/t/{id}.js"),
+            format!(
+                "{REGISTER}(\"t\",\"{id}\",{},{});\n",
+                js_string(&entries),
+                js_string(sums)
+            )
+            .into_bytes(),
+        ));
+        dict_meta.push((first, id));
+    }
+    out.dicts = dicts.len();
+
+    // One file per note: what results show.
+    let docs: Vec<(String, Vec<u8>)> = entries
+        .par_iter()
+        .enumerate()
+        .map(|(n, e)| {
+            let mut bytes = format!("{REGISTER}(\"d\",{n},").into_bytes();
+            let doc = Doc {
+                t: &e.title,
+                u: &e.path,
+                s: &e.sections,
+            };
+            serde_json::to_writer(&mut bytes, &doc).expect("a note file always serializes");
+            bytes.extend_from_slice(b");\n");
+            (format!("{DIR}/d/{n}.js"), bytes)
+        })
+        .collect();
+    out.docs = docs.len();
+    out.files.extend(docs);
+
+    let mut counts = String::with_capacity(entries.len());
+    for e in entries {
+        encode::varint(&mut counts, e.sections.len() as u32);
+    }
+    let meta = serde_json::json!({
+        "version": 1,
+        "notes": entries.len(),
+        "records": records,
+        "counts": counts,
+        "leaves": leaf_meta,
+        "dicts": dict_meta,
+        "prefixShards": PREFIX_SHARDS,
+    });
+    out.files.push((
+        format!("{DIR}/meta.js"),
+        format!("{REGISTER}(\"m\",\"\",{meta});\n").into_bytes(),
+    ));
+    out
+}
+
+/// Prefixes (of words, not filters) whose terms span more than [`PREFIX_SHARDS`] term shards.
+fn wide_prefixes(firsts: &[&str]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for f in firsts.iter().skip(1).filter(|f| !is_filter(f)) {
+        let mut p = String::new();
+        for c in f.chars() {
+            p.push(c);
+            if out.contains(&p) {
+                continue;
+            }
+            let (lo, hi) = leaf_range(firsts, &p);
+            if hi - lo + 1 > PREFIX_SHARDS {
+                out.insert(p.clone());
+            } else {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The best records for prefix `p`: highest impact first, then site order.
+fn summary(terms: &[(&str, Postings)], p: &str) -> Vec<(u32, u8)> {
+    let from = terms.partition_point(|(t, _)| js_cmp(t, p) == std::cmp::Ordering::Less);
+    let range: Vec<&Postings> = terms[from..]
+        .iter()
+        .take_while(|(t, _)| t.starts_with(p))
+        .map(|(_, postings)| postings)
+        .collect();
+    let mut chosen: Vec<(u32, u8)> = Vec::new();
+    let mut seen: HashSet<u32> = HashSet::new();
+    for level in (1..=7u8).rev() {
+        let mut found: Vec<u32> = Vec::new();
+        for postings in &range {
+            found.extend(
+                postings
+                    .iter()
+                    .filter(|(_, w)| *w == level)
+                    .map(|(r, _)| *r),
+            );
+        }
+        found.sort_unstable();
+        found.dedup();
+        for r in found {
+            if chosen.len() == SUMMARY_RECORDS {
+                break;
+            }
+            if seen.insert(r) {
+                chosen.push((r, level));
+            }
+        }
+        if chosen.len() == SUMMARY_RECORDS {
+            break;
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_spans_the_shards_whose_first_terms_it_starts() {
+        let firsts = ["#a", "apple", "ret", "retry", "retz", "s"];
+        assert_eq!(leaf_range(&firsts, "re"), (1, 4));
+        assert_eq!(leaf_range(&firsts, "retr"), (2, 3));
+        assert_eq!(leaf_range(&firsts, "b"), (1, 1));
+        assert_eq!(leaf_range(&firsts, "0"), (0, 0));
+    }
+}

@@ -1,0 +1,237 @@
+//! The search index as built: what goes in (sections, fields) and what never does (front
+//! matter, diagram sources, excluded notes), the files' shape, the search box and page in the
+//! default theme, `[search]` config, `--verbose`, and updates in a session.
+
+mod common;
+
+use common::Fixture;
+use std::fs;
+use std::path::Path;
+use studysite::session::{Changes, Session};
+
+fn site() -> Fixture {
+    let site = Fixture::new();
+    site.file("studysite.toml", "title = \"Index\"\n")
+        .note(
+            "compute/ec2.md",
+            "---\ntitle: EC2\ndescription: frontdescword\nowner: frontextraword\ntags: [aws/compute]\n---\n# EC2\n\nIntro words.\n\n## Pricing\n\nSpot and reserved.\n\n### Spot\n\nInterruptions.\n\n```mermaid\nflowchart LR\n  diagramsourceword --> B\n```\n\n```bash\naws ec2 codeonlyword\n```\n",
+        )
+        .note("private/diary.md", "# Diary\n\nsecretglobword\n")
+        .note("notes/hidden.md", "---\nsearch: false\n---\n# Hidden\n\nsecretoptoutword\n")
+        .note("notes/draft-plan.md", "# Plan\n\nsecretdraftword\n");
+    site
+}
+
+/// Every index file's text, by path under `search/`.
+fn index_files(public: &Path) -> Vec<(String, String)> {
+    let dir = public.join("search");
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "js") {
+            let rel = entry.path().strip_prefix(&dir).unwrap();
+            out.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                fs::read_to_string(entry.path()).unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+/// The JSON argument of a note file (`studysiteSearch.add("d",n,{…});`).
+fn doc(text: &str) -> serde_json::Value {
+    let start = text.find('{').unwrap();
+    let end = text.rfind(')').unwrap();
+    serde_json::from_str(&text[start..end]).unwrap()
+}
+
+fn all_text(files: &[(String, String)]) -> String {
+    files
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn each_heading_is_a_record_and_the_note_file_holds_its_text() {
+    let site = site();
+    site.build_ok();
+    let files = index_files(&site.public());
+    let ec2 = files
+        .iter()
+        .map(|(_, t)| t)
+        .find(|t| t.contains("\"u\":\"compute/ec2/\""))
+        .expect("a note file for ec2");
+    let doc = doc(ec2);
+    assert_eq!(doc["t"], "EC2");
+    let sections: Vec<(String, u64, String)> = doc["s"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s[0].as_str().unwrap().to_string(),
+                s[1].as_u64().unwrap(),
+                s[2].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            (String::new(), 0, "EC2".to_string()),
+            ("pricing".into(), 2, "Pricing".into()),
+            ("spot".into(), 3, "Spot".into())
+        ]
+    );
+    assert_eq!(doc["s"][0][3], "Intro words.");
+    assert_eq!(doc["s"][2][4], "aws ec2 codeonlyword", "code is kept apart");
+    let text = all_text(&files);
+    assert!(text.contains("codeonlyword"), "code is indexed");
+    for word in ["frontdescword", "frontextraword", "diagramsourceword"] {
+        assert!(!text.contains(word), "{word} is never in the index");
+    }
+}
+
+#[test]
+fn excluded_notes_stay_out_of_the_index() {
+    let site = site();
+    site.file(
+        "studysite.toml",
+        "title = \"Index\"\n[search]\nexclude = [\"private/**\", \"**/draft-*.md\"]\n",
+    );
+    site.build_ok();
+    let text = all_text(&index_files(&site.public()));
+    for word in ["secretglobword", "secretoptoutword", "secretdraftword"] {
+        assert!(!text.contains(word), "{word} was indexed");
+    }
+    assert!(text.contains("Intro words."));
+    let meta = fs::read_to_string(site.public().join("search/meta.js")).unwrap();
+    assert!(meta.contains("\"notes\":1"), "{meta}");
+    // The notes themselves are still published.
+    assert!(site.public().join("private/diary/index.html").is_file());
+}
+
+#[test]
+fn index_files_are_classic_scripts_that_register_themselves() {
+    let site = site();
+    site.build_ok();
+    let files = index_files(&site.public());
+    assert!(files.iter().any(|(p, _)| p == "meta.js"));
+    assert!(files.iter().any(|(p, _)| p.starts_with("i/")));
+    assert!(files.iter().any(|(p, _)| p.starts_with("t/")));
+    assert!(files.iter().any(|(p, _)| p.starts_with("d/")));
+    for (path, text) in &files {
+        assert!(
+            text.starts_with("studysiteSearch.add(") && text.ends_with(");\n"),
+            "{path}: {}",
+            &text[..text.len().min(80)]
+        );
+    }
+    let script = site.read("search.js") + &site.read("search-engine.js");
+    for banned in ["fetch(", "import(", "XMLHttpRequest", "http://", "https://"] {
+        assert!(!script.contains(banned), "search.js uses {banned}");
+    }
+}
+
+#[test]
+fn two_builds_write_the_same_index() {
+    let site = site();
+    site.build_ok();
+    let first = index_files(&site.public());
+    fs::remove_dir_all(site.public()).unwrap();
+    site.build_ok();
+    assert_eq!(first, index_files(&site.public()));
+}
+
+#[test]
+fn the_header_has_an_accessible_search_box_and_there_is_a_results_page() {
+    let site = site();
+    site.build_ok();
+    let page = site.page("compute/ec2/");
+    let input = page.one("form[role=search] input[role=combobox]");
+    let attr = |name: &str| input.value().attr(name).unwrap_or("").to_string();
+    assert_eq!(attr("aria-expanded"), "false");
+    assert_eq!(attr("aria-controls"), "search-results");
+    assert_eq!(attr("aria-autocomplete"), "list");
+    assert_eq!(attr("name"), "q");
+    page.one("#search-results[role=listbox]");
+    assert_eq!(
+        page.urls("form[role=search]", "action"),
+        ["/search/"],
+        "without JavaScript the form opens the results page"
+    );
+    assert_eq!(page.urls("script[src$='search.js']", "src"), ["/search.js"]);
+    assert_eq!(page.attrs("html", "data-root"), ["../../"]);
+    let results = site.page("search/");
+    results.one(".search-page input[name=q]");
+    results.one(".search-page-results");
+    assert_eq!(results.texts("h1"), ["Search"]);
+}
+
+#[test]
+fn disabled_search_writes_no_index_box_or_page() {
+    let site = site();
+    site.file("studysite.toml", "[search]\nenabled = false\n");
+    site.build_ok();
+    assert!(!site.public().join("search").exists());
+    let page = site.page("compute/ec2/");
+    assert!(page.all("form[role=search]").is_empty());
+    assert!(page.all("script[src$='search.js']").is_empty());
+}
+
+#[test]
+fn verbose_build_prints_the_index_size_and_shards() {
+    let site = site();
+    let out = site.cli(&["build", "--verbose"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("search:"))
+        .unwrap_or_else(|| panic!("no search line in {stderr}"));
+    assert!(line.contains("3 notes"), "one of the four opts out: {line}");
+    assert!(line.contains("term shards"), "{line}");
+    assert!(line.contains("dictionary shards"), "{line}");
+    assert!(line.contains("kB in"), "{line}");
+}
+
+#[test]
+fn an_edit_in_a_session_updates_the_notes_file() {
+    let site = site();
+    let mut session = Session::open(&site.options()).unwrap();
+    let before = session
+        .files()
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/"))
+        .count();
+    let note = site.root().join("content/compute/ec2.md");
+    let text = fs::read_to_string(&note).unwrap().replace(
+        "Interruptions.",
+        "Interruptions come with a freshlyaddedword.",
+    );
+    fs::write(&note, text).unwrap();
+    let update = session.apply(&Changes {
+        content: [note].into_iter().collect(),
+        ..Changes::default()
+    });
+    assert!(!update.full, "a body edit is not a full rebuild");
+    let changed_doc = update
+        .changed
+        .iter()
+        .find(|p| p.starts_with("search/d/"))
+        .expect("the note file changed");
+    let bytes = &session.files()[changed_doc];
+    assert!(String::from_utf8_lossy(bytes).contains("freshlyaddedword"));
+    let after = session
+        .files()
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/"))
+        .count();
+    assert!(
+        after >= before - 1 && after <= before + 1,
+        "{before} → {after}"
+    );
+}
