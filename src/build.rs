@@ -226,6 +226,15 @@ fn load_and_link(
     (linked, count, stats)
 }
 
+// cards hook: commands that read the linked site without rendering it (`cards list|export`).
+/// Loads, parses and links a site without rendering or writing anything.
+pub fn link_site(options: &BuildOptions) -> Result<(Project, Linked, Diagnostics), Diagnostics> {
+    let (project, mut diagnostics) = Project::open(options)?;
+    let (linked, _, _) =
+        load_and_link(&project, options, &mut Timings::default(), &mut diagnostics);
+    Ok((project, linked, diagnostics))
+}
+
 /// What rendering one page gave: its output file and fingerprint, or why it failed.
 pub type PageResult = Result<(RenderedPage, Vec<Diagnostic>), Diagnostic>;
 

@@ -6,6 +6,7 @@
 //! [`build`] runs it end to end.
 
 pub mod build;
+pub mod cards;
 pub mod config;
 pub mod diagnostics;
 pub mod diagrams;

@@ -25,6 +25,9 @@ pub struct Page {
 impl Page {
     /// A page for a parsed note: its title and its site path worked out.
     pub fn new(note: Note, parsed: ParsedNote, site_title: &str) -> Page {
+        let mut parsed = parsed;
+        // The note's flashcards, chosen by its front matter (runs once per parse).
+        crate::cards::prepare(&note, &mut parsed, site_title);
         let title = title_of(&note, &parsed, site_title);
         let path = path_of(&note.id);
         Page {

@@ -22,6 +22,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("topics.html", include_str!("../templates/topics.html")),
     ("topic.html", include_str!("../templates/topic.html")),
     ("graph.html", include_str!("../templates/graph.html")),
+    ("cards.html", include_str!("../templates/cards.html")),
+    ("deck.html", include_str!("../templates/deck.html")),
 ];
 
 /// Built-in static files by site path; a site's `static/` folder replaces any of them.
@@ -32,6 +34,8 @@ pub const STATIC_FILES: &[(&str, &[u8])] = &[
         "mermaid-init.js",
         include_bytes!("../static/mermaid-init.js"),
     ),
+    ("cards.js", include_bytes!("../static/cards.js")),
+    ("fsrs.js", include_bytes!("../static/fsrs.js")),
 ];
 
 /// The site path of the generated code stylesheet.

@@ -106,10 +106,10 @@ fn content_key_into(
     stack.pop();
 }
 
-type Stack = Vec<(NoteId, Option<usize>)>;
+pub(super) type Stack = Vec<(NoteId, Option<usize>)>;
 
 /// The markdown resolutions of a note's links, with embeds rendered.
-fn resolutions(
+pub(super) fn resolutions(
     site: &Site,
     graph: &Graph,
     id: &NoteId,

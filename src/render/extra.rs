@@ -1,5 +1,6 @@
 //! Pages made from the whole vault rather than one note: the tags index and one page per
-//! tag, the topics index and one page per topic, and the map of all notes.
+//! tag, the topics index and one page per topic, the map of all notes, and (in `cards`) the
+//! flashcard decks.
 
 use super::content::section_html;
 use super::linkmap::{self, MapNode};
@@ -25,6 +26,8 @@ pub enum ExtraPage {
     Topic(usize),
     /// `graph/`: the map of all notes.
     Graph,
+    /// The flashcard pages, data scripts and Anki files.
+    Cards(super::cards::CardPage),
 }
 
 /// Every generated page of the site.
@@ -32,6 +35,11 @@ pub fn extra_pages(ctx: PageContext<'_>) -> Vec<ExtraPage> {
     let mut pages = vec![ExtraPage::Graph, ExtraPage::Tags, ExtraPage::Topics];
     pages.extend(ctx.taxonomy.tags.by_key.keys().cloned().map(ExtraPage::Tag));
     pages.extend((0..ctx.taxonomy.topics.list.len()).map(ExtraPage::Topic));
+    pages.extend(
+        super::cards::card_pages(&ctx.taxonomy.decks)
+            .into_iter()
+            .map(ExtraPage::Cards),
+    );
     pages
 }
 
@@ -41,6 +49,7 @@ pub fn render_extra(ctx: PageContext<'_>, extra: &ExtraPage) -> Result<RenderedP
     let tags = &ctx.taxonomy.tags;
     let topics = &ctx.taxonomy.topics;
     match extra {
+        ExtraPage::Cards(page) => super::cards::render(ctx, page),
         ExtraPage::Tags => {
             let (mut view, _) = ctx.view(&home, "tags", "Tags", "tags/", None);
             view.entries = tags

@@ -1,6 +1,7 @@
 //! The render stage: Tera templates (built in, overridable by name from the site's
 //! `templates/` folder) turn views of the site into HTML pages.
 
+pub mod cards;
 mod content;
 mod extra;
 pub mod linkmap;
@@ -146,6 +147,7 @@ impl Renderer {
             generator: concat!("studysite ", env!("CARGO_PKG_VERSION")),
             mermaid_script: crate::diagrams::script_url(config),
             mermaid_theme: &config.mermaid.theme,
+            cards_key: crate::cards::site_key(config),
         };
         tera.global_context().insert("site", &site);
         Ok(Renderer {

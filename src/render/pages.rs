@@ -142,6 +142,9 @@ impl<'a> PageContext<'a> {
             entries: Vec::new(),
             sections: Vec::new(),
             has_browser_diagrams: false,
+            card_count: 0,
+            site_has_cards: !self.taxonomy.decks.cards.is_empty(),
+            cards: None,
             content_key: 0,
         };
         let Some(page) = note else {
@@ -192,6 +195,7 @@ impl<'a> PageContext<'a> {
         view.source = page.note.id.as_str();
         view.extra = Some(&front.extra);
         view.has_code = parsed.has_code;
+        view.card_count = crate::cards::study_count(&parsed.cards);
         view.toc = parsed
             .headings
             .iter()

@@ -27,6 +27,9 @@ pub struct SiteView<'a> {
     pub mermaid_script: String,
     /// `mermaid.theme` (`auto` follows the page's light/dark theme).
     pub mermaid_theme: &'a str,
+    /// Keys the flashcard review history and quiz mode in the browser's storage, so sites
+    /// opened from `file://` (which share one origin) keep theirs apart.
+    pub cards_key: String,
 }
 
 /// A link to a page.
@@ -162,6 +165,12 @@ pub struct PageView<'a> {
     pub entries: Vec<EntryView>,
     /// For a topic page: every section that covers the topic, rendered.
     pub sections: Vec<SectionView>,
+    /// How many flashcards the note has (cards to study: a reversed card counts twice).
+    pub card_count: usize,
+    /// Whether the site has flashcards (the top bar links to `/cards/` then).
+    pub site_has_cards: bool,
+    /// For the flashcard pages: decks, data scripts, downloads.
+    pub cards: Option<super::cards::CardsView>,
     /// A key for everything the page's notes contribute (see `content_key`); with the rest of
     /// the view it fingerprints the page.
     #[serde(skip)]

@@ -1,0 +1,107 @@
+//! The study session's data: one classic script per deck (`cards/data/<deck>.js`) that adds
+//! the deck's cards to `window.studysiteCards`, so pages work from `file://` as well as over
+//! HTTP. URLs inside are site paths from the root; the script prefixes them.
+
+use serde::Serialize;
+
+/// One card as the study session sees it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CardData {
+    /// Stable id (the review history key).
+    pub id: String,
+    /// `basic`, `spaced` or `cloze`.
+    pub kind: &'static str,
+    /// For clozes: which number is hidden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub c: Option<u32>,
+    /// Question HTML (for clozes, the text with every cloze marked).
+    pub front: String,
+    /// Answer HTML (empty for clozes and reminders).
+    pub back: String,
+    /// The card in its note: site path and anchor.
+    pub note: String,
+    /// The note's title.
+    pub title: String,
+    /// `A::B`.
+    pub deck: String,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// A deck's data file.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeckData<'a> {
+    /// `A::B`.
+    pub deck: &'a str,
+    /// Its cards.
+    pub cards: &'a [CardData],
+}
+
+/// The script that registers a deck's cards.
+pub fn script(data: &DeckData<'_>) -> String {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".into());
+    // `</script>` or `<!--` inside strings must not end or confuse the script element.
+    let json = json.replace("</", "<\\/").replace("<!--", "<\\!--");
+    format!("(window.studysiteCards = window.studysiteCards || []).push({json});\n")
+}
+
+/// Makes the site's own URLs in card HTML relative to the site root, marked `@/` (the
+/// script replaces the mark with the page's root prefix), so cards show anywhere.
+pub fn rebase(html: &str, base_path: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "src=\""]
+            .iter()
+            .filter_map(|n| rest.find(n).map(|i| (i, n.len())))
+            .min();
+        let Some((at, len)) = next else { break };
+        let start = at + len;
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        if let Some(path) = rest.strip_prefix(base_path)
+            && !path.starts_with('/')
+            && base_path.starts_with('/')
+        {
+            out.push_str("@/");
+            rest = path;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_urls_are_marked_relative_to_the_root() {
+        let html = "<a href=\"/ec2/x/\">x</a><img src=\"/a.png\"><a href=\"https://e.org/\">e</a><a href=\"//cdn/x\">c</a>";
+        assert_eq!(
+            rebase(html, "/"),
+            "<a href=\"@/ec2/x/\">x</a><img src=\"@/a.png\"><a href=\"https://e.org/\">e</a><a href=\"//cdn/x\">c</a>"
+        );
+        assert_eq!(rebase("<a href=\"/n/x/\">", "/n/"), "<a href=\"@/x/\">");
+    }
+
+    #[test]
+    fn scripts_cannot_be_closed_by_card_text() {
+        let cards = vec![CardData {
+            id: "1".into(),
+            kind: "basic",
+            c: None,
+            front: "</script><script>alert(1)</script>".into(),
+            back: String::new(),
+            note: "n/".into(),
+            title: "N".into(),
+            deck: "D".into(),
+            tags: vec![],
+        }];
+        let js = script(&DeckData {
+            deck: "D",
+            cards: &cards,
+        });
+        assert!(!js.contains("</script>"), "{js}");
+    }
+}
