@@ -33,7 +33,7 @@
   }
   function span(ms) {
     if (ms < 3600000) { return Math.max(1, Math.round(ms / 60000)) + "m"; }
-    if (ms < DAY) { return Math.round(ms / 3600000) + "h"; }
+    if (ms < DAY * 0.8) { return Math.round(ms / 3600000) + "h"; }
     var d = Math.round(ms / DAY);
     return d < 60 ? d + "d" : d < 730 ? Math.round(d / 30) + "mo" : Math.round(d / 365) + "y";
   }
