@@ -19,7 +19,10 @@ fn deck_site(for_files: bool) -> Fixture {
     }
     let mut cards = String::from("---\ncards-deck: Drill::Numbers\n---\n# Numbers\n\n");
     for i in 1..=7 {
-        cards.push_str(&format!("## What is {i} + {i}? #card\n\nIt is {}.\n\n", 2 * i));
+        cards.push_str(&format!(
+            "## What is {i} + {i}? #card\n\nIt is {}.\n\n",
+            2 * i
+        ));
     }
     site.note("drill/numbers.md", &cards);
     site.note(
@@ -81,7 +84,10 @@ fn study_five_and_reload(browser: &mut Cdp) {
         assert!(back.as_str().unwrap().contains("It is"), "{back}");
         press(browser, grade);
         browser.wait_for(
-            &format!("document.querySelector('.study-count').textContent.startsWith('{} /')", n + 1),
+            &format!(
+                "document.querySelector('.study-count').textContent.startsWith('{} /')",
+                n + 1
+            ),
             WAIT,
         );
     }
@@ -145,7 +151,10 @@ fn a_deck_is_studied_with_the_keyboard_over_http_and_grades_survive_a_reload() {
     };
     let site = deck_site(false);
     let server = FileServer::start(&site.public());
-    let mut browser = Cdp::launch(&chromium, &format!("{}/cards/deck/drill/numbers/", server.base));
+    let mut browser = Cdp::launch(
+        &chromium,
+        &format!("{}/cards/deck/drill/numbers/", server.base),
+    );
     study_five_and_reload(&mut browser);
     // The deck tree counts the same.
     browser.call(
@@ -245,5 +254,112 @@ fn quiz_mode_hides_answers_until_shown_and_is_remembered() {
     assert_eq!(
         browser.eval("document.body.classList.contains('quiz')"),
         false
+    );
+}
+
+#[test]
+fn review_history_exports_and_imports_as_json() {
+    let Some(chromium) = browser_or_skip("review_history_exports_and_imports_as_json") else {
+        return;
+    };
+    let site = deck_site(false);
+    let server = FileServer::start(&site.public());
+    let mut browser = Cdp::launch(
+        &chromium,
+        &format!("{}/cards/deck/drill/numbers/", server.base),
+    );
+    browser.wait_for(
+        "document.readyState === 'complete' && document.querySelector('.study-front').textContent.length > 0",
+        WAIT,
+    );
+    press(&mut browser, " ");
+    browser.wait_for("!document.querySelector('.study-grades').hidden", WAIT);
+    press(&mut browser, "3");
+    browser.call(
+        "Page.navigate",
+        serde_json::json!({"url": format!("{}/cards/", server.base)}),
+    );
+    browser.wait_for(
+        "location.pathname === '/cards/' && document.querySelector('.deck-new').textContent !== '–'",
+        WAIT,
+    );
+    // Export: the file the button downloads.
+    let exported = browser.eval(
+        "new Promise(done => { URL.createObjectURL = blob => { blob.text().then(done); return 'blob:x'; }; document.querySelector('.cards-export').click(); })",
+    );
+    let history: serde_json::Value = serde_json::from_str(exported.as_str().unwrap()).unwrap();
+    assert_eq!(history["cards"].as_object().unwrap().len(), 1);
+    assert_eq!(history["log"].as_array().unwrap().len(), 1);
+    assert_eq!(history["log"][0][2], 3, "graded Good");
+    // Import into a fresh browser: the card is no longer new there.
+    let file = site.root().join("history.json");
+    std::fs::write(&file, exported.as_str().unwrap()).unwrap();
+    let mut other = Cdp::launch(&chromium, &format!("{}/cards/", server.base));
+    other.wait_for(
+        "document.readyState === 'complete' && document.querySelector('[data-deck-slug=\"drill/numbers\"] .deck-new').textContent === '7'",
+        WAIT,
+    );
+    let document = other.call("DOM.getDocument", serde_json::json!({}));
+    let input = other.call(
+        "DOM.querySelector",
+        serde_json::json!({"nodeId": document["root"]["nodeId"], "selector": ".cards-import"}),
+    );
+    other.call(
+        "DOM.setFileInputFiles",
+        serde_json::json!({"nodeId": input["nodeId"], "files": [file.to_str().unwrap()]}),
+    );
+    other.wait_for(
+        "document.querySelector('.cards-import-status').textContent.includes('1 cards')",
+        WAIT,
+    );
+    assert_eq!(
+        other.eval(
+            "document.querySelector('[data-deck-slug=\"drill/numbers\"] .deck-new').textContent"
+        ),
+        "6"
+    );
+}
+
+#[test]
+fn printed_pages_show_questions_with_answers() {
+    let Some(chromium) = browser_or_skip("printed_pages_show_questions_with_answers") else {
+        return;
+    };
+    let site = deck_site(false);
+    let server = FileServer::start(&site.public());
+    let mut browser = Cdp::launch(&chromium, &format!("{}/drill/numbers/", server.base));
+    browser.wait_for(
+        "document.readyState === 'complete' && !document.querySelector('.quiz-toggle').hidden",
+        WAIT,
+    );
+    browser.eval("document.querySelector('.quiz-toggle').click()");
+    browser.call(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({"media": "print"}),
+    );
+    assert_eq!(
+        browser.eval("Array.from(document.querySelectorAll('.note-body .fc-back')).every(b => getComputedStyle(b).display !== 'none')"),
+        true,
+        "answers print even in quiz mode"
+    );
+    assert_eq!(
+        browser.eval("getComputedStyle(document.querySelector('.fc-reveal')).display"),
+        "none"
+    );
+    browser.call(
+        "Page.navigate",
+        serde_json::json!({"url": format!("{}/cards/deck/drill/numbers/", server.base)}),
+    );
+    browser.wait_for(
+        "location.pathname.includes('/deck/') && document.querySelectorAll('.deck-list li').length === 7",
+        WAIT,
+    );
+    assert_eq!(
+        browser.eval("getComputedStyle(document.querySelector('.study-app')).display"),
+        "none"
+    );
+    assert_eq!(
+        browser.eval("Array.from(document.querySelectorAll('.deck-list .deck-back')).map(b => b.offsetHeight > 0 && b.textContent.trim()).join('|')"),
+        "It is 2.|It is 4.|It is 6.|It is 8.|It is 10.|It is 12.|It is 14."
     );
 }

@@ -258,7 +258,7 @@ fn heading_card(
         },
         front_text: h.text.clone(),
         clozes: Vec::new(),
-        tags: Vec::new(),
+        tags: h.card_tags.clone(),
         anchor: Some(h.anchor.clone()),
         empty_back: super::card_blocks::is_blank(&events[end + 1..back_end]),
     }
