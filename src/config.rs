@@ -33,6 +33,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// Mermaid diagrams.
     pub mermaid: MermaidConfig,
+    /// `[cards]`: flashcards.
+    pub cards: CardsConfig,
     /// Free-form values handed to templates as `site.extra`.
     pub extra: toml::Table,
 }
@@ -110,6 +112,23 @@ impl Default for MermaidConfig {
     }
 }
 
+/// `[cards]`: which notes hold flashcards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CardsConfig {
+    /// Tags that mark a note as a deck (the Spaced Repetition plugin's "flashcard tags"):
+    /// `::`, `?` lines and `==highlights==` are cards there, and `#tag/A/B` names the deck.
+    pub deck_tags: Vec<String>,
+}
+
+impl Default for CardsConfig {
+    fn default() -> Self {
+        Self {
+            deck_tags: vec!["flashcards".into()],
+        }
+    }
+}
+
 /// The mermaid themes `mermaid.theme` accepts.
 pub const MERMAID_THEMES: &[&str] = &["auto", "default", "neutral", "forest", "dark"];
 
@@ -126,6 +145,7 @@ impl Default for Config {
             drafts: false,
             markdown: MarkdownConfig::default(),
             mermaid: MermaidConfig::default(),
+            cards: CardsConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -143,6 +163,7 @@ const KNOWN_TOP: &[&str] = &[
     "drafts",
     "markdown",
     "mermaid",
+    "cards",
     "extra",
 ];
 const KNOWN_MARKDOWN: &[&str] = &[
@@ -152,6 +173,7 @@ const KNOWN_MARKDOWN: &[&str] = &[
     "smart_punctuation",
 ];
 const KNOWN_MERMAID: &[&str] = &["renderer", "script", "theme", "cache_dir", "cache"];
+const KNOWN_CARDS: &[&str] = &["deck_tags"];
 
 impl Config {
     /// Parses the text of a `studysite.toml`. `file` is only used to name the file in
@@ -177,6 +199,7 @@ impl Config {
             let known_sub = match name {
                 "markdown" => KNOWN_MARKDOWN,
                 "mermaid" => KNOWN_MERMAID,
+                "cards" => KNOWN_CARDS,
                 _ => continue,
             };
             if let Some(sub_table) = value.get_ref().as_table() {

@@ -23,12 +23,12 @@ pub struct Page {
 }
 
 impl Page {
-    /// A page for a parsed note: its title and its site path worked out.
-    pub fn new(note: Note, parsed: ParsedNote, site_title: &str) -> Page {
+    /// A page for a parsed note: its flashcards chosen, its title and site path worked out.
+    pub fn new(note: Note, parsed: ParsedNote, config: &Config) -> Page {
         let mut parsed = parsed;
         // The note's flashcards, chosen by its front matter (runs once per parse).
-        crate::cards::prepare(&note, &mut parsed, site_title);
-        let title = title_of(&note, &parsed, site_title);
+        crate::cards::prepare(&note, &mut parsed, config);
+        let title = title_of(&note, &parsed, &config.title);
         let path = path_of(&note.id);
         Page {
             note,
@@ -106,7 +106,7 @@ pub fn assemble(
     let mut diagnostics = Diagnostics::new();
     let mut pages = BTreeMap::new();
     for (note, parsed) in notes {
-        pages.insert(note.id.clone(), Page::new(note, parsed, &config.title));
+        pages.insert(note.id.clone(), Page::new(note, parsed, &config));
     }
     check_collisions(&pages, &folders, &mut diagnostics);
     let nav = build_nav(&pages, folders, &config.title);

@@ -32,7 +32,10 @@ struct DeckJson<'a> {
 struct ListJson<'a> {
     cards: usize,
     decks: Vec<DeckJson<'a>>,
+    /// Cards to study per syntax.
     syntax: BTreeMap<&'static str, usize>,
+    /// Flashcards as written per syntax.
+    flashcards: BTreeMap<&'static str, usize>,
     tags: BTreeMap<&'a str, usize>,
 }
 
@@ -68,6 +71,7 @@ pub fn list(options: &BuildOptions, json: bool) -> Result<Output> {
                 })
                 .collect(),
             syntax,
+            flashcards: decks.flashcards_by_syntax(&linked.site),
             tags: decks
                 .tags
                 .iter()

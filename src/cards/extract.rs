@@ -5,7 +5,7 @@
 use crate::hash::fnv128;
 use crate::markdown::ParsedNote;
 use crate::markdown::card_apply::{self, Activation};
-use crate::markdown::cards::{CardKind, CardSyntax, is_deck_tag};
+use crate::markdown::cards::{CardKind, CardSyntax, deck_tag};
 use crate::vault::Note;
 use std::collections::HashSet;
 
@@ -17,31 +17,42 @@ pub const DECK_SEPARATOR: &str = "::";
 pub struct Scope {
     /// `cards-deck:` as written.
     pub cards_deck: Option<String>,
-    /// `#flashcards…` tags in the front matter, without `#`.
+    /// Deck tags (`flashcards…`) in the front matter, without `#`.
     pub deck_tags: Vec<String>,
+    /// Deck tags in the text: (line, tag).
+    pub text_deck_tags: Vec<(usize, String)>,
     /// Whether the note has a `#flashcards` tag anywhere: highlights are clozes then.
     pub flashcards_tag: bool,
 }
 
 impl Scope {
-    /// Reads a note's scope.
-    pub fn of(note: &Note, parsed: &ParsedNote) -> Scope {
+    /// Reads a note's scope; `deck_tags` are the tags that mark flashcards (`[cards]
+    /// deck_tags`, `flashcards` by default).
+    pub fn of(note: &Note, parsed: &ParsedNote, deck_tags: &[String]) -> Scope {
         let cards_deck = note.front.extra.get("cards-deck").and_then(|v| match v {
             serde_json::Value::String(s) => Some(s.trim().to_string()),
             serde_json::Value::Null => None,
             other => Some(other.to_string()),
         });
-        let deck_tags: Vec<String> = note
+        let front: Vec<String> = note
             .front
             .tags
             .iter()
             .map(|t| t.trim_start_matches('#').to_string())
-            .filter(|t| is_deck_tag(t))
+            .filter(|t| deck_tag(t, deck_tags).is_some())
             .collect();
-        let flashcards_tag = !deck_tags.is_empty() || !parsed.card_scan.deck_tags.is_empty();
+        let text_deck_tags: Vec<(usize, String)> = parsed
+            .card_scan
+            .tags
+            .iter()
+            .filter(|(_, t)| deck_tag(t, deck_tags).is_some())
+            .cloned()
+            .collect();
+        let flashcards_tag = !front.is_empty() || !text_deck_tags.is_empty();
         Scope {
             cards_deck: cards_deck.filter(|d| !d.is_empty()),
-            deck_tags,
+            deck_tags: front,
+            text_deck_tags,
             flashcards_tag,
         }
     }
@@ -62,8 +73,8 @@ impl Scope {
 }
 
 /// A deck path from a `#flashcards/A/B` tag (`None` for a bare `#flashcards`).
-fn deck_of_tag(tag: &str) -> Option<Vec<String>> {
-    let rest = tag.strip_prefix("flashcards/")?;
+fn deck_of_tag(tag: &str, deck_tags: &[String]) -> Option<Vec<String>> {
+    let rest = deck_tag(tag, deck_tags)?;
     let parts: Vec<String> = rest
         .split('/')
         .filter(|p| !p.is_empty())
@@ -98,11 +109,16 @@ pub fn card_id(deck: &[String], front: &str, note: &str) -> String {
 
 /// Chooses the note's cards and marks them up. `fallback_deck` is the deck of a note that
 /// names none (its folder path; the site title at the top).
-pub fn prepare(note: &Note, parsed: &mut ParsedNote, fallback_deck: &[String]) {
+pub fn prepare(
+    note: &Note,
+    parsed: &mut ParsedNote,
+    fallback_deck: &[String],
+    deck_tags: &[String],
+) {
     if parsed.card_scan.applied {
         return;
     }
-    let scope = Scope::of(note, parsed);
+    let scope = Scope::of(note, parsed, deck_tags);
     let candidates = &parsed.card_scan.candidates;
     let mut chosen: Vec<usize> = Vec::new();
     let mut covered = 0usize;
@@ -128,27 +144,30 @@ pub fn prepare(note: &Note, parsed: &mut ParsedNote, fallback_deck: &[String]) {
     });
     // Deck tags on a card's own first line apply to that card only.
     let card_lines: HashSet<usize> = chosen.iter().map(|&i| candidates[i].line).collect();
-    let front_matter_deck = scope.deck_tags.iter().find_map(|t| deck_of_tag(t));
+    let front_matter_deck = scope
+        .deck_tags
+        .iter()
+        .find_map(|t| deck_of_tag(t, deck_tags));
     let mut activations = Vec::new();
     let mut ids: HashSet<String> = HashSet::new();
     let mut anchors: HashSet<String> = HashSet::new();
     for &i in &chosen {
         let c = &candidates[i];
-        let tagged = parsed
-            .card_scan
-            .deck_tags
+        let tagged = scope
+            .text_deck_tags
             .iter()
             .filter(|(line, _)| *line == c.line)
-            .find_map(|(_, t)| deck_of_tag(t))
+            .find_map(|(_, t)| deck_of_tag(t, deck_tags))
             .or_else(|| {
-                parsed
-                    .card_scan
-                    .deck_tags
+                scope
+                    .text_deck_tags
                     .iter()
                     .rfind(|(line, t)| {
-                        *line < c.line && !card_lines.contains(line) && deck_of_tag(t).is_some()
+                        *line < c.line
+                            && !card_lines.contains(line)
+                            && deck_of_tag(t, deck_tags).is_some()
                     })
-                    .and_then(|(_, t)| deck_of_tag(t))
+                    .and_then(|(_, t)| deck_of_tag(t, deck_tags))
             });
         let deck = named_deck
             .clone()

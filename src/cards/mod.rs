@@ -13,6 +13,7 @@ pub mod extract;
 
 pub use extract::{Scope, card_id};
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::ParsedNote;
 use crate::markdown::card_apply::NoteCard;
@@ -23,14 +24,14 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Chooses a note's cards; a note that names no deck goes to its folder's deck (the site
 /// title for notes at the top).
-pub fn prepare(note: &Note, parsed: &mut ParsedNote, site_title: &str) {
+pub fn prepare(note: &Note, parsed: &mut ParsedNote, config: &Config) {
     let folder = note.id.folder();
     let fallback: Vec<String> = if folder.is_empty() {
-        vec![site_title.to_string()]
+        vec![config.title.clone()]
     } else {
         folder.split('/').map(str::to_string).collect()
     };
-    extract::prepare(note, parsed, &fallback);
+    extract::prepare(note, parsed, &fallback, &config.cards.deck_tags);
 }
 
 /// A short key for the site (from its title), for browser storage.
@@ -132,7 +133,21 @@ impl Decks {
             .collect()
     }
 
-    /// How many cards were written with each syntax.
+    /// How many flashcards (as written, before reversing and clozes) each syntax made.
+    pub fn flashcards_by_syntax(&self, site: &Site) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        let mut seen = std::collections::HashSet::new();
+        for card in &self.cards {
+            if seen.insert((&card.note, card.flashcard))
+                && let Some(f) = self.flashcard(site, card)
+            {
+                *counts.entry(f.syntax.name()).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    /// How many cards to study each syntax made.
     pub fn by_syntax(&self, site: &Site) -> BTreeMap<&'static str, usize> {
         let mut counts = BTreeMap::new();
         for card in &self.cards {
@@ -175,7 +190,7 @@ pub fn collect(site: &Site) -> Decks {
             .tags
             .iter()
             .map(|t| t.trim_start_matches('#').to_string())
-            .filter(|t| !crate::markdown::cards::is_deck_tag(t))
+            .filter(|t| crate::markdown::cards::deck_tag(t, &site.config.cards.deck_tags).is_none())
             .collect();
         for (i, f) in page.parsed.cards.iter().enumerate() {
             let key = (f.deck.clone(), f.front_text.to_lowercase());

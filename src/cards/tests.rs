@@ -4,6 +4,13 @@ use super::*;
 use crate::markdown::{self, Highlighter, ParseOptions, Resolution};
 use crate::vault::{FrontMatter, Note, NoteId, front_matter};
 
+fn config() -> crate::config::Config {
+    crate::config::Config {
+        title: "Site".into(),
+        ..Default::default()
+    }
+}
+
 fn note(path: &str, text: &str) -> (Note, ParsedNote) {
     let split = front_matter::split(text).expect("front matter");
     let note = Note {
@@ -19,7 +26,7 @@ fn note(path: &str, text: &str) -> (Note, ParsedNote) {
         &ParseOptions::default(),
         &Highlighter::default(),
     );
-    prepare(&note, &mut parsed, "Site");
+    prepare(&note, &mut parsed, &config());
     (note, parsed)
 }
 
@@ -335,8 +342,36 @@ fn scheduling_metadata_never_shows() {
 fn preparing_twice_changes_nothing() {
     let (n, mut parsed) = note("d/n.md", "## Q #card\nA\n");
     let before = parsed.events.clone();
-    prepare(&n, &mut parsed, "Site");
+    prepare(&n, &mut parsed, &config());
     assert_eq!(parsed.events, before);
     assert_eq!(parsed.cards.len(), 1);
     let _ = FrontMatter::default();
+}
+
+#[test]
+fn configured_deck_tags_make_deck_notes() {
+    let text = "---\ntags: [basics]\n---\nQ::A\n\n#limits/iam Q2::A2\n";
+    let split = front_matter::split(text).unwrap();
+    let n = Note {
+        id: NoteId::new("top.md"),
+        file: "top.md".into(),
+        front: split.front,
+        body: split.body.to_string(),
+        body_line_offset: split.body_line_offset,
+    };
+    let mut parsed = markdown::parse(
+        &n.body,
+        n.body_line_offset,
+        &Default::default(),
+        &Default::default(),
+    );
+    let mut config = config();
+    config.cards.deck_tags = vec!["basics".into(), "#Limits".into()];
+    prepare(&n, &mut parsed, &config);
+    let decks: Vec<String> = parsed.cards.iter().map(|c| c.deck.join("::")).collect();
+    assert_eq!(decks, ["Site", "iam"]);
+    assert!(
+        cards("---\ntags: [basics]\n---\nQ::A\n").is_empty(),
+        "not a deck tag by default"
+    );
 }

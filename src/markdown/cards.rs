@@ -144,8 +144,8 @@ pub struct Candidate {
 pub struct CardScan {
     /// Candidates in document order.
     pub candidates: Vec<Candidate>,
-    /// `#flashcards/…` tags in the text: (line, tag without `#`).
-    pub deck_tags: Vec<(usize, String)>,
+    /// Every inline tag: (line, tag without `#`); the cards stage picks its deck tags.
+    pub tags: Vec<(usize, String)>,
     /// Problems found (an unclosed cloze): (line, message).
     pub problems: Vec<(usize, String)>,
     /// Lines with an unclosed `==` (a problem only where highlights are clozes).
@@ -203,8 +203,8 @@ pub fn find(
             }
             Event::Start(Tag::Item) => tight_item(&events, i, &line_of, &mut scan),
             Event::InlineHtml(h) => {
-                if let Some(tag) = tag_of_link(h).filter(|t| is_deck_tag(t)) {
-                    scan.deck_tags.push((line_of(i), tag));
+                if let Some(tag) = tag_of_link(h) {
+                    scan.tags.push((line_of(i), tag));
                 }
             }
             _ => {}
@@ -215,9 +215,16 @@ pub fn find(
     (events, scan)
 }
 
-/// `flashcards` or `flashcards/…`: the Spaced Repetition plugin's deck tags.
-pub fn is_deck_tag(tag: &str) -> bool {
-    tag == "flashcards" || tag.starts_with("flashcards/")
+/// Whether `tag` is one of the deck tags (`flashcards`) or nested under one
+/// (`flashcards/aws`), case-insensitively; returns the part after the deck tag.
+pub fn deck_tag<'a>(tag: &'a str, deck_tags: &[String]) -> Option<&'a str> {
+    deck_tags.iter().find_map(|d| {
+        let d = d.trim_start_matches('#');
+        let head = tag.get(..d.len())?;
+        let rest = &tag[d.len()..];
+        (head.eq_ignore_ascii_case(d) && (rest.is_empty() || rest.starts_with('/')))
+            .then(|| rest.trim_start_matches('/'))
+    })
 }
 
 /// The tag of a tag link written by the tags pass (`<a class="tag" …>#tag</a>`).

@@ -141,7 +141,7 @@ impl Session {
     }
 
     fn insert_page(&mut self, note: Note, parsed: ParsedNote) {
-        let page = Page::new(note, parsed, &self.project.config.title);
+        let page = Page::new(note, parsed, &self.project.config);
         self.linked.site.pages.insert(page.note.id.clone(), page);
     }
 
