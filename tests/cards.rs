@@ -614,3 +614,76 @@ process.stdin.on("data", d => input += d).on("end", () => {
     );
     assert!(steps > 1000);
 }
+
+// ---------- serve: card outputs follow edits ----------
+
+/// The session's files equal a fresh build's (card data and Anki files included).
+fn assert_session_fresh(site: &Fixture, session: &studysite::session::Session, step: &str) {
+    let fresh = studysite::session::Session::open(&site.options()).expect("fresh build");
+    for (path, bytes) in fresh.files() {
+        let ours = session.files().get(path);
+        assert!(
+            ours == Some(bytes),
+            "{step}: {path} differs from a fresh build\n--- served ---\n{}\n--- fresh ---\n{}",
+            String::from_utf8_lossy(ours.map_or(&[][..], |b| &b[..])),
+            String::from_utf8_lossy(bytes)
+        );
+    }
+    assert_eq!(
+        session.files().keys().collect::<Vec<_>>(),
+        fresh.files().keys().collect::<Vec<_>>(),
+        "{step}: file lists"
+    );
+    assert_eq!(
+        session.diagnostics(),
+        fresh.diagnostics(),
+        "{step}: diagnostics"
+    );
+}
+
+#[test]
+fn served_decks_follow_edits_to_answers_fronts_and_inline_cards() {
+    use studysite::session::{Changes, Session};
+    let site = Fixture::new();
+    site.note(
+        "d/a.md",
+        "---\ncards-deck: D\n---\n# A\n\n## Q1 #card\nFirst answer.\n\nQ2::Two\n",
+    )
+    .note("d/b.md", "# B\n\nText.\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    let a = site.root().join("content/d/a.md");
+    let apply = |session: &mut Session, text: &str| {
+        std::fs::write(&a, text).unwrap();
+        session
+            .apply(&Changes {
+                content: [a.clone()].into_iter().collect(),
+                ..Changes::default()
+            })
+            .unwrap();
+    };
+    apply(
+        &mut session,
+        "---\ncards-deck: D\n---\n# A\n\n## Q1 #card\nA better answer.\n\nQ2::Two\n",
+    );
+    assert_session_fresh(&site, &session, "answer edit");
+    apply(
+        &mut session,
+        "---\ncards-deck: D\n---\n# A\n\n## Q1 #card\nA better answer.\n\nQ2 changed::Two\n",
+    );
+    assert_session_fresh(&site, &session, "inline front edit");
+    apply(
+        &mut session,
+        "---\ncards-deck: D\n---\n# A\n\n## Q1 #card\nA better answer.\n\nQ2 changed::Two\n\nQ3::Three\n",
+    );
+    assert_session_fresh(&site, &session, "a card added");
+    apply(
+        &mut session,
+        "---\ncards-deck: D\n---\n# A\n\n## Q1 #card\nA better answer.\n\n## Empty #card\n",
+    );
+    assert_session_fresh(&site, &session, "a card without answer");
+    apply(
+        &mut session,
+        "---\ncards-deck: D\n---\n# A\n\nNew line.\n\n## Q1 #card\nA better answer.\n\n## Empty #card\n",
+    );
+    assert_session_fresh(&site, &session, "the warning moves down");
+}

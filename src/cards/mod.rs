@@ -114,6 +114,12 @@ pub struct Decks {
 }
 
 impl Decks {
+    /// Whether two collections have the same decks, cards (ids, notes, tags) and card tags:
+    /// then only answers can differ, and only the files showing them need writing again.
+    pub fn same_shape(&self, other: &Decks) -> bool {
+        self.decks == other.decks && self.cards == other.cards && self.tags == other.tags
+    }
+
     /// The deck with this slug.
     pub fn by_slug(&self, slug: &str) -> Option<&Deck> {
         self.decks.iter().find(|d| d.slug == slug)

@@ -19,6 +19,7 @@ use crate::vault::NoteId;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 /// A flashcard output.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -118,6 +119,35 @@ pub fn card_pages(decks: &Decks) -> Vec<CardPage> {
     pages
 }
 
+/// The flashcard outputs that show cards of these notes (their decks' data and Anki files,
+/// the parents' Anki files) and the index (which reports card problems).
+pub fn pages_showing(decks: &Decks, site: &Site, notes: &BTreeSet<NoteId>) -> Vec<CardPage> {
+    let touched: BTreeSet<usize> = decks
+        .cards
+        .iter()
+        .filter(|c| notes.contains(&c.note))
+        .map(|c| c.deck)
+        .collect();
+    let problems = notes.iter().any(|id| {
+        site.pages
+            .get(id)
+            .is_some_and(|p| !p.parsed.card_scan.problems.is_empty())
+    });
+    if touched.is_empty() && !problems {
+        return Vec::new();
+    }
+    let mut pages = vec![CardPage::Index, CardPage::AnkiAll];
+    for (i, deck) in decks.decks.iter().enumerate() {
+        if touched.contains(&i) {
+            pages.push(CardPage::Data(deck.slug.clone()));
+        }
+        if touched.iter().any(|&t| deck.contains(&decks.decks[t])) {
+            pages.push(CardPage::Anki(deck.slug.clone()));
+        }
+    }
+    pages
+}
+
 /// Each flashcard's front and back HTML, per note, as on the note's page.
 pub fn flashcard_html(site: &Site, graph: &Graph, id: &NoteId) -> Vec<(String, String)> {
     let Some(page) = site.pages.get(id) else {
@@ -140,19 +170,69 @@ pub fn flashcard_html(site: &Site, graph: &Graph, id: &NoteId) -> Vec<(String, S
         .collect()
 }
 
+/// Front and back HTML of each flashcard of a note.
+type NoteHtml = Arc<Vec<(String, String)>>;
+
+/// Flashcard HTML per (note, content key), shared by the renders of one session.
+#[derive(Default)]
+pub struct HtmlCache(Mutex<HashMap<(NoteId, u64), NoteHtml>>);
+
+/// How many notes' card HTML is kept before the cache starts over.
+const HTML_CACHE: usize = 50_000;
+
+/// Where card HTML comes from: rendered afresh (the CLI) or through a render's cache.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Fresh(&'a Site, &'a Graph),
+    Cached(&'a PageContext<'a>),
+}
+
 /// Renders flashcard HTML once per note for a set of cards.
-fn html_of(site: &Site, graph: &Graph, cards: &[&Card]) -> HashMap<NoteId, Vec<(String, String)>> {
+fn html_of(source: Source<'_>, cards: &[&Card]) -> HashMap<NoteId, NoteHtml> {
     let notes: BTreeSet<&NoteId> = cards.iter().map(|c| &c.note).collect();
     notes
         .into_iter()
-        .map(|id| (id.clone(), flashcard_html(site, graph, id)))
+        .map(|id| {
+            let html = match source {
+                Source::Fresh(site, graph) => Arc::new(flashcard_html(site, graph, id)),
+                Source::Cached(ctx) => {
+                    // The body's content key, and which cards were chosen from it (front matter
+                    // decides that, and is not part of the content key).
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    ctx.content_key(id, None).hash(&mut h);
+                    if let Some(page) = ctx.site.pages.get(id) {
+                        for f in &page.parsed.cards {
+                            (&f.id, f.front, f.back).hash(&mut h);
+                        }
+                    }
+                    let key = (id.clone(), h.finish());
+                    let cache = &ctx.renderer.card_html.0;
+                    let hit = cache
+                        .lock()
+                        .expect("a renderer panicked")
+                        .get(&key)
+                        .cloned();
+                    hit.unwrap_or_else(|| {
+                        let html = Arc::new(flashcard_html(ctx.site, ctx.graph, id));
+                        let mut cache = cache.lock().expect("a renderer panicked");
+                        if cache.len() >= HTML_CACHE {
+                            cache.clear();
+                        }
+                        cache.insert(key, html.clone());
+                        html
+                    })
+                }
+            };
+            (id.clone(), html)
+        })
         .collect()
 }
 
 /// The study data of cards.
-fn card_data(site: &Site, graph: &Graph, decks: &Decks, list: &[usize]) -> Vec<CardData> {
+fn card_data(ctx: &PageContext<'_>, decks: &Decks, list: &[usize]) -> Vec<CardData> {
+    let site = ctx.site;
     let cards: Vec<&Card> = list.iter().map(|&i| &decks.cards[i]).collect();
-    let html = html_of(site, graph, &cards);
+    let html = html_of(Source::Cached(ctx), &cards);
     let base = site.config.base_path();
     cards
         .iter()
@@ -185,13 +265,17 @@ fn card_data(site: &Site, graph: &Graph, decks: &Decks, list: &[usize]) -> Vec<C
 
 /// The Anki notes of cards (one per flashcard), with the media they use.
 pub fn anki_export(site: &Site, graph: &Graph, decks: &Decks, list: &[usize]) -> anki::Export {
+    anki_from(Source::Fresh(site, graph), site, decks, list)
+}
+
+fn anki_from(source: Source<'_>, site: &Site, decks: &Decks, list: &[usize]) -> anki::Export {
     let mut seen = BTreeSet::new();
     let cards: Vec<&Card> = list
         .iter()
         .map(|&i| &decks.cards[i])
         .filter(|c| seen.insert((c.note.clone(), c.flashcard)))
         .collect();
-    let html = html_of(site, graph, &cards);
+    let html = html_of(source, &cards);
     let base = site.config.base_path();
     let assets = |path: &str| site.assets.contains_key(path).then(|| path.to_string());
     let mut media = BTreeMap::new();
@@ -273,7 +357,7 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
             let key = cards_key(&ctx, decks, &deck.cards);
             let mut text = String::new();
             if !ctx.fingerprint_only {
-                let cards = card_data(ctx.site, ctx.graph, decks, &deck.cards);
+                let cards = card_data(&ctx, decks, &deck.cards);
                 text = data::script(&DeckData {
                     deck: &deck.name,
                     cards: &cards,
@@ -293,7 +377,7 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
             let text = if ctx.fingerprint_only {
                 String::new()
             } else {
-                anki_export(ctx.site, ctx.graph, decks, &list).text
+                anki_from(Source::Cached(&ctx), ctx.site, decks, &list).text
             };
             Ok(file_page(file, text, key))
         }

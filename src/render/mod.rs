@@ -68,6 +68,9 @@ pub struct Renderer {
     sidebars: Mutex<HashMap<u64, Arc<str>>>,
     /// The vault map's last layout.
     pub layouts: linkmap::LayoutCache,
+    /// Each note's flashcard HTML by (note, content key): deck data and Anki files of big
+    /// decks re-use it instead of rendering every card again after an edit.
+    pub card_html: cards::HtmlCache,
     /// Per template, a hash of its text and of every template it extends or includes: a
     /// page's fingerprint includes it, so a template change re-renders the pages that use it.
     template_hashes: BTreeMap<String, u64>,
@@ -155,6 +158,7 @@ impl Renderer {
             origins,
             sidebars: Mutex::new(HashMap::new()),
             layouts: linkmap::LayoutCache::default(),
+            card_html: cards::HtmlCache::default(),
             template_hashes,
         })
     }

@@ -158,6 +158,15 @@ impl Session {
         }
         let touched: Vec<NoteId> = pages.iter().cloned().collect();
         self.linked.refresh_content_keys(&touched);
+        // cards hook: decks follow their notes. A new front or card changes the decks' shape
+        // (ids, counts): re-plan by fingerprint; a new answer re-renders the files showing it.
+        let decks = crate::cards::collect(&self.linked.site);
+        if !decks.same_shape(&self.linked.taxonomy.decks) {
+            self.linked.taxonomy.decks = decks;
+            return self.render_changed();
+        }
+        let card_pages = crate::render::cards::pages_showing(&decks, &self.linked.site, &pages);
+        self.linked.taxonomy.decks = decks;
         let mut refs: Vec<PageRef> = pages
             .iter()
             .filter_map(|id| self.linked.site.pages.get(id))
@@ -172,6 +181,11 @@ impl Session {
             topic_pages
                 .into_iter()
                 .map(|i| PageRef::Extra(ExtraPage::Topic(i))),
+        );
+        refs.extend(
+            card_pages
+                .into_iter()
+                .map(|p| PageRef::Extra(ExtraPage::Cards(p))),
         );
         let changed = self.render_refs(&refs)?;
         Ok(Update {
