@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::markdown::{self, Highlighter, ParseOptions, Resolution};
-use crate::vault::{FrontMatter, Note, NoteId, front_matter};
+use crate::vault::{Note, NoteId, front_matter};
 
 fn config() -> crate::config::Config {
     crate::config::Config {
@@ -345,7 +345,6 @@ fn preparing_twice_changes_nothing() {
     prepare(&n, &mut parsed, &config());
     assert_eq!(parsed.events, before);
     assert_eq!(parsed.cards.len(), 1);
-    let _ = FrontMatter::default();
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 use super::headings::{Heading, card_tag};
 use super::{LineIndex, Spanned};
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag};
 
 /// How a card was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -306,7 +306,6 @@ fn heading_then_marker(
     if !rest_text.trim().is_empty() {
         return None;
     }
-    let _ = marker;
     // Drop the marker line (and the break after it), or the whole paragraph.
     let strip: Vec<usize> = if lines.len() == 1 {
         (p..=p_end).collect()
@@ -469,5 +468,4 @@ fn tight_item(
             scan.open_highlights.push(line_of(start));
         }
     }
-    let _ = TagEnd::Item;
 }

@@ -101,7 +101,7 @@ fn clozes_in(block: Vec<Spanned>, problems: &mut Vec<(usize, String)>) -> Vec<Sp
     }
     let mut found: Vec<Found> = Vec::new();
     let mut open: Option<Open> = None;
-    for (i, (event, offset)) in block.iter().enumerate() {
+    for (i, (event, _)) in block.iter().enumerate() {
         let Event::Text(text) = event else { continue };
         let mut from = 0;
         loop {
@@ -146,7 +146,6 @@ fn clozes_in(block: Vec<Spanned>, problems: &mut Vec<(usize, String)>) -> Vec<Sp
                         hint,
                     });
                     from = close_at + 2;
-                    let _ = offset;
                 }
             }
         }
