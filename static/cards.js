@@ -149,6 +149,62 @@
     return n;
   }
 
+  // ---------- deck pages: the Anki download ----------
+  // Anki's text import format, as `studysite cards export` writes it (src/cards/anki.rs):
+  // header lines, one note per flashcard, images as media names, clozes as {{cN::…}}.
+  function ankiField(text) {
+    var out = "", pre = 0;
+    for (var i = 0; i < text.length; i++) {
+      if (text.startsWith("<pre", i)) { pre++; } else if (text.startsWith("</pre", i)) { pre = Math.max(0, pre - 1); }
+      var c = text[i];
+      out += c === "\n" ? (pre ? "<br>" : " ") : c === "\r" ? " " : c === "\t" ? "&#9;" : c;
+    }
+    out = out.trim();
+    return out.indexOf("\"") >= 0 ? "\"" + out.replace(/"/g, "\"\"") + "\"" : out;
+  }
+  function ankiCloze(text) {
+    var open = "<mark class=\"cloze\" data-c=\"", out = "", at;
+    while ((at = text.indexOf(open)) >= 0) {
+      out += text.slice(0, at);
+      var after = text.slice(at + open.length), end = after.indexOf(">");
+      if (end < 0) { return out + text.slice(at); }
+      var attrs = after.slice(0, end), number = attrs.split("\"")[0];
+      var hint = attrs.indexOf("data-hint=\"") >= 0 ? attrs.split("data-hint=\"")[1].split("\"")[0] : null;
+      var body = after.slice(end + 1), depth = 1, i = 0, close = body.length;
+      while (i < body.length) {
+        if (body.startsWith("<mark", i)) { depth++; } else if (body.startsWith("</mark>", i) && --depth === 0) { close = i; break; }
+        i++;
+      }
+      out += "{{c" + number + "::" + ankiCloze(body.slice(0, close)) + (hint !== null ? "::" + hint : "") + "}}";
+      text = body.slice(close + 7);
+    }
+    return out + text;
+  }
+  function ankiText(cards) {
+    var media = {}, seen = {};
+    var mediaName = function (path) {
+      var name = path.split("/").pop();
+      if (media[name] && media[name] !== path) { name = path.replace(/\//g, "_"); }
+      media[name] = path;
+      return name;
+    };
+    var local = function (html) {
+      return (html || "").replace(/ src="@\/([^"]*)"/g, function (_, p) { return " src=\"" + mediaName(decodeURIComponent(p)) + "\""; })
+        .replace(/(href|src)="@\//g, "$1=\"" + rootPrefix);
+    };
+    var lines = ["#separator:tab", "#html:true", "#guid column:1", "#notetype column:2", "#deck column:3", "#tags column:6",
+      "#columns:GUID\tNote type\tDeck\tFront\tBack\tTags"];
+    cards.forEach(function (c) {
+      if (seen[c.fid]) { return; }
+      seen[c.fid] = true;
+      var front = local(c.front), back = local(c.back);
+      if (c.notetype === "Cloze") { front = ankiCloze(front); back = ""; }
+      var tags = c.tags.map(function (t) { return t.trim().split(/\s+/).join("_").replace(/\//g, "::"); }).join(" ");
+      lines.push([ankiField(c.fid), c.notetype, ankiField(c.deck), ankiField(front), ankiField(back), ankiField(tags)].join("\t"));
+    });
+    return lines.join("\n") + "\n";
+  }
+
   // ---------- deck pages: the study session ----------
   function clozeHtml(card, hide) {
     var box = el("div");
@@ -181,6 +237,18 @@
     });
     var byId = {};
     cards.forEach(function (c) { byId[c.id] = c; });
+    var download = document.querySelector(".deck-anki");
+    if (download) {
+      download.hidden = false;
+      download.addEventListener("click", function () {
+        var a = el("a");
+        a.href = URL.createObjectURL(new Blob([ankiText(cards)], { type: "text/plain" }));
+        a.download = download.getAttribute("data-file") || "cards.txt";
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      });
+    }
     var db = load();
     var q = function (s) { return app.querySelector(s); };
     var front = q(".study-front"), back = q(".study-back"), flip = q(".study-flip"),

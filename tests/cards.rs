@@ -208,6 +208,10 @@ fn the_bundled_site_has_decks_with_every_syntax() {
         );
     }
     assert!(site.public().join("cards/all/index.html").is_file());
+    assert!(
+        !site.public().join("cards/anki").exists(),
+        "Anki files are made in the browser"
+    );
     assert!(site.public().join("cards/tag/vpc/index.html").is_file());
 }
 
@@ -274,11 +278,23 @@ fn read_anki(text: &str) -> AnkiFile {
     AnkiFile { headers, rows }
 }
 
+/// `studysite cards export` of a site, as text.
+fn export(site: &Fixture, args: &[&str]) -> String {
+    let mut all = vec!["cards", "export", "--format", "anki"];
+    all.extend_from_slice(args);
+    let out = site.cli(&all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn the_anki_export_reads_back_as_anki_reads_it_with_guids_stable_across_builds() {
     let site = bundled();
-    site.build_ok();
-    let first = read_anki(&site.read("cards/anki/all.txt"));
+    let first = read_anki(&export(&site, &[]));
     assert_eq!(first.headers["html"], "true");
     let column = |name: &str| {
         first.headers[&format!("{name} column")]
@@ -311,7 +327,11 @@ fn the_anki_export_reads_back_as_anki_reads_it_with_guids_stable_across_builds()
             }
             other => panic!("unknown note type {other}"),
         }
-        assert!(!row[tags].contains(' ') || row[tags].split(' ').all(|t| !t.is_empty()));
+        assert!(
+            row[tags]
+                .split(' ')
+                .all(|t| !t.is_empty() || row[tags].is_empty())
+        );
     }
     assert!(
         first
@@ -327,7 +347,7 @@ fn the_anki_export_reads_back_as_anki_reads_it_with_guids_stable_across_builds()
             .any(|r| r[4].contains("<img src=\"cognito-flow.svg\"")),
         "image as media"
     );
-    // An edit elsewhere in a note and a second build keep every GUID.
+    // An edit elsewhere in a note keeps every GUID.
     let note = site.root().join("content/networking/vpc-drill.md");
     let text = std::fs::read_to_string(&note).unwrap();
     std::fs::write(
@@ -335,33 +355,53 @@ fn the_anki_export_reads_back_as_anki_reads_it_with_guids_stable_across_builds()
         text.replace("## One-liners", "Some new prose first.\n\n## One-liners"),
     )
     .unwrap();
-    site.build_ok();
-    let second = read_anki(&site.read("cards/anki/all.txt"));
+    let second = read_anki(&export(&site, &[]));
     let ids = |f: &AnkiFile| f.rows.iter().map(|r| r[guid].clone()).collect::<Vec<_>>();
     assert_eq!(ids(&first), ids(&second));
-    // The CLI writes the same file for one deck as the site's download link.
-    let out = site.cli(&[
-        "cards",
-        "export",
-        "--format",
-        "anki",
-        "--deck",
-        "AWS SAA::VPC drill",
-    ]);
+    // One deck: the deck and its sub-decks only.
+    let one = read_anki(&export(&site, &["--deck", "AWS SAA::Cognito"]));
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        one.rows
+            .iter()
+            .all(|r| r[deck].starts_with("AWS SAA::Cognito"))
     );
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        site.read("cards/anki/aws-saa/vpc-drill.txt")
+    assert!(
+        one.rows
+            .iter()
+            .any(|r| r[deck] == "AWS SAA::Cognito::Recall")
     );
-    let page = site.page("cards/deck/aws-saa/vpc-drill/");
-    assert_eq!(
-        page.attrs("a.deck-anki", "href"),
-        ["/cards/anki/aws-saa/vpc-drill.txt"]
-    );
+}
+
+#[test]
+fn a_deck_page_downloads_the_same_anki_file_as_the_cli() {
+    let Some(chromium) =
+        common::browser::browser_or_skip("a_deck_page_downloads_the_same_anki_file")
+    else {
+        return;
+    };
+    let site = bundled();
+    site.build_ok();
+    let server = common::browser::FileServer::start(&site.public());
+    let mut browser = common::browser::Cdp::launch(&chromium, "about:blank");
+    let capture = "new Promise(done => { URL.createObjectURL = blob => { blob.text().then(done); return 'blob:x'; }; document.querySelector('.deck-anki').click(); })";
+    for (page, args) in [
+        ("cards/all/", vec![]),
+        (
+            "cards/deck/aws-saa/cognito/",
+            vec!["--deck", "AWS SAA::Cognito"],
+        ),
+    ] {
+        browser.call(
+            "Page.navigate",
+            serde_json::json!({"url": format!("{}/{page}", server.base)}),
+        );
+        browser.wait_for(
+            &format!("location.pathname === '/{page}' && document.readyState === 'complete' && !document.querySelector('.deck-anki').hidden"),
+            std::time::Duration::from_secs(20),
+        );
+        let downloaded = browser.eval(capture);
+        assert_eq!(downloaded.as_str().unwrap(), export(&site, &args), "{page}");
+    }
 }
 
 #[test]

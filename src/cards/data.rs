@@ -9,6 +9,10 @@ use serde::Serialize;
 pub struct CardData {
     /// Stable id (the review history key).
     pub id: String,
+    /// The flashcard's id (its Anki GUID; shared by a reversed pair and by cloze siblings).
+    pub fid: String,
+    /// The Anki note type of its flashcard: `Basic`, `Basic (and reversed card)` or `Cloze`.
+    pub notetype: &'static str,
     /// `basic`, `spaced` or `cloze`.
     pub kind: &'static str,
     /// For clozes: which number is hidden.
@@ -89,6 +93,8 @@ mod tests {
     fn scripts_cannot_be_closed_by_card_text() {
         let cards = vec![CardData {
             id: "1".into(),
+            fid: "1".into(),
+            notetype: "Basic",
             kind: "basic",
             c: None,
             front: "</script><script>alert(1)</script>".into(),

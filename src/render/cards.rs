@@ -1,5 +1,6 @@
 //! The flashcard outputs: `/cards/` (the deck tree), a study page per deck, per card tag and
-//! for everything (`cards/all/`), each deck's data script, and the Anki export files. All
+//! for everything (`cards/all/`), and each deck's data script (from which deck pages also
+//! make their Anki download; `studysite cards export` writes the same format). All
 //! are made from the site's [`Decks`] (collected with the taxonomy).
 
 use super::content::{Stack, resolutions};
@@ -34,10 +35,6 @@ pub enum CardPage {
     Tag(String),
     /// `cards/data/<slug>.js`: the cards filed directly in a deck.
     Data(String),
-    /// `cards/anki/<slug>.txt`: a deck with its sub-decks, for Anki.
-    Anki(String),
-    /// `cards/anki/all.txt`: every card, for Anki.
-    AnkiAll,
 }
 
 /// A deck in a listing.
@@ -70,9 +67,7 @@ pub struct CardsView {
     pub total: usize,
     /// Data scripts to load.
     pub scripts: Vec<String>,
-    /// The Anki export of what the page covers, and its file name.
-    pub anki: String,
-    /// File name for the download.
+    /// File name for the page's Anki download (made in the browser from the deck data).
     pub anki_name: String,
     /// For the index: each deck's own card ids (`{slug: [ids]}`), as JSON.
     pub ids: String,
@@ -98,19 +93,14 @@ fn data_path(deck: &Deck) -> String {
     format!("cards/data/{}.js", deck.slug)
 }
 
-fn anki_path(deck: &Deck) -> String {
-    format!("cards/anki/{}.txt", deck.slug)
-}
-
 /// Every flashcard output (none when the site has no cards).
 pub fn card_pages(decks: &Decks) -> Vec<CardPage> {
     if decks.cards.is_empty() {
         return Vec::new();
     }
-    let mut pages = vec![CardPage::Index, CardPage::All, CardPage::AnkiAll];
+    let mut pages = vec![CardPage::Index, CardPage::All];
     for d in &decks.decks {
         pages.push(CardPage::Deck(d.slug.clone()));
-        pages.push(CardPage::Anki(d.slug.clone()));
         if !d.cards.is_empty() {
             pages.push(CardPage::Data(d.slug.clone()));
         }
@@ -119,8 +109,8 @@ pub fn card_pages(decks: &Decks) -> Vec<CardPage> {
     pages
 }
 
-/// The flashcard outputs that show cards of these notes (their decks' data and Anki files,
-/// the parents' Anki files) and the index (which reports card problems).
+/// The flashcard outputs that show cards of these notes (their decks' data) and the index
+/// (which reports card problems).
 pub fn pages_showing(decks: &Decks, site: &Site, notes: &BTreeSet<NoteId>) -> Vec<CardPage> {
     let touched: BTreeSet<usize> = decks
         .cards
@@ -136,15 +126,12 @@ pub fn pages_showing(decks: &Decks, site: &Site, notes: &BTreeSet<NoteId>) -> Ve
     if touched.is_empty() && !problems {
         return Vec::new();
     }
-    let mut pages = vec![CardPage::Index, CardPage::AnkiAll];
-    for (i, deck) in decks.decks.iter().enumerate() {
-        if touched.contains(&i) {
-            pages.push(CardPage::Data(deck.slug.clone()));
-        }
-        if touched.iter().any(|&t| deck.contains(&decks.decks[t])) {
-            pages.push(CardPage::Anki(deck.slug.clone()));
-        }
-    }
+    let mut pages = vec![CardPage::Index];
+    pages.extend(
+        touched
+            .into_iter()
+            .map(|i| CardPage::Data(decks.decks[i].slug.clone())),
+    );
     pages
 }
 
@@ -250,6 +237,8 @@ fn card_data(ctx: &PageContext<'_>, decks: &Decks, list: &[usize]) -> Vec<CardDa
             };
             Some(CardData {
                 id: card.id.clone(),
+                fid: f.id.clone(),
+                notetype: notetype(f.kind),
                 kind,
                 c,
                 front: data::rebase(front, base),
@@ -263,19 +252,24 @@ fn card_data(ctx: &PageContext<'_>, decks: &Decks, list: &[usize]) -> Vec<CardDa
         .collect()
 }
 
-/// The Anki notes of cards (one per flashcard), with the media they use.
-pub fn anki_export(site: &Site, graph: &Graph, decks: &Decks, list: &[usize]) -> anki::Export {
-    anki_from(Source::Fresh(site, graph), site, decks, list)
+/// The Anki note type of a flashcard.
+fn notetype(kind: CardKind) -> &'static str {
+    match kind {
+        CardKind::Cloze => "Cloze",
+        CardKind::Reverse => "Basic (and reversed card)",
+        CardKind::Basic | CardKind::Spaced => "Basic",
+    }
 }
 
-fn anki_from(source: Source<'_>, site: &Site, decks: &Decks, list: &[usize]) -> anki::Export {
+/// The Anki notes of cards (one per flashcard), with the media they use.
+pub fn anki_export(site: &Site, graph: &Graph, decks: &Decks, list: &[usize]) -> anki::Export {
     let mut seen = BTreeSet::new();
     let cards: Vec<&Card> = list
         .iter()
         .map(|&i| &decks.cards[i])
         .filter(|c| seen.insert((c.note.clone(), c.flashcard)))
         .collect();
-    let html = html_of(source, &cards);
+    let html = html_of(Source::Fresh(site, graph), &cards);
     let base = site.config.base_path();
     let assets = |path: &str| site.assets.contains_key(path).then(|| path.to_string());
     let mut media = BTreeMap::new();
@@ -289,11 +283,11 @@ fn anki_from(source: Source<'_>, site: &Site, decks: &Decks, list: &[usize]) -> 
         };
         let front = anki::with_media(front, base, &assets, &mut media);
         let back = anki::with_media(back, base, &assets, &mut media);
-        let (notetype, front, back) = match f.kind {
-            CardKind::Cloze => ("Cloze", anki::cloze_text(&front), String::new()),
-            CardKind::Reverse => ("Basic (and reversed card)", front, back),
-            CardKind::Basic | CardKind::Spaced => ("Basic", front, back),
+        let (front, back) = match f.kind {
+            CardKind::Cloze => (anki::cloze_text(&front), String::new()),
+            _ => (front, back),
         };
+        let notetype = notetype(f.kind);
         notes.push(AnkiNote {
             guid: f.id.clone(),
             notetype,
@@ -365,22 +359,6 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
             }
             Ok(file_page(data_path(deck), text, key))
         }
-        CardPage::Anki(_) | CardPage::AnkiAll => {
-            let (file, list) = match page {
-                CardPage::Anki(slug) => {
-                    let deck = decks.by_slug(slug).ok_or_else(unknown)?;
-                    (anki_path(deck), decks.cards_under(deck))
-                }
-                _ => ("cards/anki/all.txt".to_string(), all),
-            };
-            let key = cards_key(&ctx, decks, &list);
-            let text = if ctx.fingerprint_only {
-                String::new()
-            } else {
-                anki_from(Source::Cached(&ctx), ctx.site, decks, &list).text
-            };
-            Ok(file_page(file, text, key))
-        }
         CardPage::Index => {
             let (mut view, _) = ctx.view(&home, "cards", "Flashcards", "cards/", None);
             let ids: BTreeMap<&str, Vec<&str>> = decks
@@ -413,7 +391,6 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
                     .collect(),
                 total: decks.cards.len(),
                 scripts: Vec::new(),
-                anki: ctx.url("cards/anki/all.txt"),
                 anki_name: "all.txt".into(),
                 ids: serde_json::to_string(&ids).unwrap_or_default(),
                 tag: String::new(),
@@ -429,7 +406,6 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
             )
         }
         CardPage::All | CardPage::Deck(_) | CardPage::Tag(_) => {
-            let all_anki = ("cards/anki/all.txt".to_string(), "all.txt".to_string());
             let (title, path, mode, listed, list, anki, tag): (
                 &str,
                 String,
@@ -449,7 +425,7 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
                         "deck",
                         listed,
                         decks.cards_under(deck),
-                        (anki_path(deck), file),
+                        file,
                         String::new(),
                     )
                 }
@@ -463,7 +439,7 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
                         "tag",
                         listed,
                         list.clone(),
-                        all_anki,
+                        format!("tag-{}.txt", paths::slugify(tag)),
                         tag.clone(),
                     )
                 }
@@ -473,7 +449,7 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
                     "all",
                     decks.decks.iter().collect(),
                     all,
-                    all_anki,
+                    "all.txt".to_string(),
                     String::new(),
                 ),
             };
@@ -492,8 +468,7 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
                     .filter(|d| !d.cards.is_empty())
                     .map(|d| ctx.url(&data_path(d)))
                     .collect(),
-                anki: ctx.url(&anki.0),
-                anki_name: anki.1,
+                anki_name: anki,
                 ids: String::new(),
                 tag,
             });
