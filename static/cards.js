@@ -228,13 +228,18 @@
   function study() {
     var app = document.querySelector(".study-app");
     if (!app) { return; }
-    var tag = app.getAttribute("data-tag");
-    var cards = [];
-    (window.studysiteCards || []).forEach(function (deck) {
-      deck.cards.forEach(function (c) {
-        if (!tag || c.tags.some(function (t) { return t.toLowerCase() === tag; })) { cards.push(c); }
+    var tag = app.getAttribute("data-tag"), deckName = app.getAttribute("data-deck");
+    var cards = [], loaded = {};
+    (window.studysiteCards || []).forEach(function (note) {
+      note.cards.forEach(function (c) {
+        if (loaded[c.id]) { return; }
+        loaded[c.id] = true;
+        if (tag && !c.tags.some(function (t) { return t.toLowerCase() === tag; })) { return; }
+        if (deckName && c.deck !== deckName && c.deck.indexOf(deckName + "::") !== 0) { return; }
+        cards.push(c);
       });
     });
+    cards.sort(function (a, b) { return a.order - b.order; });
     var byId = {};
     cards.forEach(function (c) { byId[c.id] = c; });
     var download = document.querySelector(".deck-anki");

@@ -8,15 +8,28 @@ use common::{Fixture, copy_dir, seed, text};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The cards of a deck's data script (`cards/data/<slug>.js`).
+/// The cards a deck page studies: from the data scripts it loads (one per note), those of the
+/// deck and its sub-decks, in order; as `{"deck": name, "cards": [...]}`.
 fn deck_data(site: &Fixture, slug: &str) -> serde_json::Value {
-    let js = site.read(&format!("cards/data/{slug}.js"));
-    let json = js
-        .trim()
-        .strip_prefix("(window.studysiteCards = window.studysiteCards || []).push(")
-        .and_then(|s| s.strip_suffix(");"))
-        .unwrap_or_else(|| panic!("not a data script: {js}"));
-    serde_json::from_str(json).expect("data is JSON")
+    let page = site.page(&format!("cards/deck/{slug}/"));
+    let deck = page.attrs(".study-app", "data-deck").remove(0);
+    let mut cards: Vec<serde_json::Value> = Vec::new();
+    for src in page.attrs("script[src*='/cards/data/']", "src") {
+        let js = site.read(src.trim_start_matches('/'));
+        let json = js
+            .trim()
+            .strip_prefix("(window.studysiteCards = window.studysiteCards || []).push(")
+            .and_then(|s| s.strip_suffix(");"))
+            .unwrap_or_else(|| panic!("not a data script: {js}"));
+        let note: serde_json::Value = serde_json::from_str(json).expect("data is JSON");
+        cards.extend(note["cards"].as_array().unwrap().iter().cloned());
+    }
+    cards.retain(|c| {
+        let d = c["deck"].as_str().unwrap();
+        d == deck || d.starts_with(&format!("{deck}::"))
+    });
+    cards.sort_by_key(|c| c["order"].as_u64());
+    serde_json::json!({"deck": deck, "cards": cards})
 }
 
 /// Text of an HTML fragment (tags dropped, whitespace folded).

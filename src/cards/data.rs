@@ -1,5 +1,5 @@
-//! The study session's data: one classic script per deck (`cards/data/<deck>.js`) that adds
-//! the deck's cards to `window.studysiteCards`, so pages work from `file://` as well as over
+//! The study session's data: one classic script per note (`cards/data/<note>.js`) that adds
+//! the note's cards to `window.studysiteCards`, so pages work from `file://` as well as over
 //! HTTP. URLs inside are site paths from the root; the script prefixes them.
 
 use serde::Serialize;
@@ -7,6 +7,8 @@ use serde::Serialize;
 /// One card as the study session sees it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CardData {
+    /// Its place among all the site's cards (pages sort by it: deck, then note order).
+    pub order: usize,
     /// Stable id (the review history key).
     pub id: String,
     /// The flashcard's id (its Anki GUID; shared by a reversed pair and by cloze siblings).
@@ -32,16 +34,16 @@ pub struct CardData {
     pub tags: Vec<String>,
 }
 
-/// A deck's data file.
+/// A note's data file.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeckData<'a> {
-    /// `A::B`.
-    pub deck: &'a str,
+    /// The note's path in the content folder.
+    pub note: &'a str,
     /// Its cards.
     pub cards: &'a [CardData],
 }
 
-/// The script that registers a deck's cards.
+/// The script that registers a note's cards.
 pub fn script(data: &DeckData<'_>) -> String {
     let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".into());
     // `</script>` or `<!--` inside strings must not end or confuse the script element.
@@ -92,6 +94,7 @@ mod tests {
     #[test]
     fn scripts_cannot_be_closed_by_card_text() {
         let cards = vec![CardData {
+            order: 0,
             id: "1".into(),
             fid: "1".into(),
             notetype: "Basic",
@@ -105,7 +108,7 @@ mod tests {
             tags: vec![],
         }];
         let js = script(&DeckData {
-            deck: "D",
+            note: "n.md",
             cards: &cards,
         });
         assert!(!js.contains("</script>"), "{js}");

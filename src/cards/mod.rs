@@ -111,9 +111,54 @@ pub struct Decks {
     pub tags: BTreeMap<String, Vec<usize>>,
     /// Problems found: cards without an answer, duplicate fronts, unclosed clozes.
     pub diagnostics: Diagnostics,
+    /// Each note's cards (indices into `cards`), for the per-note data scripts.
+    pub by_note: BTreeMap<NoteId, Vec<usize>>,
+    /// Per note, a key for everything the decks take from it (see [`note_key`]): an edit that
+    /// keeps it needs no new collection.
+    pub note_keys: HashMap<NoteId, u64>,
+    /// Notes with a front that another card of their deck has too.
+    pub duplicated: std::collections::HashSet<NoteId>,
+}
+
+/// A key for what the decks take from a note: its cards' ids, decks, kinds, clozes and tags,
+/// and its card problems; with the cards' lines too when the note has a duplicate front (the
+/// warning names them).
+pub fn note_key(page: &crate::site::Page, duplicate: bool) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for f in &page.parsed.cards {
+        (&f.id, &f.deck, &f.tags, &f.clozes, f.syntax, &f.front_text).hash(&mut h);
+        if duplicate {
+            f.line.hash(&mut h);
+        }
+    }
+    page.parsed.card_scan.problems.hash(&mut h);
+    (
+        &page.note.front.tags,
+        page.note
+            .front
+            .extra
+            .get("cards-deck")
+            .map(|v| v.to_string()),
+    )
+        .hash(&mut h);
+    duplicate.hash(&mut h);
+    h.finish()
 }
 
 impl Decks {
+    /// Whether the decks still hold what they took from note `id` (edits elsewhere in it,
+    /// or to its answers, keep this).
+    pub fn unchanged(&self, site: &Site, id: &NoteId) -> bool {
+        let Some(page) = site.pages.get(id) else {
+            return !self.note_keys.contains_key(id);
+        };
+        let Some(&key) = self.note_keys.get(id) else {
+            return page.parsed.cards.is_empty() && page.parsed.card_scan.problems.is_empty();
+        };
+        key == note_key(page, self.duplicated.contains(id))
+    }
+
     /// Whether two collections have the same decks, cards (ids, notes, tags) and card tags:
     /// then only answers can differ, and only the files showing them need writing again.
     pub fn same_shape(&self, other: &Decks) -> bool {
@@ -185,7 +230,9 @@ pub fn collect(site: &Site) -> Decks {
     let mut diagnostics = Diagnostics::new();
     // Cards by deck path, in note order.
     let mut by_deck: BTreeMap<Vec<String>, Vec<Card>> = BTreeMap::new();
-    let mut fronts: HashMap<(Vec<String>, String), (std::path::PathBuf, usize)> = HashMap::new();
+    let mut fronts: HashMap<(Vec<String>, String), (std::path::PathBuf, usize, NoteId)> =
+        HashMap::new();
+    let mut duplicated: std::collections::HashSet<NoteId> = std::collections::HashSet::new();
     for page in site.pages.values() {
         let note = &page.note;
         for (line, message) in &page.parsed.card_scan.problems {
@@ -202,19 +249,23 @@ pub fn collect(site: &Site) -> Decks {
             let key = (f.deck.clone(), f.front_text.to_lowercase());
             if f.syntax != CardSyntax::Cloze && f.syntax != CardSyntax::Highlight {
                 match fronts.get(&key) {
-                    Some((file, line)) => diagnostics.push(Diagnostic::warning(
-                        &note.file,
-                        f.line,
-                        0,
-                        format!(
-                            "duplicate flashcard `{}` in deck `{}` (also at {}:{line})",
-                            extract::short(&f.front_text),
-                            f.deck.join(extract::DECK_SEPARATOR),
-                            file.display()
-                        ),
-                    )),
+                    Some((file, line, other)) => {
+                        duplicated.insert(other.clone());
+                        duplicated.insert(note.id.clone());
+                        diagnostics.push(Diagnostic::warning(
+                            &note.file,
+                            f.line,
+                            0,
+                            format!(
+                                "duplicate flashcard `{}` in deck `{}` (also at {}:{line})",
+                                extract::short(&f.front_text),
+                                f.deck.join(extract::DECK_SEPARATOR),
+                                file.display()
+                            ),
+                        ));
+                    }
                     None => {
-                        fronts.insert(key, (note.file.clone(), f.line));
+                        fronts.insert(key, (note.file.clone(), f.line, note.id.clone()));
                     }
                 }
             }
@@ -293,11 +344,29 @@ pub fn collect(site: &Site) -> Decks {
         }
     }
     diagnostics.sort();
+    let mut by_note: BTreeMap<NoteId, Vec<usize>> = BTreeMap::new();
+    for (i, card) in cards.iter().enumerate() {
+        by_note.entry(card.note.clone()).or_default().push(i);
+    }
+    let note_keys = site
+        .pages
+        .values()
+        .filter(|p| !p.parsed.cards.is_empty() || !p.parsed.card_scan.problems.is_empty())
+        .map(|p| {
+            (
+                p.note.id.clone(),
+                note_key(p, duplicated.contains(&p.note.id)),
+            )
+        })
+        .collect();
     Decks {
         decks,
         cards,
         tags,
         diagnostics,
+        by_note,
+        note_keys,
+        duplicated,
     }
 }
 

@@ -204,15 +204,12 @@ pub fn multiline_card(
     body: &str,
     line_of: &dyn Fn(usize) -> usize,
 ) -> Option<Candidate> {
+    // A `?` line is one text event (runs of text are merged when parsing).
     let (k, reverse) = lines.iter().enumerate().find_map(|(k, &(a, b))| {
-        let text: String = events[a..b]
-            .iter()
-            .map(|(e, _)| match e {
-                Event::Text(t) => t.to_string(),
-                _ => "\u{1}".into(),
-            })
-            .collect();
-        match text.trim() {
+        let (Event::Text(t), _) = events.get(a).filter(|_| b == a + 1)? else {
+            return None;
+        };
+        match t.trim() {
             "?" => Some((k, false)),
             "??" => Some((k, true)),
             _ => None,

@@ -369,6 +369,9 @@ pub(super) fn marker_at_end(
     let Some((Event::Text(text), _)) = events.get(k.checked_sub(1)?).filter(|_| k > from) else {
         return None;
     };
+    if !text.contains("#card") {
+        return None;
+    }
     let mut words: Vec<&str> = text.split_whitespace().collect();
     let mut extra = Vec::new();
     while let Some(word) = words.last() {

@@ -33,8 +33,8 @@ pub enum CardPage {
     Deck(String),
     /// `cards/tag/<tag>/`: study the cards of a tag.
     Tag(String),
-    /// `cards/data/<slug>.js`: the cards filed directly in a deck.
-    Data(String),
+    /// `cards/data/<note>.js`: the cards of one note (so an edit rewrites one small file).
+    Data(NoteId),
 }
 
 /// A deck in a listing.
@@ -73,6 +73,8 @@ pub struct CardsView {
     pub ids: String,
     /// For a tag page: the tag.
     pub tag: String,
+    /// For a deck page: the deck (`A::B`); its cards and its sub-decks' are studied.
+    pub deck: String,
 }
 
 /// The site path of a tag's study page.
@@ -89,8 +91,23 @@ fn deck_path(deck: &Deck) -> String {
     format!("cards/deck/{}/", deck.slug)
 }
 
-fn data_path(deck: &Deck) -> String {
-    format!("cards/data/{}.js", deck.slug)
+/// The data script of a note's cards: `cards/data/compute/ec2/pricing.js`.
+fn data_path(site: &Site, note: &NoteId) -> String {
+    let path = site.pages.get(note).map_or("", |p| p.path.as_str());
+    match path.trim_end_matches('/') {
+        "" => "cards/data/_home.js".to_string(),
+        p => format!("cards/data/{p}.js"),
+    }
+}
+
+/// The data scripts of the notes holding these cards, in the cards' order.
+fn scripts(ctx: &PageContext<'_>, decks: &Decks, list: &[usize]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    list.iter()
+        .map(|&i| &decks.cards[i].note)
+        .filter(|n| seen.insert(*n))
+        .map(|n| ctx.url(&data_path(ctx.site, n)))
+        .collect()
 }
 
 /// Every flashcard output (none when the site has no cards).
@@ -99,40 +116,20 @@ pub fn card_pages(decks: &Decks) -> Vec<CardPage> {
         return Vec::new();
     }
     let mut pages = vec![CardPage::Index, CardPage::All];
-    for d in &decks.decks {
-        pages.push(CardPage::Deck(d.slug.clone()));
-        if !d.cards.is_empty() {
-            pages.push(CardPage::Data(d.slug.clone()));
-        }
-    }
+    pages.extend(decks.decks.iter().map(|d| CardPage::Deck(d.slug.clone())));
+    pages.extend(decks.by_note.keys().cloned().map(CardPage::Data));
     pages.extend(decks.tags.keys().cloned().map(CardPage::Tag));
     pages
 }
 
-/// The flashcard outputs that show cards of these notes (their decks' data) and the index
-/// (which reports card problems).
-pub fn pages_showing(decks: &Decks, site: &Site, notes: &BTreeSet<NoteId>) -> Vec<CardPage> {
-    let touched: BTreeSet<usize> = decks
-        .cards
+/// The data scripts that show cards of these notes (theirs, and the embedders' in `notes`).
+pub fn pages_showing(decks: &Decks, notes: &BTreeSet<NoteId>) -> Vec<CardPage> {
+    notes
         .iter()
-        .filter(|c| notes.contains(&c.note))
-        .map(|c| c.deck)
-        .collect();
-    let problems = notes.iter().any(|id| {
-        site.pages
-            .get(id)
-            .is_some_and(|p| !p.parsed.card_scan.problems.is_empty())
-    });
-    if touched.is_empty() && !problems {
-        return Vec::new();
-    }
-    let mut pages = vec![CardPage::Index];
-    pages.extend(
-        touched
-            .into_iter()
-            .map(|i| CardPage::Data(decks.decks[i].slug.clone())),
-    );
-    pages
+        .filter(|id| decks.by_note.contains_key(*id))
+        .cloned()
+        .map(CardPage::Data)
+        .collect()
 }
 
 /// Each flashcard's front and back HTML, per note, as on the note's page.
@@ -221,9 +218,9 @@ fn card_data(ctx: &PageContext<'_>, decks: &Decks, list: &[usize]) -> Vec<CardDa
     let cards: Vec<&Card> = list.iter().map(|&i| &decks.cards[i]).collect();
     let html = html_of(Source::Cached(ctx), &cards);
     let base = site.config.base_path();
-    cards
-        .iter()
-        .filter_map(|card| {
+    list.iter()
+        .zip(&cards)
+        .filter_map(|(&index, card)| {
             let page = site.pages.get(&card.note)?;
             let f = page.parsed.cards.get(card.flashcard)?;
             let (front, back) = html.get(&card.note)?.get(card.flashcard)?;
@@ -236,6 +233,7 @@ fn card_data(ctx: &PageContext<'_>, decks: &Decks, list: &[usize]) -> Vec<CardDa
                 Side::Cloze(n) => (front, &String::new(), "cloze", Some(n)),
             };
             Some(CardData {
+                order: index,
                 id: card.id.clone(),
                 fid: f.id.clone(),
                 notetype: notetype(f.kind),
@@ -346,18 +344,18 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
     let home = PageKey::Section(String::new());
     let all: Vec<usize> = (0..decks.cards.len()).collect();
     match page {
-        CardPage::Data(slug) => {
-            let deck = decks.by_slug(slug).ok_or_else(unknown)?;
-            let key = cards_key(&ctx, decks, &deck.cards);
+        CardPage::Data(note) => {
+            let list = decks.by_note.get(note).ok_or_else(unknown)?;
+            let key = cards_key(&ctx, decks, list);
             let mut text = String::new();
             if !ctx.fingerprint_only {
-                let cards = card_data(&ctx, decks, &deck.cards);
+                let cards = card_data(&ctx, decks, list);
                 text = data::script(&DeckData {
-                    deck: &deck.name,
+                    note: note.as_str(),
                     cards: &cards,
                 });
             }
-            Ok(file_page(data_path(deck), text, key))
+            Ok(file_page(data_path(ctx.site, note), text, key))
         }
         CardPage::Index => {
             let (mut view, _) = ctx.view(&home, "cards", "Flashcards", "cards/", None);
@@ -394,6 +392,7 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
                 anki_name: "all.txt".into(),
                 ids: serde_json::to_string(&ids).unwrap_or_default(),
                 tag: String::new(),
+                deck: String::new(),
             });
             clear(&mut view);
             let diagnostics = decks.diagnostics.iter().cloned().collect();
@@ -406,6 +405,10 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
             )
         }
         CardPage::All | CardPage::Deck(_) | CardPage::Tag(_) => {
+            let deck_name = match page {
+                CardPage::Deck(slug) => decks.by_slug(slug).map(|d| d.name.clone()),
+                _ => None,
+            };
             let (title, path, mode, listed, list, anki, tag): (
                 &str,
                 String,
@@ -463,14 +466,11 @@ pub fn render(ctx: PageContext<'_>, page: &CardPage) -> Result<RenderedPage, Dia
                     .collect(),
                 tags: Vec::new(),
                 total: list.len(),
-                scripts: listed
-                    .iter()
-                    .filter(|d| !d.cards.is_empty())
-                    .map(|d| ctx.url(&data_path(d)))
-                    .collect(),
+                scripts: scripts(&ctx, decks, &list),
                 anki_name: anki,
                 ids: String::new(),
                 tag,
+                deck: deck_name.unwrap_or_default(),
             });
             clear(&mut view);
             view.breadcrumbs = vec![LinkView {

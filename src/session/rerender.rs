@@ -158,15 +158,26 @@ impl Session {
         }
         let touched: Vec<NoteId> = pages.iter().cloned().collect();
         self.linked.refresh_content_keys(&touched);
-        // cards hook: decks follow their notes. A new front or card changes the decks' shape
-        // (ids, counts): re-plan by fingerprint; a new answer re-renders the files showing it.
-        let decks = crate::cards::collect(&self.linked.site);
-        if !decks.same_shape(&self.linked.taxonomy.decks) {
+        // cards hook: decks follow their notes. A note whose cards changed (a front, a card
+        // added) re-collects the decks; if their shape changed, re-plan by fingerprint. Each
+        // note's cards are in their own data script, re-rendered with the note.
+        let mut card_pages: Vec<crate::render::cards::CardPage> = Vec::new();
+        if !pages
+            .iter()
+            .all(|id| self.linked.taxonomy.decks.unchanged(&self.linked.site, id))
+        {
+            let decks = crate::cards::collect(&self.linked.site);
+            let same = decks.same_shape(&self.linked.taxonomy.decks);
             self.linked.taxonomy.decks = decks;
-            return self.render_changed();
+            if !same {
+                return self.render_changed();
+            }
+            card_pages.push(crate::render::cards::CardPage::Index);
         }
-        let card_pages = crate::render::cards::pages_showing(&decks, &self.linked.site, &pages);
-        self.linked.taxonomy.decks = decks;
+        card_pages.extend(crate::render::cards::pages_showing(
+            &self.linked.taxonomy.decks,
+            &pages,
+        ));
         let mut refs: Vec<PageRef> = pages
             .iter()
             .filter_map(|id| self.linked.site.pages.get(id))
