@@ -97,6 +97,16 @@ impl BuildReport {
     }
 }
 
+/// Loads, parses and links a site without rendering or writing anything (for commands that
+/// read the linked site, such as `cards list|export`).
+pub fn link_site(
+    options: &BuildOptions,
+) -> Result<(Project, crate::linked::Linked, Diagnostics), Diagnostics> {
+    let state = State::open(options)?;
+    let diagnostics = state.diagnostics();
+    Ok((state.project.clone(), state.linked, diagnostics))
+}
+
 /// Builds the site into its output folder. Content errors come back in the report (and leave
 /// the previous site untouched); `Err` is for failures of the machine (disk full, …).
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {

@@ -40,6 +40,8 @@ pub struct Config {
     pub mermaid: MermaidConfig,
     /// Full-text search.
     pub search: SearchConfig,
+    /// `[cards]`: flashcards.
+    pub cards: CardsConfig,
     /// Free-form values handed to templates as `site.extra`.
     pub extra: toml::Table,
 }
@@ -169,6 +171,23 @@ impl Default for SearchConfig {
     }
 }
 
+/// `[cards]`: which notes hold flashcards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CardsConfig {
+    /// Tags that mark a note as a deck (the Spaced Repetition plugin's "flashcard tags"):
+    /// `::`, `?` lines and `==highlights==` are cards there, and `#tag/A/B` names the deck.
+    pub deck_tags: Vec<String>,
+}
+
+impl Default for CardsConfig {
+    fn default() -> Self {
+        Self {
+            deck_tags: vec!["flashcards".into()],
+        }
+    }
+}
+
 /// The mermaid themes `mermaid.theme` accepts.
 pub const MERMAID_THEMES: &[&str] = &["auto", "default", "neutral", "forest", "dark"];
 
@@ -188,6 +207,7 @@ impl Default for Config {
             markdown: MarkdownConfig::default(),
             mermaid: MermaidConfig::default(),
             search: SearchConfig::default(),
+            cards: CardsConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -208,6 +228,7 @@ const KNOWN_TOP: &[&str] = &[
     "markdown",
     "mermaid",
     "search",
+    "cards",
     "extra",
 ];
 const KNOWN_MARKDOWN: &[&str] = &[
@@ -227,6 +248,7 @@ const KNOWN_MERMAID: &[&str] = &[
     "time_limit",
 ];
 const KNOWN_SEARCH: &[&str] = &["enabled", "exclude"];
+const KNOWN_CARDS: &[&str] = &["deck_tags"];
 
 impl Config {
     /// Parses the text of a `studysite.toml`. `file` is only used to name the file in
@@ -253,6 +275,7 @@ impl Config {
                 "markdown" => KNOWN_MARKDOWN,
                 "mermaid" => KNOWN_MERMAID,
                 "search" => KNOWN_SEARCH,
+                "cards" => KNOWN_CARDS,
                 _ => continue,
             };
             if let Some(sub_table) = value.get_ref().as_table() {

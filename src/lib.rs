@@ -8,6 +8,7 @@
 //! [`session`] and [`serve`] drive it.
 
 pub mod build;
+pub mod cards;
 pub mod config;
 pub mod diagnostics;
 pub mod diagrams;

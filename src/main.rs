@@ -1,7 +1,7 @@
 //! The `studysite` command: flags in, options to the library, diagnostics and a summary out.
 //! Exit codes: 0 success, 1 content errors (or warnings with `--deny warnings`), 2 usage errors.
 
-use anstream::{eprintln, println};
+use anstream::{eprintln, print, println};
 use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -98,6 +98,14 @@ enum Command {
         #[arg(long, requires = "fix_mojibake")]
         write: bool,
     },
+    /// Flashcards: list the decks, or export them for Anki
+    #[command(
+        after_help = "Examples:\n  studysite cards list --format json\n  studysite cards export --format anki --deck 'AWS SAA::EC2' > ec2.txt"
+    )]
+    Cards {
+        #[command(subcommand)]
+        command: CardsCommand,
+    },
     /// Create a new site: a config file and a first note
     #[command(
         after_help = "Example:\n  studysite init my-notes && studysite build --root my-notes"
@@ -106,6 +114,59 @@ enum Command {
         /// The folder to create
         dir: PathBuf,
     },
+}
+
+// cards hook: `studysite cards list|export` (the work is in studysite::cards::cli).
+#[derive(Subcommand)]
+enum CardsCommand {
+    /// Print every deck with its number of cards
+    List {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Write the cards in Anki's text import format to standard output
+    Export {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Only `anki` (Anki's text import format)
+        #[arg(long, value_enum, default_value_t = CardsFormat::Anki)]
+        format: CardsFormat,
+        /// Only this deck (`AWS SAA::EC2`) and its sub-decks
+        #[arg(long)]
+        deck: Option<String>,
+        /// Copy the images the cards show into this folder (for Anki's collection.media)
+        #[arg(long, value_name = "DIR")]
+        media: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CardsFormat {
+    Anki,
+}
+
+fn run_cards(cli: &Cli, command: &CardsCommand) -> anyhow::Result<ExitCode> {
+    let out = match command {
+        CardsCommand::List { site, format } => {
+            studysite::cards::cli::list(&options(site), *format == Format::Json)?
+        }
+        CardsCommand::Export {
+            site, deck, media, ..
+        } => studysite::cards::cli::export(&options(site), deck.as_deref(), media.as_deref())?,
+    };
+    for d in out.diagnostics.iter() {
+        if !cli.quiet || d.is_error() {
+            eprintln!("{}", format_diagnostic(d));
+        }
+    }
+    print!("{}", out.text);
+    Ok(if out.diagnostics.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -158,6 +219,7 @@ fn main() -> ExitCode {
             site, format, deny, ..
         } => run_check(&cli, site, *format, *deny),
         Command::Init { dir } => run_init(&cli, dir),
+        Command::Cards { command } => run_cards(&cli, command),
     };
     match result {
         Ok(code) => code,

@@ -59,6 +59,10 @@ pub const RESERVED: &[(&str, &str)] = &[
     ("fonts", "the theme's fonts"),
     ("math.css", "the math stylesheet"),
     ("math-copy.js", "the math script"),
+    ("cards.js", "the flashcards script"),
+    ("fsrs.js", "the flashcards scheduler"),
+    ("search.js", "the search script"),
+    ("search-engine.js", "the search script"),
     ("index.html", "the home page"),
 ];
 

@@ -26,6 +26,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("topic.html", include_str!("../templates/topic.html")),
     ("graph.html", include_str!("../templates/graph.html")),
     ("search.html", include_str!("../templates/search.html")),
+    ("cards.html", include_str!("../templates/cards.html")),
+    ("deck.html", include_str!("../templates/deck.html")),
 ];
 
 /// Built-in static files by site path; a site's `static/` folder replaces any of them.
@@ -51,12 +53,19 @@ pub const STATIC_FILES: &[(&str, &[u8])] = &[
         "fonts/STIXTwoMath-OFL.txt",
         include_bytes!("../static/fonts/STIXTwoMath-OFL.txt"),
     ),
+    ("cards.js", include_bytes!("../static/cards.js")),
+    ("fsrs.js", include_bytes!("../static/fsrs.js")),
 ];
 
 /// Whether a built-in file is only needed by pages with formulas (sites without math do not
 /// get the math stylesheet and font).
 pub fn is_for_math(path: &str) -> bool {
     path.starts_with("math") || path.starts_with("fonts/STIXTwoMath")
+}
+
+/// Whether a built-in file is only needed by sites with flashcards.
+pub fn is_for_cards(path: &str) -> bool {
+    matches!(path, "cards.js" | "fsrs.js")
 }
 
 /// The site path of the generated code stylesheet.

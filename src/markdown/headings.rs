@@ -18,6 +18,8 @@ pub struct Heading {
     pub line: usize,
     /// The flashcard tag that ended the heading (`card`, `card/reverse`, …), if any.
     pub card: Option<String>,
+    /// Tags written after the flashcard marker (`## Q #card #aws`), without `#`.
+    pub card_tags: Vec<String>,
     /// A block id (`^abc`) that ended the heading, if any.
     pub block_id: Option<String>,
     /// Index of the heading's start event in the parsed note's final events.
@@ -60,6 +62,7 @@ pub fn anchor(events: Vec<Spanned>, body: &str, lines: &LineIndex) -> (Vec<Spann
             anchor: anchor.clone(),
             line: lines.line_col(body, offset).0,
             card: markers.card,
+            card_tags: markers.card_tags,
             block_id: markers.block_id,
             event_index: out.len(),
         });
@@ -145,6 +148,7 @@ fn plain_text(inner: &[Spanned]) -> String {
 #[derive(Default)]
 struct Markers {
     card: Option<String>,
+    card_tags: Vec<String>,
     block_id: Option<String>,
 }
 
@@ -155,6 +159,9 @@ fn strip_markers(inner: &mut Vec<Spanned>) -> Markers {
         return markers;
     };
     let mut text: &str = last.as_ref();
+    // Tags written after a card marker (`## Q #card #aws`) belong to the card; they are
+    // taken only if a marker comes before them.
+    let mut tags_from: Option<(&str, Vec<String>)> = None;
     loop {
         let trimmed = text.trim_end();
         let (rest, word) = trimmed
@@ -162,12 +169,23 @@ fn strip_markers(inner: &mut Vec<Spanned>) -> Markers {
             .unwrap_or(("", trimmed));
         if let Some(card) = card_tag(word).filter(|_| markers.card.is_none()) {
             markers.card = Some(card.to_string());
+            if let Some((_, tags)) = tags_from.take() {
+                markers.card_tags = tags.into_iter().rev().collect();
+            }
         } else if let Some(id) = block_id(word).filter(|_| markers.block_id.is_none()) {
             markers.block_id = Some(id.to_string());
+        } else if markers.card.is_none() && word.len() > 1 && word.starts_with('#') {
+            let (_, tags) = tags_from.get_or_insert((text, Vec::new()));
+            tags.push(word[1..].to_string());
         } else {
             break;
         }
         text = rest;
+    }
+    if markers.card.is_none()
+        && let Some((before_tags, _)) = tags_from
+    {
+        text = before_tags;
     }
     if markers.card.is_some() || markers.block_id.is_some() {
         let kept = text.trim_end().to_string();
@@ -255,6 +273,20 @@ mod tests {
         assert_eq!(h[1].card.as_deref(), Some("card/reverse"));
         let html = html_of("## What is Amazon Cognito? #card \n");
         assert!(!html.contains("#card"), "{html}");
+    }
+
+    #[test]
+    fn tags_after_a_card_marker_belong_to_the_card() {
+        let h = headings("## Q? #card #aws #exam/tip\n## C# is #not-a-card\n");
+        assert_eq!(
+            (h[0].text.as_str(), h[0].card.as_deref()),
+            ("Q?", Some("card"))
+        );
+        assert_eq!(h[0].card_tags, ["aws", "exam/tip"]);
+        assert_eq!(
+            (h[1].text.as_str(), h[1].card.as_deref()),
+            ("C# is #not-a-card", None)
+        );
     }
 
     #[test]

@@ -6,6 +6,11 @@
 
 pub mod anchors;
 mod blocks;
+pub mod card_apply;
+mod card_blocks;
+mod card_syntax;
+pub mod cards;
+mod cloze;
 mod code;
 mod code_cache;
 mod code_classes;
@@ -64,6 +69,10 @@ pub struct ParsedNote {
     /// Problems found in the note itself (its formulas, text encoding and diagrams), with file
     /// positions. [`parse`] leaves their file empty; [`parse_note`] fills it in.
     pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
+    /// Flashcard candidates and deck tags, until the cards stage chooses the cards.
+    pub card_scan: cards::CardScan,
+    /// The note's flashcards, once chosen and marked up (`cards::prepare`).
+    pub cards: Vec<card_apply::NoteCard>,
 }
 
 impl ParsedNote {
@@ -162,6 +171,7 @@ pub fn parse(
     let events = links::autolink_bare_urls(events);
     let (events, tags) = tags::link(events);
     let (events, block_ids) = blocks::mark(events);
+    let (events, card_scan) = cards::find(events, &headings, body, &lines);
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);
@@ -185,6 +195,8 @@ pub fn parse(
         diagrams,
         code,
         diagnostics: math.warnings,
+        card_scan,
+        cards: Vec::new(),
     }
 }
 
@@ -387,6 +399,17 @@ fn render_range(
     let mut html = String::with_capacity(events.len() * 16);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// Writes events `range.0..range.1` of a note (a card's front or back) for showing elsewhere:
+/// links resolved as on the page, no heading ids.
+pub fn render_part(
+    parsed: &ParsedNote,
+    range: (usize, usize),
+    resolutions: &[Resolution],
+) -> String {
+    let end = range.1.min(parsed.events.len());
+    render_range(parsed, range.0.min(end), end, resolutions, true)
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -34,6 +34,8 @@ pub enum OutputKey {
     MermaidScript,
     /// The search index (many files under `search/`).
     SearchIndex,
+    /// The data script of one note's flashcards.
+    CardData(NoteId),
 }
 
 /// Something an output reads.
@@ -77,6 +79,12 @@ pub enum Fact {
     Sitemap,
     /// What the search index is made of: every indexed note's text, title and place.
     SearchIndex,
+    /// Whether the site has flashcards (every page's top bar shows it).
+    HasCards,
+    /// The decks: every card's id, deck, tags and note, the deck tree, the card tags.
+    Decks,
+    /// What the decks say of one note's cards (their decks and tags).
+    CardsOf(NoteId),
     /// A file on disk (size and modification time).
     File(PathBuf),
 }
@@ -90,6 +98,7 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
             Fact::Template("sidebar.html"),
             Fact::Sidebar(key.clone()),
             Fact::PrevNext(key.clone()),
+            Fact::HasCards,
         ];
         if let Some(folder) = crate::nav::Nav::crumbs_folder(key) {
             facts.push(Fact::Crumbs(folder.to_string()));
@@ -127,12 +136,18 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
                 PageRef::Topics => Fact::TopicIndex,
                 PageRef::Topic(k) => Fact::Topic(k.clone()),
                 PageRef::Graph => Fact::VaultMap,
+                PageRef::Cards(_) => Fact::Decks,
                 _ => return facts,
             });
             facts
         }
         OutputKey::Sitemap => vec![Fact::Sitemap],
         OutputKey::SearchIndex => vec![Fact::SearchIndex],
+        OutputKey::CardData(id) => vec![
+            Fact::Source(id.clone()),
+            Fact::Body(id.clone()),
+            Fact::CardsOf(id.clone()),
+        ],
         OutputKey::Asset(_) | OutputKey::Static(_) | OutputKey::MermaidScript => source
             .map(|s| vec![Fact::File(s.clone())])
             .unwrap_or_default(),
@@ -287,6 +302,27 @@ impl<'a> Digester<'a> {
                     };
                     let dates = note.map(|p| (&p.note.front.updated, &p.note.front.date));
                     (site.nav.title_path(key).map(|(_, path)| path), dates).hash(&mut h);
+                }
+            }
+            Fact::HasCards => l.taxonomy.decks.cards.is_empty().hash(&mut h),
+            Fact::Decks => {
+                let decks = &l.taxonomy.decks;
+                for d in &decks.decks {
+                    (&d.name, &d.slug, d.total).hash(&mut h);
+                }
+                for c in &decks.cards {
+                    (&c.id, &c.note, c.deck, &c.tags).hash(&mut h);
+                    l.site.pages.get(&c.note).map(|p| &p.path).hash(&mut h);
+                }
+                for (tag, list) in &decks.tags {
+                    (tag, list).hash(&mut h);
+                }
+            }
+            Fact::CardsOf(id) => {
+                let decks = &l.taxonomy.decks;
+                for &i in decks.by_note.get(id).into_iter().flatten() {
+                    let c = &decks.cards[i];
+                    (&c.id, &decks.decks[c.deck].name, &c.tags, i).hash(&mut h);
                 }
             }
             Fact::SearchIndex => {

@@ -200,6 +200,7 @@ impl State {
                 .flat_map(|p| p.parsed.diagnostics.iter().cloned()),
         );
         all.extend(self.linked.graph.all_diagnostics().cloned());
+        all.extend(self.linked.taxonomy.decks.diagnostics.iter().cloned());
         all.extend(self.render_diagnostics.values().flatten().cloned());
         all.sort();
         all

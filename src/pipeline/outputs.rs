@@ -30,14 +30,23 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
         .map(|p| (OutputKey::Page(p), None))
         .collect();
     specs.push((OutputKey::Sitemap, None));
+    specs.extend(
+        l.taxonomy
+            .decks
+            .by_note
+            .keys()
+            .map(|id| (OutputKey::CardData(id.clone()), None)),
+    );
     if l.site.config.search.enabled {
         specs.push((OutputKey::SearchIndex, None));
     }
     specs.push((OutputKey::SyntaxCss, None));
     let statics = static_files(project, &mut diagnostics);
     let math = l.site.pages.values().any(|p| p.parsed.has_math);
+    let cards = !l.taxonomy.decks.cards.is_empty();
     for (path, _) in theme::STATIC_FILES {
-        if !statics.contains_key(*path) && (math || !theme::is_for_math(path)) {
+        let needed = (math || !theme::is_for_math(path)) && (cards || !theme::is_for_cards(path));
+        if !statics.contains_key(*path) && needed {
             specs.push((OutputKey::Theme(path), None));
         }
     }
@@ -139,6 +148,9 @@ pub fn produce(
                 .unwrap_or_default();
             copy(path)
         }
+        OutputKey::CardData(id) => crate::render::cards::data_script(ctx, id)
+            .map(|(path, bytes)| (Produced::Bytes(path, bytes), Vec::new()))
+            .ok_or_else(|| Diagnostic::error(id.as_str(), 0, 0, "no flashcards")),
         OutputKey::SearchIndex => {
             let mut cache = search.lock().unwrap_or_else(|p| p.into_inner());
             let index = cache.index(&ctx.linked.site);

@@ -68,7 +68,10 @@ pub fn parse(
                 if fail.as_deref() == Some(note.id.as_str()) {
                     panic!("injected panic");
                 }
-                markdown::parse_note(&note, &options, highlighter)
+                let mut parsed = markdown::parse_note(&note, &options, highlighter);
+                // The note's flashcards, chosen by its front matter.
+                crate::cards::prepare(&note, &mut parsed, &project.config);
+                parsed
             }));
             let parsed = run.unwrap_or_else(|panic| {
                 let mut failed = ParsedNote::default();

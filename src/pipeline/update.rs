@@ -57,6 +57,9 @@ pub fn summary(note: &Note, parsed: &ParsedNote) -> u64 {
     for (fragment, _, _) in &parsed.html_anchor_links {
         fragment.hash(&mut h);
     }
+    for card in &parsed.cards {
+        (&card.id, card.kind as u8).hash(&mut h);
+    }
     for link in &parsed.links {
         (
             &link.target,
@@ -148,6 +151,9 @@ impl State {
         let mut reordered = structural;
         let mut retagged = structural;
         let mut touched: Vec<NoteId> = Vec::new();
+        // Whether an edited note has (or had) flashcards or card problems: their lines live
+        // in the decks, gathered again below.
+        let mut carded = false;
         let mut keys: BTreeSet<String> = BTreeSet::new();
         let paths_before: HashMap<NoteId, String> = self
             .linked
@@ -225,6 +231,7 @@ impl State {
                     reordered |= page.note.front.weight != note.front.weight;
                     retagged |=
                         page.note.front.tags != note.front.tags || page.parsed.tags != parsed.tags;
+                    carded |= has_cards(&page.parsed) || has_cards(&parsed);
                     page.note = note;
                     page.parsed = parsed;
                 }
@@ -264,6 +271,9 @@ impl State {
                 if let Some(page) = self.linked.site.pages.get(id) {
                     self.linked.graph.follow_edit(id, &page.parsed);
                 }
+            }
+            if carded {
+                self.linked.taxonomy.decks = crate::cards::collect(&self.linked.site);
             }
         }
         step("link");
@@ -349,6 +359,7 @@ impl State {
                 tags,
                 topics,
                 related,
+                decks: crate::cards::collect(&self.linked.site),
             },
         );
         // And what they show now.
@@ -467,7 +478,10 @@ impl State {
                 | Fact::TagIndex
                 | Fact::TopicIndex
                 | Fact::VaultMap
-                | Fact::Sitemap,
+                | Fact::Sitemap
+                | Fact::HasCards
+                | Fact::Decks
+                | Fact::CardsOf(_),
                 Some(_),
             ) => true,
         };
@@ -599,6 +613,11 @@ impl State {
         step("record");
         todo.len()
     }
+}
+
+/// Whether a parsed note holds flashcards or card problems.
+fn has_cards(parsed: &crate::markdown::ParsedNote) -> bool {
+    !parsed.cards.is_empty() || !parsed.card_scan.problems.is_empty()
 }
 
 /// What a structural change may have moved: the order of notes in their folders (weights,

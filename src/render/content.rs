@@ -214,6 +214,13 @@ impl Needs {
     }
 }
 
+/// The markdown resolutions of a note's links, with embeds rendered, for showing parts of
+/// the note elsewhere (its flashcards).
+pub(super) fn note_resolutions(site: &Site, graph: &Graph, id: &NoteId) -> Vec<Resolution> {
+    let mut x = Expansion::new(id);
+    resolutions(site, graph, id, &mut x)
+}
+
 /// The markdown resolutions of a note's links, with embeds rendered.
 fn resolutions(site: &Site, graph: &Graph, id: &NoteId, x: &mut Expansion) -> Vec<Resolution> {
     let page = &site.pages[id];

@@ -143,6 +143,7 @@ pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diag
             let file = paths::page_file(crate::search::PAGE);
             g.finish(page, &view, &own, file, Vec::new())
         }
+        PageRef::Cards(card_page) => super::cards::render(ctx, page, card_page),
         PageRef::Nav(_) => super::pages::render(ctx, page),
     }
 }

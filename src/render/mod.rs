@@ -2,6 +2,7 @@
 //! `templates/` folder) turn views of the linked site into HTML pages, one view and one
 //! function per kind of page.
 
+pub mod cards;
 mod content;
 pub mod fragments;
 pub mod linkmap;
@@ -34,6 +35,8 @@ pub enum PageRef {
     NotFound,
     /// `search/`: the search results page.
     Search,
+    /// A flashcard page: the deck tree, a study page.
+    Cards(cards::CardPage),
 }
 
 /// Every page of the site: the vault map first (the slowest single page, so it starts while
@@ -61,6 +64,11 @@ pub fn all_pages(linked: &Linked) -> Vec<PageRef> {
             .iter()
             .cloned()
             .map(PageRef::Nav),
+    );
+    pages.extend(
+        cards::card_pages(&taxonomy.decks)
+            .into_iter()
+            .map(PageRef::Cards),
     );
     pages.push(PageRef::NotFound);
     pages
@@ -92,6 +100,9 @@ pub struct Renderer {
     pub layouts: linkmap::LayoutCache,
     /// Links end in `/` rather than `index.html`.
     pretty_urls: bool,
+    /// Each note's flashcard HTML by (note, content key): deck data and Anki files of big
+    /// decks re-use it instead of rendering every card again after an edit.
+    pub card_html: cards::HtmlCache,
     /// Per template, a hash of its text and of every template it extends or includes: a
     /// page's fingerprint includes it, so a template change re-renders the pages that use it.
     template_hashes: BTreeMap<String, u64>,
@@ -173,6 +184,7 @@ impl Renderer {
             mermaid_local: crate::diagrams::script_file(config, root).is_some(),
             mermaid_theme: &config.mermaid.theme,
             search: config.search.enabled,
+            cards_key: crate::cards::site_key(config),
         };
         tera.global_context().insert("site", &site);
         Ok(Renderer {
@@ -181,6 +193,7 @@ impl Renderer {
             sidebars: Mutex::new(HashMap::new()),
             layouts: linkmap::LayoutCache::default(),
             pretty_urls: config.pretty_urls,
+            card_html: cards::HtmlCache::default(),
             template_hashes,
         })
     }

@@ -51,6 +51,8 @@ pub fn template(page: &PageRef) -> &'static str {
         PageRef::Graph => "graph.html",
         PageRef::NotFound => "404.html",
         PageRef::Search => "search.html",
+        PageRef::Cards(super::cards::CardPage::Index) => "cards.html",
+        PageRef::Cards(_) => "deck.html",
     }
 }
 
@@ -110,6 +112,7 @@ impl<'a> PageContext<'a> {
             has_code: false,
             has_browser_diagrams: false,
             has_math: false,
+            has_cards: !self.linked.taxonomy.decks.cards.is_empty(),
         }
     }
 
@@ -247,6 +250,7 @@ fn render_note(
             .map(|i| PageContext::link(&links, i))
             .collect(),
         linkmap: String::new(),
+        card_count: crate::cards::study_count(&note.parsed.cards),
     };
     view.tags = tags
         .iter()

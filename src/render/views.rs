@@ -33,6 +33,9 @@ pub struct SiteView<'a> {
     pub mermaid_theme: &'a str,
     /// Whether the site has search (`search.enabled`): the header's search box and `search/`.
     pub search: bool,
+    /// Keys the flashcard review history and quiz mode in the browser's storage, so sites
+    /// opened from `file://` (which share one origin) keep theirs apart.
+    pub cards_key: String,
 }
 
 /// The kind of a page, as templates see it (`page.kind`).
@@ -60,6 +63,10 @@ pub enum PageKind {
     NotFound,
     /// The search results page.
     Search,
+    /// The flashcard decks.
+    Cards,
+    /// A study page (a deck, a tag, everything).
+    Deck,
 }
 
 /// A link to a page.
@@ -117,6 +124,8 @@ pub struct Chrome<'a> {
     pub has_browser_diagrams: bool,
     /// Whether the page has formulas (templates load the math stylesheet only then).
     pub has_math: bool,
+    /// Whether the site has flashcards (the top bar links to `cards/` then).
+    pub has_cards: bool,
 }
 
 /// A tag of a page.
@@ -204,6 +213,8 @@ pub struct NoteView<'a> {
     pub topics: Vec<LinkView>,
     /// The note's one-hop link map, as inline SVG (empty when it has no links).
     pub linkmap: String,
+    /// How many flashcards the note makes (cards to study: a reversed card counts twice).
+    pub card_count: usize,
 }
 
 /// `page` on a folder's page and the home page (`section.html`, `index.html`).

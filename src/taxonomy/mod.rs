@@ -1,5 +1,5 @@
 //! What the whole vault says about its notes beyond links: tags, topics shared across notes,
-//! and each note's related notes. Computed once after the link stage; pages only read it.
+//! each note's related notes, and the flashcard decks. Computed once after the link stage; pages only read it.
 
 pub mod related;
 pub mod tags;
@@ -19,6 +19,8 @@ pub struct Taxonomy {
     pub topics: topics::Topics,
     /// Per note, the most related other notes, best first.
     pub related: HashMap<NoteId, Vec<NoteId>>,
+    /// Every flashcard, by deck and tag.
+    pub decks: crate::cards::Decks,
 }
 
 impl Taxonomy {
@@ -55,5 +57,6 @@ pub fn collect(site: &Site, graph: &Graph) -> Taxonomy {
         tags,
         topics,
         related,
+        decks: crate::cards::collect(site),
     }
 }

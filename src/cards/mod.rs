@@ -1,0 +1,374 @@
+//! Flashcards: the cards of every note gathered into decks, for the `/cards/` pages, the study
+//! session's data files and the Anki export.
+//!
+//! Per note, [`prepare`] (run when a page is made from a parsed note) chooses the note's cards
+//! among what parsing found and marks them up; it reads nothing but the note, so an edited
+//! note is re-done alone. [`collect`] then gathers every note's cards into [`Decks`]: a pure
+//! function of the assembled site.
+
+pub mod anki;
+pub mod cli;
+pub mod data;
+pub mod extract;
+
+pub use extract::{Scope, card_id};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::ParsedNote;
+use crate::markdown::card_apply::NoteCard;
+use crate::markdown::cards::{CardKind, CardSyntax};
+use crate::site::Site;
+use crate::vault::{Note, NoteId};
+use std::collections::{BTreeMap, HashMap};
+
+/// Chooses a note's cards; a note that names no deck goes to its folder's deck (the site
+/// title for notes at the top).
+pub fn prepare(note: &Note, parsed: &mut ParsedNote, config: &Config) {
+    let folder = note.id.folder();
+    let fallback: Vec<String> = if folder.is_empty() {
+        vec![config.title.clone()]
+    } else {
+        folder.split('/').map(str::to_string).collect()
+    };
+    extract::prepare(note, parsed, &fallback, &config.cards.deck_tags);
+}
+
+/// A short key for the site (from its title), for browser storage.
+pub fn site_key(config: &crate::config::Config) -> String {
+    format!(
+        "{:08x}",
+        crate::hash::fnv128(&["site", &config.title]) as u32
+    )
+}
+
+/// How many cards to study a note's flashcards make.
+pub fn study_count(flashcards: &[NoteCard]) -> usize {
+    flashcards.iter().map(|f| sides(f).len()).sum()
+}
+
+/// Which way a study card asks its flashcard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// Front, then back.
+    Forward,
+    /// Back, then front (the second card of a reversed flashcard).
+    Backward,
+    /// Cloze number n hidden.
+    Cloze(u32),
+}
+
+/// One card to study: a flashcard asked one way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    /// Stable id: the flashcard's id, with `-r` or `-cN` for its other cards.
+    pub id: String,
+    /// The note it is in.
+    pub note: NoteId,
+    /// Its flashcard: index into the note's `parsed.cards`.
+    pub flashcard: usize,
+    /// Which way it asks.
+    pub side: Side,
+    /// Its deck, as an index into [`Decks::decks`].
+    pub deck: usize,
+    /// Front matter tags and tags on the card line.
+    pub tags: Vec<String>,
+}
+
+/// A deck: the cards filed directly in it, and how many there are with its sub-decks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deck {
+    /// From the top: `["AWS SAA", "EC2"]`.
+    pub path: Vec<String>,
+    /// `AWS SAA::EC2`, as Anki names decks.
+    pub name: String,
+    /// `AWS SAA › EC2`, as pages show it.
+    pub title: String,
+    /// Its part of the site path: `aws-saa/ec2`.
+    pub slug: String,
+    /// Indices into [`Decks::cards`] of the cards filed directly here.
+    pub cards: Vec<usize>,
+    /// Cards here and in every sub-deck.
+    pub total: usize,
+}
+
+impl Deck {
+    /// Whether `other` is this deck or one of its sub-decks.
+    pub fn contains(&self, other: &Deck) -> bool {
+        other.path.starts_with(&self.path)
+    }
+}
+
+/// Every card of the site, by deck and by tag.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decks {
+    /// Every deck, parents before children, sorted by path; parents of decks exist even
+    /// without cards of their own.
+    pub decks: Vec<Deck>,
+    /// Every card, in deck order, then by note and line.
+    pub cards: Vec<Card>,
+    /// Card tags (lower case) with the cards that carry them.
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// Problems found: cards without an answer, duplicate fronts, unclosed clozes.
+    pub diagnostics: Diagnostics,
+    /// Each note's cards (indices into `cards`), for the per-note data scripts.
+    pub by_note: BTreeMap<NoteId, Vec<usize>>,
+    /// Per note, a key for everything the decks take from it (see [`note_key`]): an edit that
+    /// keeps it needs no new collection.
+    pub note_keys: HashMap<NoteId, u64>,
+    /// Notes with a front that another card of their deck has too.
+    pub duplicated: std::collections::HashSet<NoteId>,
+}
+
+/// A key for what the decks take from a note: its cards' ids, decks, kinds, clozes and tags,
+/// and its card problems; with the cards' lines too when the note has a duplicate front (the
+/// warning names them).
+pub fn note_key(page: &crate::site::Page, duplicate: bool) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for f in &page.parsed.cards {
+        (&f.id, &f.deck, &f.tags, &f.clozes, f.syntax, &f.front_text).hash(&mut h);
+        if duplicate {
+            f.line.hash(&mut h);
+        }
+    }
+    page.parsed.card_scan.problems.hash(&mut h);
+    (
+        &page.note.front.tags,
+        page.note
+            .front
+            .extra
+            .get("cards-deck")
+            .map(|v| v.to_string()),
+    )
+        .hash(&mut h);
+    duplicate.hash(&mut h);
+    h.finish()
+}
+
+impl Decks {
+    /// Whether the decks still hold what they took from note `id` (edits elsewhere in it,
+    /// or to its answers, keep this).
+    pub fn unchanged(&self, site: &Site, id: &NoteId) -> bool {
+        let Some(page) = site.pages.get(id) else {
+            return !self.note_keys.contains_key(id);
+        };
+        let Some(&key) = self.note_keys.get(id) else {
+            return page.parsed.cards.is_empty() && page.parsed.card_scan.problems.is_empty();
+        };
+        key == note_key(page, self.duplicated.contains(id))
+    }
+
+    /// Whether two collections have the same decks, cards (ids, notes, tags) and card tags:
+    /// then only answers can differ, and only the files showing them need writing again.
+    pub fn same_shape(&self, other: &Decks) -> bool {
+        self.decks == other.decks && self.cards == other.cards && self.tags == other.tags
+    }
+
+    /// The deck with this slug.
+    pub fn by_slug(&self, slug: &str) -> Option<&Deck> {
+        self.decks.iter().find(|d| d.slug == slug)
+    }
+
+    /// The flashcard behind a card.
+    pub fn flashcard<'a>(&self, site: &'a Site, card: &Card) -> Option<&'a NoteCard> {
+        site.pages.get(&card.note)?.parsed.cards.get(card.flashcard)
+    }
+
+    /// The cards of a deck and its sub-decks, in order.
+    pub fn cards_under(&self, deck: &Deck) -> Vec<usize> {
+        self.decks
+            .iter()
+            .filter(|d| deck.contains(d))
+            .flat_map(|d| d.cards.iter().copied())
+            .collect()
+    }
+
+    /// How many flashcards (as written, before reversing and clozes) each syntax made.
+    pub fn flashcards_by_syntax(&self, site: &Site) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        let mut seen = std::collections::HashSet::new();
+        for card in &self.cards {
+            if seen.insert((&card.note, card.flashcard))
+                && let Some(f) = self.flashcard(site, card)
+            {
+                *counts.entry(f.syntax.name()).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    /// How many cards to study each syntax made.
+    pub fn by_syntax(&self, site: &Site) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for card in &self.cards {
+            if let Some(f) = self.flashcard(site, card) {
+                *counts.entry(f.syntax.name()).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+}
+
+fn sides(flashcard: &NoteCard) -> Vec<(Side, String)> {
+    match flashcard.kind {
+        CardKind::Basic | CardKind::Spaced => vec![(Side::Forward, flashcard.id.clone())],
+        CardKind::Reverse => vec![
+            (Side::Forward, flashcard.id.clone()),
+            (Side::Backward, format!("{}-r", flashcard.id)),
+        ],
+        CardKind::Cloze => flashcard
+            .clozes
+            .iter()
+            .map(|n| (Side::Cloze(*n), format!("{}-c{n}", flashcard.id)))
+            .collect(),
+    }
+}
+
+/// Gathers every note's cards into decks, with the problems worth a warning.
+pub fn collect(site: &Site) -> Decks {
+    let mut diagnostics = Diagnostics::new();
+    // Cards by deck path, in note order.
+    let mut by_deck: BTreeMap<Vec<String>, Vec<Card>> = BTreeMap::new();
+    let mut fronts: HashMap<(Vec<String>, String), (std::path::PathBuf, usize, NoteId)> =
+        HashMap::new();
+    let mut duplicated: std::collections::HashSet<NoteId> = std::collections::HashSet::new();
+    for page in site.pages.values() {
+        let note = &page.note;
+        for (line, message) in &page.parsed.card_scan.problems {
+            diagnostics.push(Diagnostic::warning(&note.file, *line, 0, message.clone()));
+        }
+        let front_tags: Vec<String> = note
+            .front
+            .tags
+            .iter()
+            .map(|t| t.trim_start_matches('#').to_string())
+            .filter(|t| crate::markdown::cards::deck_tag(t, &site.config.cards.deck_tags).is_none())
+            .collect();
+        for (i, f) in page.parsed.cards.iter().enumerate() {
+            let key = (f.deck.clone(), f.front_text.to_lowercase());
+            if f.syntax != CardSyntax::Cloze && f.syntax != CardSyntax::Highlight {
+                match fronts.get(&key) {
+                    Some((file, line, other)) => {
+                        duplicated.insert(other.clone());
+                        duplicated.insert(note.id.clone());
+                        diagnostics.push(Diagnostic::warning(
+                            &note.file,
+                            f.line,
+                            0,
+                            format!(
+                                "duplicate flashcard `{}` in deck `{}` (also at {}:{line})",
+                                extract::short(&f.front_text),
+                                f.deck.join(extract::DECK_SEPARATOR),
+                                file.display()
+                            ),
+                        ));
+                    }
+                    None => {
+                        fronts.insert(key, (note.file.clone(), f.line, note.id.clone()));
+                    }
+                }
+            }
+            let mut tags = front_tags.clone();
+            tags.extend(f.tags.iter().cloned());
+            tags.dedup();
+            for (side, id) in sides(f) {
+                by_deck.entry(f.deck.clone()).or_default().push(Card {
+                    id,
+                    note: note.id.clone(),
+                    flashcard: i,
+                    side,
+                    deck: 0,
+                    tags: tags.clone(),
+                });
+            }
+        }
+    }
+    // Parents of every deck exist too.
+    let paths: Vec<Vec<String>> = by_deck.keys().cloned().collect();
+    for path in paths {
+        for n in 1..path.len() {
+            by_deck.entry(path[..n].to_vec()).or_default();
+        }
+    }
+    let mut decks = Vec::new();
+    let mut cards = Vec::new();
+    let mut slugs: HashMap<String, usize> = HashMap::new();
+    for (path, list) in by_deck {
+        let mut slug = path
+            .iter()
+            .map(|p| crate::paths::slugify(p))
+            .collect::<Vec<_>>()
+            .join("/");
+        let seen = slugs.entry(slug.clone()).or_insert(0);
+        *seen += 1;
+        if *seen > 1 {
+            slug = format!("{slug}-{seen}");
+        }
+        let index = decks.len();
+        let mut direct = Vec::new();
+        for mut card in list {
+            card.deck = index;
+            direct.push(cards.len());
+            cards.push(card);
+        }
+        decks.push(Deck {
+            name: path.join(extract::DECK_SEPARATOR),
+            title: path.join(" › "),
+            path,
+            slug,
+            cards: direct,
+            total: 0,
+        });
+    }
+    let totals: Vec<usize> = decks
+        .iter()
+        .map(|d| {
+            decks
+                .iter()
+                .filter(|o| d.contains(o))
+                .map(|o| o.cards.len())
+                .sum()
+        })
+        .collect();
+    for (d, total) in decks.iter_mut().zip(totals) {
+        d.total = total;
+    }
+    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, card) in cards.iter().enumerate() {
+        for t in &card.tags {
+            let list = tags.entry(t.to_lowercase()).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    diagnostics.sort();
+    let mut by_note: BTreeMap<NoteId, Vec<usize>> = BTreeMap::new();
+    for (i, card) in cards.iter().enumerate() {
+        by_note.entry(card.note.clone()).or_default().push(i);
+    }
+    let note_keys = site
+        .pages
+        .values()
+        .filter(|p| !p.parsed.cards.is_empty() || !p.parsed.card_scan.problems.is_empty())
+        .map(|p| {
+            (
+                p.note.id.clone(),
+                note_key(p, duplicated.contains(&p.note.id)),
+            )
+        })
+        .collect();
+    Decks {
+        decks,
+        cards,
+        tags,
+        diagnostics,
+        by_note,
+        note_keys,
+        duplicated,
+    }
+}
+
+#[cfg(test)]
+mod tests;
