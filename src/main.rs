@@ -76,6 +76,10 @@ enum Command {
         /// Address to listen on
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Also answer requests for this host name (besides localhost and IP addresses);
+        /// repeat for several
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
         /// Open the site in the default browser
         #[arg(long)]
         open: bool,
@@ -203,8 +207,19 @@ fn main() -> ExitCode {
             site,
             port,
             bind,
+            allow_host,
             open,
-        } => run_serve(&cli, site, *port, *bind, *open),
+        } => run_serve(
+            &cli,
+            studysite::serve::ServeOptions {
+                build: options(site),
+                bind: *bind,
+                port: *port,
+                allowed_hosts: allow_host.clone(),
+                ..Default::default()
+            },
+            *open,
+        ),
         // mojibake hook: --fix-mojibake replaces the check.
         Command::Check {
             site,
@@ -514,16 +529,9 @@ fn print_rebuild(quiet: bool, verbose: bool, rebuilt: &studysite::serve::Rebuilt
 
 fn run_serve(
     cli: &Cli,
-    site: &SiteArgs,
-    port: Option<u16>,
-    bind: std::net::IpAddr,
+    options: studysite::serve::ServeOptions,
     open: bool,
 ) -> anyhow::Result<ExitCode> {
-    let options = studysite::serve::ServeOptions {
-        build: options(site),
-        bind,
-        port,
-    };
     let (quiet, verbose) = (cli.quiet, cli.verbose);
     let running = studysite::serve::start(
         &options,

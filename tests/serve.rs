@@ -272,3 +272,56 @@ fn bursts_of_events_and_editor_scratch_files_end_in_one_consistent_site() {
     );
     assert!(served == fresh.files(), "served site equals a fresh build");
 }
+
+#[test]
+fn requests_for_other_hosts_are_refused_against_dns_rebinding() {
+    let site = site();
+    let options = ServeOptions {
+        build: site.options(),
+        port: Some(0),
+        allowed_hosts: vec!["notes.lan".into()],
+        ..ServeOptions::default()
+    };
+    let running = start(&options, Box::new(|_| {})).expect("server starts");
+    let addr = running.addr.to_string();
+    let port = running.addr.port();
+    let ask = |host: Option<&str>| {
+        let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+        common::http::send(
+            &addr,
+            &format!("GET /ec2/pricing/ HTTP/1.1\r\n{host}Connection: close\r\n\r\n"),
+        )
+    };
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".into(),
+        format!("notes.lan:{port}"),
+    ] {
+        let response = ask(Some(&host));
+        assert_eq!(response.status, 200, "{host}");
+        assert!(body_text(&response.text()).contains("Spot is cheap."));
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        "127.0.0.1.nip.io".into(),
+    ] {
+        let response = ask(Some(&host));
+        assert_eq!(response.status, 403, "{host}");
+        assert!(!response.text().contains("Spot is cheap."));
+        assert!(
+            response.text().contains("--allow-host"),
+            "the refusal says what to do"
+        );
+    }
+    // The event stream and the live-reload script are guarded too.
+    let events = common::http::send(
+        &addr,
+        "GET /__studysite/live.js HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(events.status, 403);
+    // HTTP/1.1 without a Host is refused as well.
+    assert_eq!(ask(None).status, 403);
+}

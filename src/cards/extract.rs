@@ -140,7 +140,26 @@ pub fn prepare(
                 ),
             ));
         }
-        deck_of_cards_deck(d)
+        let mut deck = deck_of_cards_deck(d);
+        // Each level of a deck is a page: keep the path to a size a study site can hold.
+        let (levels, chars) = (
+            crate::markdown::tags::MAX_TAG_LEVELS,
+            crate::markdown::tags::MAX_TAG_CHARS,
+        );
+        if deck.len() > levels || deck.iter().any(|p| p.chars().count() > chars) {
+            problems.push((
+                1,
+                format!(
+                    "`cards-deck` is {} levels deep, or has a level over {chars} characters: kept to {levels} levels of at most {chars} characters",
+                    deck.len()
+                ),
+            ));
+            deck.truncate(levels);
+            for part in &mut deck {
+                *part = part.chars().take(chars).collect();
+            }
+        }
+        deck
     });
     // Deck tags on a card's own first line apply to that card only.
     let card_lines: HashSet<usize> = chosen.iter().map(|&i| candidates[i].line).collect();

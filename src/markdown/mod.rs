@@ -22,7 +22,7 @@ mod links;
 mod math;
 mod obsidian;
 mod tables;
-mod tags;
+pub mod tags;
 
 pub use code::{CodeText, DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
 pub use code_classes::{ClassSet, TokenClass};
@@ -169,7 +169,7 @@ pub fn parse(
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
     let events = links::autolink_bare_urls(events);
-    let (events, tags) = tags::link(events);
+    let (events, found_tags) = tags::link(events, body, &lines);
     let (events, block_ids) = blocks::mark(events);
     let (events, card_scan) = cards::find(events, &headings, body, &lines);
     let links = links::collect(&events, body, &lines);
@@ -191,10 +191,14 @@ pub fn parse(
         html_ids,
         html_anchor_links,
         block_ids,
-        tags,
+        tags: found_tags.tags,
         diagrams,
         code,
-        diagnostics: math.warnings,
+        diagnostics: math
+            .warnings
+            .into_iter()
+            .chain(found_tags.warnings)
+            .collect(),
         card_scan,
         cards: Vec::new(),
     }

@@ -4,9 +4,32 @@
 //! (`#card`, `#card/reverse`, …) are not tags.
 
 use super::headings::card_tag;
-use super::{Spanned, escape_html};
+use super::{LineIndex, Spanned, escape_html};
+use crate::diagnostics::Diagnostic;
 use crate::paths;
 use pulldown_cmark::{Event, Tag, TagEnd};
+
+/// The longest tag kept, in characters: each tag is a page, and its name a folder.
+pub const MAX_TAG_CHARS: usize = 100;
+/// The deepest nesting kept (`a/b/c` is 3): each level is a page of its own.
+pub const MAX_TAG_LEVELS: usize = 8;
+
+/// Why a tag (without `#`) is too big to be a page, if it is: ``tag `#aaa…` is 300
+/// characters long (at most 100)``.
+pub fn too_big(tag: &str) -> Option<String> {
+    let chars = tag.chars().count();
+    let levels = tag.split('/').filter(|p| !p.is_empty()).count();
+    let shown: String = tag.chars().take(40).collect();
+    let ellipsis = if chars > 40 { "…" } else { "" };
+    let why = if chars > MAX_TAG_CHARS {
+        format!("is {chars} characters long (at most {MAX_TAG_CHARS})")
+    } else if levels > MAX_TAG_LEVELS {
+        format!("is nested {levels} levels deep (at most {MAX_TAG_LEVELS})")
+    } else {
+        return None;
+    };
+    Some(format!("tag `#{shown}{ellipsis}` {why}"))
+}
 
 /// The site path of a tag's page: `networking/vpc` → `tags/networking/vpc/`.
 pub fn tag_path(tag: &str) -> String {
@@ -32,16 +55,23 @@ fn tag_len(text: &str, at: usize) -> usize {
     1 + tag.len()
 }
 
-/// Finds inline tags, replacing them with links to their pages. Returns the tags.
-pub fn link(events: Vec<Spanned>) -> (Vec<Spanned>, Vec<String>) {
+/// Inline tags found: the tags, and warnings for those too big to be pages (left as text).
+#[derive(Debug, Default)]
+pub struct Found {
+    pub tags: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Finds inline tags, replacing them with links to their pages.
+pub fn link(events: Vec<Spanned>, body: &str, lines: &LineIndex) -> (Vec<Spanned>, Found) {
     if !events
         .iter()
         .any(|(e, _)| matches!(e, Event::Text(t) if t.contains('#')))
     {
-        return (events, Vec::new());
+        return (events, Found::default());
     }
     let mut out = Vec::with_capacity(events.len());
-    let mut tags = Vec::new();
+    let mut found = Found::default();
     let mut skip = 0usize; // inside code, links, images or headings
     for (event, offset) in events {
         match &event {
@@ -52,17 +82,43 @@ pub fn link(events: Vec<Spanned>) -> (Vec<Spanned>, Vec<String>) {
                 skip = skip.saturating_sub(1)
             }
             Event::Text(text) if skip == 0 && text.contains('#') => {
-                split_tags(text, offset, &mut out, &mut tags);
+                let at = Source {
+                    body,
+                    lines,
+                    offset,
+                };
+                split_tags(text, &at, &mut out, &mut found);
                 continue;
             }
             _ => {}
         }
         out.push((event, offset));
     }
-    (out, tags)
+    (out, found)
 }
 
-fn split_tags(text: &str, offset: usize, out: &mut Vec<Spanned>, tags: &mut Vec<String>) {
+/// Where a text event is in the note, to place warnings.
+struct Source<'a> {
+    body: &'a str,
+    lines: &'a LineIndex,
+    offset: usize,
+}
+
+impl Source<'_> {
+    /// The file line and column of `needle`, searched from the event's offset.
+    fn line_col(&self, needle: &str) -> (usize, usize) {
+        let from = self.offset.min(self.body.len());
+        let at = self
+            .body
+            .get(from..)
+            .and_then(|rest| rest.find(needle))
+            .map_or(from, |i| from + i);
+        self.lines.line_col(self.body, at)
+    }
+}
+
+fn split_tags(text: &str, source: &Source<'_>, out: &mut Vec<Spanned>, found: &mut Found) {
+    let offset = source.offset;
     let mut last = 0;
     for (at, _) in text.match_indices('#') {
         if at < last {
@@ -76,6 +132,16 @@ fn split_tags(text: &str, offset: usize, out: &mut Vec<Spanned>, tags: &mut Vec<
             continue;
         }
         let tag = &text[at + 1..at + len];
+        if let Some(why) = too_big(tag) {
+            let (line, col) = source.line_col(&text[at..at + len]);
+            found.warnings.push(Diagnostic::warning(
+                "",
+                line,
+                col,
+                format!("{why}: left as text, not made a tag page"),
+            ));
+            continue;
+        }
         if at > last {
             out.push((Event::Text(text[last..at].to_string().into()), offset));
         }
@@ -90,7 +156,7 @@ fn split_tags(text: &str, offset: usize, out: &mut Vec<Spanned>, tags: &mut Vec<
             ),
             offset,
         ));
-        tags.push(tag.to_string());
+        found.tags.push(tag.to_string());
         last = at + len;
     }
     if last < text.len() {

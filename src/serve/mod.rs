@@ -2,6 +2,7 @@
 //! changed (through [`Session`]), and either serve the site from memory with live reload or
 //! write the changes to the output folder.
 
+pub mod listen;
 pub mod live;
 pub mod server;
 pub mod watch;
@@ -34,6 +35,10 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// The port; `None` tries [`DEFAULT_PORT`] and the next few, `Some(0)` any free port.
     pub port: Option<u16>,
+    /// Host names requests may name besides `localhost` and IP addresses (`--allow-host`).
+    pub allowed_hosts: Vec<String>,
+    /// Connection cap and timeouts.
+    pub limits: listen::Limits,
 }
 
 impl Default for ServeOptions {
@@ -42,6 +47,8 @@ impl Default for ServeOptions {
             build: BuildOptions::default(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: None,
+            allowed_hosts: Vec::new(),
+            limits: listen::Limits::default(),
         }
     }
 }
@@ -196,6 +203,8 @@ pub fn start(options: &ServeOptions, on_rebuild: OnRebuild) -> Result<Running> {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server_thread = {
         let shared = shared.clone();
+        let allowed = Arc::new(options.allowed_hosts.clone());
+        let limits = options.limits.clone();
         std::thread::Builder::new()
             .name("studysite-server".into())
             .spawn(move || {
@@ -215,15 +224,11 @@ pub fn start(options: &ServeOptions, on_rebuild: OnRebuild) -> Result<Running> {
                         eprintln!("error: cannot use the listening socket");
                         return;
                     };
-                    let app = server::router(shared);
+                    let app = server::router(shared, allowed);
                     // Event streams stay open as long as a browser does, so stopping does not wait
                     // for connections to finish.
                     tokio::select! {
-                        served = axum::serve(listener, app) => {
-                            if let Err(e) = served {
-                                eprintln!("error: the server stopped: {e}");
-                            }
-                        }
+                        _ = listen::serve(listener, app, limits) => {}
                         _ = rx => {}
                         _ = tokio::signal::ctrl_c() => {}
                     }

@@ -43,13 +43,17 @@ impl Shared {
     }
 }
 
-/// The routes.
-pub fn router(shared: Arc<Shared>) -> Router {
+/// The routes, answering only requests for an allowed host (see
+/// [`super::listen::host_allowed`]).
+pub fn router(shared: Arc<Shared>, allowed_hosts: Arc<Vec<String>>) -> Router {
     Router::new()
         .route(SCRIPT_PATH, get(script))
         .route(EVENTS_PATH, get(events))
         .fallback(file)
         .with_state(shared)
+        .layer(axum::middleware::from_fn(move |request, next| {
+            super::listen::check_host(allowed_hosts.clone(), request, next)
+        }))
         // A development server: browsers must always see the latest build.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

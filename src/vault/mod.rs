@@ -173,12 +173,26 @@ pub fn read_note(
             "note is not valid UTF-8 text; save it as UTF-8 (the first bad byte is here)",
         )
     })?;
-    let split = front_matter::split(&text)
+    let mut split = front_matter::split(&text)
         .map_err(|e| Diagnostic::error(&file, e.line, e.col, e.message))?;
     if split.front.draft && !options.drafts {
         return Ok(None);
     }
-    let warnings = mojibake::warnings(&text, &file);
+    let mut warnings = mojibake::warnings(&text, &file);
+    // Tags too big to be pages are left out, with a warning at the `tags` line.
+    split.front.tags.retain(|tag| {
+        let Some(why) = crate::markdown::tags::too_big(tag) else {
+            return true;
+        };
+        let line = text
+            .lines()
+            .take(split.body_line_offset)
+            .position(|l| l.trim_start().starts_with("tags"))
+            .map_or(1, |i| i + 1);
+        let message = format!("{why}: not made a tag page");
+        warnings.push(Diagnostic::warning(&file, line, 1, message));
+        false
+    });
     Ok(Some(Note {
         id: NoteId::new(rel),
         file,
