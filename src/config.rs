@@ -42,6 +42,8 @@ pub struct Config {
     pub search: SearchConfig,
     /// `[cards]`: flashcards.
     pub cards: CardsConfig,
+    /// `[feed]`: the Atom feed of recently changed notes.
+    pub feed: FeedConfig,
     /// Free-form values handed to templates as `site.extra`.
     pub extra: toml::Table,
 }
@@ -188,6 +190,26 @@ impl Default for CardsConfig {
     }
 }
 
+/// `[feed]`: the Atom feed (`feed.xml`) of the most recently changed notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeedConfig {
+    /// Whether to write the feed. Unset, it is written when `base_url` has a host (a feed
+    /// needs absolute URLs); set to `true` without one, the build warns that there is none.
+    pub enabled: Option<bool>,
+    /// How many notes the feed lists.
+    pub limit: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        Self {
+            enabled: None,
+            limit: 20,
+        }
+    }
+}
+
 /// The mermaid themes `mermaid.theme` accepts.
 pub const MERMAID_THEMES: &[&str] = &["auto", "default", "neutral", "forest", "dark"];
 
@@ -208,6 +230,7 @@ impl Default for Config {
             mermaid: MermaidConfig::default(),
             search: SearchConfig::default(),
             cards: CardsConfig::default(),
+            feed: FeedConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -229,6 +252,7 @@ const KNOWN_TOP: &[&str] = &[
     "mermaid",
     "search",
     "cards",
+    "feed",
     "extra",
 ];
 const KNOWN_MARKDOWN: &[&str] = &[
@@ -249,6 +273,7 @@ const KNOWN_MERMAID: &[&str] = &[
 ];
 const KNOWN_SEARCH: &[&str] = &["enabled", "exclude"];
 const KNOWN_CARDS: &[&str] = &["deck_tags"];
+const KNOWN_FEED: &[&str] = &["enabled", "limit"];
 
 impl Config {
     /// Parses the text of a `studysite.toml`. `file` is only used to name the file in
@@ -276,6 +301,7 @@ impl Config {
                 "mermaid" => KNOWN_MERMAID,
                 "search" => KNOWN_SEARCH,
                 "cards" => KNOWN_CARDS,
+                "feed" => KNOWN_FEED,
                 _ => continue,
             };
             if let Some(sub_table) = value.get_ref().as_table() {
@@ -389,6 +415,11 @@ impl Config {
             }
             None => &self.base_url,
         }
+    }
+
+    /// Whether `base_url` has a host (`https://…`), so that absolute URLs can be written.
+    pub fn has_host(&self) -> bool {
+        self.base_url.contains("://")
     }
 
     /// An absolute URL for a site path such as `ec2/pricing/` (for the sitemap), or the

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod bundled;
 pub mod http;
 
 use scraper::{ElementRef, Html, Selector};
