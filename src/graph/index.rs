@@ -246,14 +246,19 @@ impl<'a> Index<'a> {
             .map(|h| h.anchor.clone())
     }
 
-    pub(super) fn heading_index(&self, id: &NoteId, anchor: &str) -> Option<usize> {
-        self.site
-            .pages
-            .get(id)?
-            .parsed
-            .headings
-            .iter()
-            .position(|h| h.anchor == anchor)
+    /// What an embed of `anchor` (a heading's or a block's) in a note shows.
+    pub(super) fn part(&self, id: &NoteId, anchor: &str) -> super::Part {
+        let Some(page) = self.site.pages.get(id) else {
+            return super::Part::Whole;
+        };
+        let parsed = &page.parsed;
+        if let Some(h) = parsed.headings.iter().position(|h| h.anchor == anchor) {
+            return super::Part::Section(h);
+        }
+        match parsed.blocks.iter().position(|b| b.id == anchor) {
+            Some(b) => super::Part::Block(b),
+            None => super::Part::Whole,
+        }
     }
 
     pub(super) fn has_anchor(&self, id: &NoteId, anchor: &str) -> bool {

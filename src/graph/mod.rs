@@ -25,13 +25,25 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub enum Target {
     /// Rendered as the markdown stage is told: kept, pointed elsewhere, sized or missing.
     Resolved(Resolution),
-    /// `![[Note]]` or `![[Note#Heading]]`: the note or one of its sections, shown inline.
+    /// `![[Note]]`, `![[Note#Heading]]` or `![[Note#^block]]`: the note, one of its sections
+    /// or one of its blocks, shown inline.
     Transclude {
         /// The embedded note.
         note: NoteId,
-        /// The index of the embedded heading in that note's headings, or the whole note.
-        heading: Option<usize>,
+        /// What of it is shown.
+        part: Part,
     },
+}
+
+/// What of a note an embed shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The whole note.
+    Whole,
+    /// The section under the heading with this index in the note's headings.
+    Section(usize),
+    /// The block with this index in the note's blocks (`^id`).
+    Block(usize),
 }
 
 /// A note that links to another one.

@@ -1,8 +1,8 @@
 //! Resolving one link: wikilinks and embeds the way Obsidian resolves them, markdown links
 //! and images by path, each to a [`Target`] with a diagnostic when it does not resolve.
 
-use super::Target;
 use super::index::{Index, file_name, strip_md};
+use super::{Part, Target};
 use crate::markdown::{LinkKind, LinkRef, Resolution};
 use crate::paths;
 use crate::site::Page;
@@ -122,11 +122,13 @@ fn resolve_wiki(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved {
         _ => None,
     };
     let mut resolved = if embed {
-        let heading = anchor.as_deref().and_then(|a| index.heading_index(&id, a));
+        let part = anchor
+            .as_deref()
+            .map_or(Part::Whole, |a| index.part(&id, a));
         Resolved::to_note(
             Target::Transclude {
                 note: id.clone(),
-                heading,
+                part,
             },
             id.clone(),
             true,

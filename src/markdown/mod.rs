@@ -19,6 +19,7 @@ mod obsidian;
 mod tables;
 mod tags;
 
+pub use blocks::{Block, BlockKind};
 pub use code::{DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
 pub use code_classes::{ClassSet, TokenClass};
 pub use headings::Heading;
@@ -53,8 +54,10 @@ pub struct ParsedNote {
     pub html_ids: Vec<String>,
     /// In-page links in raw HTML (`<a href="#x">`): fragment, line, column.
     pub html_anchor_links: Vec<(String, usize, usize)>,
-    /// Block ids (`^abc`) of paragraphs and list items, with their `^`.
+    /// Block ids (`^abc`), with their `^`, in order.
     pub block_ids: Vec<String>,
+    /// The blocks that carry those ids, and where their events are.
+    pub blocks: Vec<Block>,
     /// Inline `#tags`, as written (without `#`), in order.
     pub tags: Vec<String>,
     /// Mermaid blocks, in order, for the diagram stage.
@@ -154,12 +157,13 @@ pub fn parse(
     let (events, mut diagrams, has_code) =
         code::render_blocks(events, options_.highlight_code, highlighter);
     let (events, math) = math::render(events, body, &lines);
-    let events = obsidian::callouts(events);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
     let events = links::autolink_bare_urls(events);
     let (events, tags) = tags::link(events);
-    let (events, block_ids) = blocks::mark(events);
+    // After the inline passes, so a callout's title keeps their work.
+    let events = obsidian::callouts(events);
+    let (events, blocks, block_ids) = blocks::mark(events);
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);
@@ -178,6 +182,7 @@ pub fn parse(
         html_ids,
         html_anchor_links,
         block_ids,
+        blocks,
         tags,
         diagrams,
         diagnostics: math.warnings,
@@ -291,14 +296,45 @@ impl ParsedNote {
 /// Writes the section under heading `heading` (up to the next heading of the same or a higher
 /// level) for embedding in another page.
 pub fn render_section(parsed: &ParsedNote, heading: usize, resolutions: &[Resolution]) -> String {
-    let Some(h) = parsed.headings.get(heading) else {
-        return String::new();
-    };
+    match section_events(parsed, heading) {
+        Some(range) => render_range(parsed, range.start, range.end, resolutions, true),
+        None => String::new(),
+    }
+}
+
+/// The events of the section under heading `heading`: from the heading up to the next heading
+/// of the same or a higher level.
+pub fn section_events(parsed: &ParsedNote, heading: usize) -> Option<std::ops::Range<usize>> {
+    let h = parsed.headings.get(heading)?;
     let end = parsed.headings[heading + 1..]
         .iter()
         .find(|next| next.level <= h.level)
         .map_or(parsed.events.len(), |next| next.event_index);
-    render_range(parsed, h.event_index, end, resolutions, true)
+    Some(h.event_index..end)
+}
+
+/// The events of a block (`^id`).
+pub fn block_events(parsed: &ParsedNote, block: usize) -> Option<std::ops::Range<usize>> {
+    parsed.blocks.get(block).map(|b| b.start..b.end)
+}
+
+/// The indices (in [`ParsedNote::links`]) of the links and images within a range of events.
+pub fn links_in(parsed: &ParsedNote, events: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let first = links::count_links(&parsed.events[..events.start]);
+    first..first + links::count_links(&parsed.events[events])
+}
+
+/// Writes one block (`^id`) for embedding in another page; a list item is shown in a list.
+pub fn render_block(parsed: &ParsedNote, block: usize, resolutions: &[Resolution]) -> String {
+    let Some(b) = parsed.blocks.get(block) else {
+        return String::new();
+    };
+    let html = render_range(parsed, b.start, b.end, resolutions, true);
+    match b.kind {
+        BlockKind::Item { ordered: Some(n) } => format!("<ol start=\"{n}\">\n{html}</ol>\n"),
+        BlockKind::Item { ordered: None } => format!("<ul>\n{html}</ul>\n"),
+        _ => html,
+    }
 }
 
 /// Writes the start of a section (or of the whole note), for pages that gather many: its

@@ -1,0 +1,301 @@
+//! Obsidian vaults read as they do in Obsidian (issue 10): block embeds and block links,
+//! sections of the same note, callout titles with markup, link resolution, embeds by file type,
+//! footnotes, front matter lists and Excalidraw drawings. Each fixture is a small vault with a
+//! `.obsidian/` folder, written for these tests.
+
+mod common;
+
+use common::{Fixture, Page, text};
+use scraper::Html;
+
+/// A vault: an `.obsidian/` folder beside `content/`.
+fn vault() -> Fixture {
+    let site = Fixture::new();
+    site.file(".obsidian/app.json", "{}");
+    site
+}
+
+/// The part of a page inside one element, as a page of its own (for scoped queries).
+fn inside(page: &Page, css: &str, i: usize) -> Page {
+    let all = page.all(css);
+    let el = all
+        .get(i)
+        .unwrap_or_else(|| panic!("no {css} number {i} (found {})", all.len()));
+    Page(Html::parse_fragment(&el.html()), page.1.clone())
+}
+
+fn messages(report: &studysite::BuildReport) -> Vec<String> {
+    report.diagnostics.iter().map(|d| d.to_string()).collect()
+}
+
+const GARDEN: &str = "# Garden
+
+Tomatoes need full sun and steady water. ^sun
+
+- Seeds go in after the last frost ^frost
+  - cover them lightly
+  - keep the soil damp
+- Stakes come later ^stakes
+
+Herbs by the door:
+
+- Basil
+- Thyme
+
+^herbs
+
+> Water early in the morning, not at noon.
+^dawn
+
+> [!warning] Slugs
+> They come out after rain.
+
+^slugs
+
+| Plant | Days |
+| --- | --- |
+| Bean | 60 |
+
+^days
+
+## Harvest
+
+Pick them when they are red.
+";
+
+#[test]
+fn block_embeds_show_only_the_block_that_carries_the_id() {
+    let site = vault();
+    site.note("garden.md", GARDEN).note(
+        "use.md",
+        "# Use\n\n![[garden#^sun]]\n\n![[garden#^frost]]\n\n![[garden#^herbs]]\n\n![[garden#^dawn]]\n\n![[garden#^slugs]]\n\n![[garden#^days]]\n",
+    );
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:#?}", messages(&report));
+    let page = site.page("use/");
+    assert_eq!(page.all(".note-body .embed").len(), 6);
+    for i in 0..6 {
+        let embed = inside(&page, ".embed-body", i);
+        let all = embed.texts("*").join(" ");
+        assert!(
+            !all.contains("Pick them"),
+            "embed {i} shows the rest: {all}"
+        );
+        assert!(!all.contains('^'), "embed {i} shows an id: {all}");
+    }
+    let sun = inside(&page, ".embed-body", 0);
+    assert_eq!(sun.texts("p"), ["Tomatoes need full sun and steady water."]);
+    let frost = inside(&page, ".embed-body", 1);
+    assert_eq!(
+        frost.texts("li li"),
+        ["cover them lightly", "keep the soil damp"]
+    );
+    assert!(frost.texts("li")[0].starts_with("Seeds go in after the last frost"));
+    assert!(!frost.texts("*").join(" ").contains("Stakes"));
+    let herbs = inside(&page, ".embed-body", 2);
+    assert_eq!(herbs.texts("li"), ["Basil", "Thyme"]);
+    assert!(herbs.all("p").is_empty(), "{:?}", herbs.texts("p"));
+    let dawn = inside(&page, ".embed-body", 3);
+    assert_eq!(
+        dawn.texts("blockquote"),
+        ["Water early in the morning, not at noon."]
+    );
+    let slugs = inside(&page, ".embed-body", 4);
+    assert_eq!(slugs.texts(".callout-title"), ["Slugs"]);
+    assert_eq!(
+        slugs.texts(".callout-content"),
+        ["They come out after rain."]
+    );
+    let days = inside(&page, ".embed-body", 5);
+    assert_eq!(days.texts("td"), ["Bean", "60"]);
+    assert_eq!(
+        page.urls(".embed-source a", "href")[1],
+        "/garden/#^frost",
+        "the source link leads to the block"
+    );
+}
+
+#[test]
+fn block_links_land_on_lists_items_with_children_quotes_callouts_and_tables() {
+    let site = vault();
+    site.note("garden.md", GARDEN).note(
+        "links.md",
+        "See [[garden#^frost]], [[garden#^stakes]], [[garden#^herbs]], [[garden#^dawn]], [[garden#^slugs]] and [[garden#^days]].\n",
+    );
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:#?}", messages(&report));
+    let links = site.page("links/");
+    let hrefs = links.urls(".note-body a", "href");
+    assert_eq!(
+        hrefs,
+        [
+            "/garden/#^frost",
+            "/garden/#^stakes",
+            "/garden/#^herbs",
+            "/garden/#^dawn",
+            "/garden/#^slugs",
+            "/garden/#^days"
+        ]
+    );
+    let garden = site.page("garden/");
+    let ids = garden.ids();
+    for id in [
+        "^sun", "^frost", "^stakes", "^herbs", "^dawn", "^slugs", "^days",
+    ] {
+        assert_eq!(
+            ids.iter().filter(|i| *i == id).count(),
+            1,
+            "{id} in {ids:?}"
+        );
+    }
+    let body = garden.texts(".note-body").join(" ");
+    assert!(!body.contains('^'), "{body}");
+    // The id of an item with children is on that item, and the item keeps its children.
+    let frost = garden.one("li:has(> [id='^frost'])");
+    assert!(
+        text(&frost).contains("cover them lightly"),
+        "{}",
+        text(&frost)
+    );
+}
+
+#[test]
+fn a_section_of_the_same_note_is_embedded_and_only_a_real_self_embed_is_a_cycle() {
+    let site = vault();
+    site.note(
+        "guide.md",
+        "# Guide\n\n## Part A\n\nAlpha text.\n\n## Part B\n\n![[guide#Part A]]\n\n![[#Part A]]\n\n## Part C\n\n![[guide#Part C]]\n",
+    );
+    let report = site.build_ok();
+    let cycles: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("cycle"))
+        .collect();
+    assert_eq!(cycles.len(), 1, "{:#?}", messages(&report));
+    assert_eq!(cycles[0].line, 15, "the embed inside its own section");
+    let page = site.page("guide/");
+    let bodies = page.texts(".embed-body");
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    for body in &bodies {
+        assert!(body.contains("Alpha text."), "{body}");
+    }
+    assert_eq!(page.all(".embed-error").len(), 1);
+}
+
+#[test]
+fn embedding_notes_that_embed_each_other_is_still_a_cycle() {
+    let site = vault();
+    site.note("a.md", "# A\n\n![[b]]\n")
+        .note("b.md", "# B\n\n![[a#Part]]\n\n## Part\n\n![[b]]\n");
+    let report = site.build_ok();
+    assert!(
+        messages(&report).iter().any(|m| m.contains("embed cycle")),
+        "{:#?}",
+        messages(&report)
+    );
+    let a = site.page("a/");
+    assert!(a.all(".embed").len() <= 4, "{}", a.all(".embed").len());
+}
+
+#[test]
+fn callout_titles_keep_their_markup_whole() {
+    let site = vault();
+    site.note("other.md", "# Other\n").note(
+        "c.md",
+        "# C\n\n> [!tip] In _Live Preview_, `NULL` values go to [[other]] with $x^2$ here\n> The body line.\n\n> [!faq]- Why **bold** matters\n> Folded body.\n\n> [!My old notes (linked)]\n> Custom kind.\n",
+    );
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:#?}", messages(&report));
+    let page = site.page("c/");
+    let tip = inside(&page, ".callout", 0);
+    assert_eq!(
+        tip.texts(".callout-title")[0]
+            .split(" with ")
+            .next()
+            .unwrap(),
+        "In Live Preview, NULL values go to other"
+    );
+    assert_eq!(tip.texts(".callout-title em"), ["Live Preview"]);
+    assert_eq!(tip.texts(".callout-title code"), ["NULL"]);
+    assert_eq!(tip.urls(".callout-title a", "href"), ["/other/"]);
+    assert_eq!(tip.all(".callout-title math").len(), 1);
+    assert!(tip.texts(".callout-title")[0].ends_with("here"));
+    assert_eq!(tip.texts(".callout-content"), ["The body line."]);
+    let faq = inside(&page, ".callout", 1);
+    assert_eq!(faq.texts("summary.callout-title"), ["Why bold matters"]);
+    assert_eq!(faq.texts("summary strong"), ["bold"]);
+    assert_eq!(faq.texts(".callout-content"), ["Folded body."]);
+    let custom = inside(&page, ".callout", 2);
+    assert_eq!(custom.texts(".callout-content"), ["Custom kind."]);
+    assert!(
+        page.texts("blockquote").is_empty(),
+        "{:?}",
+        page.texts("blockquote")
+    );
+}
+
+/// Applies edits of files to a session and asserts it then serves what a fresh build would.
+mod rebuilds {
+    use super::common::Fixture;
+    use std::fs;
+    use studysite::session::{Changes, Session};
+
+    pub fn edit(site: &Fixture, session: &mut Session, path: &str, text: &str) {
+        let full = site.root().join("content").join(path);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        fs::write(&full, text).unwrap();
+        let changes = Changes {
+            content: [full].into_iter().collect(),
+            ..Changes::default()
+        };
+        session.apply(&changes);
+        let fresh = Session::open(&site.options()).expect("fresh build");
+        let (ours, theirs) = (session.files(), fresh.files());
+        let keys = |f: &studysite::session::Files| f.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(
+            keys(&ours),
+            keys(&theirs),
+            "after {path}: file lists differ"
+        );
+        for (file, bytes) in &theirs {
+            assert!(
+                ours[file] == *bytes,
+                "after {path}: {file} differs from a fresh build"
+            );
+        }
+        assert_eq!(session.diagnostics(), fresh.diagnostics(), "after {path}");
+    }
+
+    pub fn page(session: &Session, file: &str) -> String {
+        String::from_utf8(session.files()[file].clone()).unwrap()
+    }
+}
+
+#[test]
+fn editing_an_embedded_block_rebuilds_the_page_that_embeds_it() {
+    let site = vault();
+    site.note("garden.md", GARDEN).note(
+        "use.md",
+        "# Use\n\n![[garden#^frost]]\n\n![[garden#^days]]\n",
+    );
+    let mut session = studysite::session::Session::open(&site.options()).unwrap();
+    assert!(rebuilds::page(&session, "use/index.html").contains("cover them lightly"));
+    let edited = GARDEN.replace("cover them lightly", "cover them with straw");
+    rebuilds::edit(&site, &mut session, "garden.md", &edited);
+    let html = rebuilds::page(&session, "use/index.html");
+    assert!(html.contains("cover them with straw"), "{html}");
+    let edited = edited.replace("| Bean | 60 |", "| Pea | 70 |");
+    rebuilds::edit(&site, &mut session, "garden.md", &edited);
+    assert!(rebuilds::page(&session, "use/index.html").contains("Pea"));
+    // The id moves to another block: the embed follows it.
+    let moved = edited
+        .replace(" ^frost\n", "\n")
+        .replace("Stakes come later ^stakes", "Stakes come later ^frost");
+    rebuilds::edit(&site, &mut session, "garden.md", &moved);
+    let html = rebuilds::page(&session, "use/index.html");
+    assert!(
+        html.contains("Stakes come later") && !html.contains("straw"),
+        "{html}"
+    );
+}
