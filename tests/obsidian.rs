@@ -5,28 +5,8 @@
 
 mod common;
 
-use common::{Fixture, Page, text};
-use scraper::Html;
-
-/// A vault: an `.obsidian/` folder beside `content/`.
-fn vault() -> Fixture {
-    let site = Fixture::new();
-    site.file(".obsidian/app.json", "{}");
-    site
-}
-
-/// The part of a page inside one element, as a page of its own (for scoped queries).
-fn inside(page: &Page, css: &str, i: usize) -> Page {
-    let all = page.all(css);
-    let el = all
-        .get(i)
-        .unwrap_or_else(|| panic!("no {css} number {i} (found {})", all.len()));
-    Page(Html::parse_fragment(&el.html()), page.1.clone())
-}
-
-fn messages(report: &studysite::BuildReport) -> Vec<String> {
-    report.diagnostics.iter().map(|d| d.to_string()).collect()
-}
+use common::obsidian::{inside, messages, rebuilds, vault};
+use common::text;
 
 const GARDEN: &str = "# Garden
 
@@ -235,41 +215,106 @@ fn callout_titles_keep_their_markup_whole() {
     );
 }
 
-/// Applies edits of files to a session and asserts it then serves what a fresh build would.
-mod rebuilds {
-    use super::common::Fixture;
-    use std::fs;
-    use studysite::session::{Changes, Session};
-
-    pub fn edit(site: &Fixture, session: &mut Session, path: &str, text: &str) {
-        let full = site.root().join("content").join(path);
-        fs::create_dir_all(full.parent().unwrap()).unwrap();
-        fs::write(&full, text).unwrap();
-        let changes = Changes {
-            content: [full].into_iter().collect(),
-            ..Changes::default()
-        };
-        session.apply(&changes);
-        let fresh = Session::open(&site.options()).expect("fresh build");
-        let (ours, theirs) = (session.files(), fresh.files());
-        let keys = |f: &studysite::session::Files| f.keys().cloned().collect::<Vec<_>>();
-        assert_eq!(
-            keys(&ours),
-            keys(&theirs),
-            "after {path}: file lists differ"
+#[test]
+fn embeds_follow_the_file_type() {
+    let site = vault();
+    site.bytes("content/media/clip.ogg", b"OggS")
+        .bytes("content/media/song.mp3", b"ID3")
+        .bytes("content/media/film.mp4", b"\0\0\0 ftyp")
+        .bytes("content/docs/doc.pdf", b"%PDF-1.4")
+        .bytes("content/docs/archive.zip", b"PK")
+        .bytes("content/img/pic.png", b"\x89PNG\r\n\x1a\n")
+        .file("content/img/icon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .note(
+            "n.md",
+            "Listen: ![[clip.ogg]]\n\n![a song](media/song.mp3)\n\n![[film.mp4]]\n\n![[doc.pdf#page=3]]\n\n![[archive.zip]]\n\n![[pic.png|250]] ![250](https://example.org/x.png) ![a pic|250x100](img/pic.png)\n\nIcon ![[icon.svg#icon]] here.\n",
         );
-        for (file, bytes) in &theirs {
-            assert!(
-                ours[file] == *bytes,
-                "after {path}: {file} differs from a fresh build"
-            );
-        }
-        assert_eq!(session.diagnostics(), fresh.diagnostics(), "after {path}");
-    }
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:#?}", messages(&report));
+    let page = site.page("n/");
+    assert_eq!(
+        page.urls(".note-body audio[controls]", "src"),
+        ["/media/clip.ogg", "/media/song.mp3"]
+    );
+    assert_eq!(
+        page.urls(".note-body video[controls]", "src"),
+        ["/media/film.mp4"]
+    );
+    let pdf: Vec<String> = page
+        .urls(".note-body object", "data")
+        .into_iter()
+        .chain(page.urls(".note-body iframe", "src"))
+        .collect();
+    assert_eq!(pdf, ["/docs/doc.pdf#page=3"]);
+    let downloads = page.urls(".note-body a[download]", "href");
+    assert!(
+        downloads.contains(&"/docs/doc.pdf".to_string()),
+        "{downloads:?}"
+    );
+    assert!(
+        downloads.contains(&"/docs/archive.zip".to_string()),
+        "{downloads:?}"
+    );
+    let imgs = page.all(".note-body img");
+    let attrs: Vec<String> = imgs
+        .iter()
+        .map(|i| {
+            let v = i.value();
+            let src = common::site_path(&page.1, v.attr("src").unwrap());
+            let (alt, w, h) = (v.attr("alt"), v.attr("width"), v.attr("height"));
+            format!("{src} alt={alt:?} width={w:?} height={h:?}")
+        })
+        .collect();
+    assert_eq!(
+        attrs,
+        [
+            "/img/pic.png alt=Some(\"pic.png\") width=Some(\"250\") height=None",
+            "https://example.org/x.png alt=Some(\"\") width=Some(\"250\") height=None",
+            "/img/pic.png alt=Some(\"a pic\") width=Some(\"250\") height=Some(\"100\")",
+            "/img/icon.svg alt=Some(\"icon.svg\") width=None height=None",
+        ]
+    );
+    assert!(page.all("p > .embed, p > div, p > object").is_empty());
+}
 
-    pub fn page(session: &Session, file: &str) -> String {
-        String::from_utf8(session.files()[file].clone()).unwrap()
-    }
+#[test]
+fn excalidraw_drawings_are_shown_by_their_export_not_published_as_text() {
+    let site = vault();
+    let drawing = "---\nexcalidraw-plugin: parsed\n---\n==⚠  Switch to EXCALIDRAW VIEW ⚠==\n\n# Excalidraw Data\n\n## Text Elements\nbox one ^abc123\n";
+    site.note("art/drawing.excalidraw.md", drawing)
+        .file(
+            "content/art/drawing.excalidraw.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .note("art/sketch.excalidraw.md", drawing)
+        .note(
+            "n.md",
+            "# N\n\n![[drawing.excalidraw]]\n\n![[sketch.excalidraw]]\n",
+        );
+    let report = site.build_ok();
+    assert!(
+        !site
+            .public()
+            .join("art/drawing.excalidraw/index.html")
+            .exists(),
+        "the drawing's data is not a page"
+    );
+    let page = site.page("n/");
+    assert_eq!(
+        page.urls(".note-body img", "src"),
+        ["/art/drawing.excalidraw.svg"]
+    );
+    assert!(
+        !page
+            .texts(".note-body")
+            .join(" ")
+            .contains("Excalidraw Data")
+    );
+    assert!(!page.texts(".note-body").join(" ").contains("Switch to"));
+    let links = page.urls(".note-body a:not(.anchor)", "href");
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert!(links[0].starts_with("/art/sketch.excalidraw"), "{links:?}");
+    assert!(report.notes == 1, "only n.md is a note: {}", report.notes);
 }
 
 #[test]

@@ -2,12 +2,13 @@
 //! whole vault, with a diagnostic for each one that does not resolve, and the backlinks that
 //! the resolved links make.
 //!
-//! Wikilinks resolve as Obsidian resolves them: by note name anywhere in the vault
-//! (case-insensitive, `.md` optional), or by a path when the link has a `/`; when several
-//! notes share the name, the one with the shortest path wins and the link is reported as
-//! ambiguous. Attachments (`![[image.png]]`) are found the same way by file name.
+//! Links resolve as Obsidian resolves them (see `resolve`): by note name anywhere in the vault
+//! (case-insensitive, `.md` optional, then aliases), or by a path when the link has a `/`;
+//! when several notes share the name, the nearest to the linking note wins, and only a tie is
+//! reported as ambiguous. Attachments (`![[image.png]]`) are found the same way by file name.
 
 mod index;
+mod media;
 mod resolve;
 
 pub use index::{Index, Tables};
@@ -132,10 +133,17 @@ pub fn link_key(link: &crate::markdown::LinkRef) -> Option<String> {
     Some(index::strip_md(name).to_lowercase())
 }
 
-/// The names a note is looked up by (its file name, and its folder's name when it is the
-/// folder's page).
+/// The names a note is looked up by: its file name, its aliases, and its folder's name when
+/// it is the folder's page.
 pub fn note_keys(page: &Page) -> Vec<String> {
     let mut keys = vec![page.note.id.stem().to_lowercase()];
+    keys.extend(
+        page.note
+            .front
+            .aliases
+            .iter()
+            .map(|a| a.trim().to_lowercase()),
+    );
     if let Some(folder) = &page.section {
         keys.push(folder.rsplit('/').next().unwrap_or("").to_lowercase());
     }
@@ -238,6 +246,12 @@ fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
     };
     for (i, link) in page.parsed.links.iter().enumerate() {
         if let Some(key) = link_key(link) {
+            // A drawing is shown by its export, which may come later.
+            if key.ends_with(".excalidraw") {
+                for ext in media::EXCALIDRAW_EXPORTS.iter().chain(&[".md"]) {
+                    links.keys.insert(format!("{key}{ext}"));
+                }
+            }
             links.keys.insert(key);
         }
         let r = resolve(index, page, link);

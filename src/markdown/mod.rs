@@ -5,6 +5,7 @@
 //! the whole vault is known, with every link of the note already resolved by the link stage.
 
 pub mod anchors;
+mod autolink;
 mod blocks;
 mod code;
 mod code_cache;
@@ -159,7 +160,8 @@ pub fn parse(
     let (events, math) = math::render(events, body, &lines);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
-    let events = links::autolink_bare_urls(events);
+    let events = autolink::citations(events);
+    let events = autolink::autolink_bare_urls(events);
     let (events, tags) = tags::link(events);
     // After the inline passes, so a callout's title keeps their work.
     let events = obsidian::callouts(events);
