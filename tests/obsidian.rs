@@ -6,7 +6,7 @@
 mod common;
 
 use common::obsidian::{inside, messages, rebuilds, vault};
-use common::text;
+use common::{Page, text};
 
 const GARDEN: &str = "# Garden
 
@@ -275,6 +275,96 @@ fn embeds_follow_the_file_type() {
         ]
     );
     assert!(page.all("p > .embed, p > div, p > object").is_empty());
+}
+
+const FOOTNOTES: &str = "# N
+
+A claim[^a] and an inline one^[said *inline*]. Again[^a], and a [^b].
+
+[^a]: the source.
+
+[^b]: Second, with [[other]].
+
+## Later
+
+More text.
+";
+
+/// Every in-page link on the page leads to an element that exists, and ids are unique.
+fn assert_fragments_resolve(page: &Page) {
+    let ids = page.ids();
+    let mut seen = std::collections::BTreeSet::new();
+    for id in &ids {
+        assert!(seen.insert(id), "id `{id}` twice on {}", page.1);
+    }
+    for href in page.attrs("a[href^='#']", "href") {
+        assert!(
+            seen.contains(&href[1..].to_string()),
+            "{href} leads nowhere on {}",
+            page.1
+        );
+    }
+}
+
+#[test]
+fn footnotes_are_gathered_at_the_end_with_back_links() {
+    let site = vault();
+    site.note("other.md", "# Other\n").note("n.md", FOOTNOTES);
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:#?}", messages(&report));
+    let page = site.page("n/");
+    let body = page.one(".note-body");
+    let last = body
+        .children()
+        .filter_map(scraper::ElementRef::wrap)
+        .last()
+        .unwrap();
+    assert!(
+        last.value().classes().any(|c| c == "footnotes"),
+        "{}",
+        last.html()
+    );
+    assert_eq!(page.texts(".note-body sup a"), ["1", "2", "1", "3"]);
+    let notes = page.texts(".footnotes li");
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes[0].starts_with("the source."), "{notes:?}");
+    assert!(notes[1].starts_with("said inline"), "{notes:?}");
+    assert!(notes[2].starts_with("Second, with other"), "{notes:?}");
+    assert_eq!(
+        page.all(".footnotes li a[href^='#']").len(),
+        4,
+        "one back-link per reference"
+    );
+    assert!(page.texts(".footnotes li")[0].contains('↩'));
+    assert!(!page.texts(".note-body").join(" ").contains("^["));
+    assert_fragments_resolve(&page);
+}
+
+#[test]
+fn embedded_notes_footnotes_do_not_clash_with_the_pages() {
+    let site = vault();
+    site.note("other.md", "# Other\n")
+        .note("n.md", FOOTNOTES)
+        .note(
+            "host.md",
+            "# Host\n\nMine[^1].\n\n![[n]]\n\n![[n]]\n\n[^1]: the host's own.\n",
+        );
+    site.note(
+        "two.md",
+        "# Two\n\n## One\n\nFirst[^x].\n\n## Other\n\nSecond[^y].\n\n[^x]: ex.\n[^y]: why.\n",
+    )
+    .note("part.md", "# Part\n\n![[two#Other]]\n");
+    site.build_ok();
+    let part = site.page("part/");
+    assert_eq!(part.texts(".embed .footnotes li"), ["why. ↩"]);
+    assert_eq!(part.attrs(".embed .footnotes li", "value"), ["2"]);
+    assert_fragments_resolve(&part);
+    let page = site.page("host/");
+    assert_eq!(page.all(".embed .footnotes li").len(), 6);
+    assert_fragments_resolve(&page);
+    let own = page.all(".note-body > .footnotes li");
+    assert_eq!(own.len(), 1);
+    assert!(text(&own[0]).starts_with("the host's own."));
 }
 
 #[test]

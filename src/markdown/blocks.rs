@@ -365,6 +365,24 @@ fn apply(events: Vec<Spanned>, edits: Edits) -> (Vec<Spanned>, Vec<Block>, Vec<S
     (out, blocks, ids)
 }
 
+/// Moves the blocks' ranges after the events moved (`map`: old index → new, `usize::MAX`
+/// for a dropped event); a block whose events were dropped goes.
+pub fn follow(blocks: &mut Vec<Block>, map: &[usize]) {
+    blocks.retain_mut(|b| {
+        let (Some(&start), Some(&last)) = (map.get(b.start), map.get(b.end.saturating_sub(1)))
+        else {
+            return false;
+        };
+        if start == usize::MAX || last == usize::MAX || b.end <= b.start {
+            return false;
+        }
+        b.start = start;
+        b.end = last + 1;
+        true
+    });
+    blocks.sort_by_key(|b| b.start);
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::html_of;
@@ -379,7 +397,7 @@ mod tests {
             .map(|_| super::super::Resolution::Keep)
             .collect();
         let html = (0..parsed.blocks.len())
-            .map(|i| render_block(&parsed, i, &keep))
+            .map(|i| render_block(&parsed, i, &keep, ""))
             .collect();
         (parsed.blocks, html)
     }

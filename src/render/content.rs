@@ -31,6 +31,8 @@ struct Expansion {
     budget: usize,
     over_budget: bool,
     diagnostics: Vec<Diagnostic>,
+    /// Embeds shown so far on the page (their footnotes' ids are numbered apart).
+    embeds: usize,
 }
 
 impl Expansion {
@@ -41,14 +43,36 @@ impl Expansion {
             budget: EMBED_BUDGET,
             over_budget: false,
             diagnostics: Vec::new(),
+            embeds: 0,
         }
+    }
+}
+
+/// The links of a note that a part of it shows: those in its events, and in its footnotes.
+#[derive(Debug, Clone)]
+struct Shown {
+    body: std::ops::Range<usize>,
+    notes: std::ops::Range<usize>,
+}
+
+impl Shown {
+    fn of(parsed: &markdown::ParsedNote, part: Part) -> Shown {
+        let events = part_events(parsed, part).unwrap_or(0..0);
+        Shown {
+            body: markdown::links_in(parsed, events),
+            notes: markdown::footnote_links(parsed),
+        }
+    }
+
+    fn contains(&self, link: usize) -> bool {
+        self.body.contains(&link) || self.notes.contains(&link)
     }
 }
 
 /// The events of a part of a note.
 fn part_events(parsed: &markdown::ParsedNote, part: Part) -> Option<std::ops::Range<usize>> {
     match part {
-        Part::Whole => Some(0..parsed.events.len()),
+        Part::Whole => Some(0..parsed.body_end()),
         Part::Section(h) => markdown::section_events(parsed, h),
         Part::Block(b) => markdown::block_events(parsed, b),
     }
@@ -65,8 +89,8 @@ pub fn note_html(
     let mut x = Expansion::new(id);
     let html = match site.pages.get(id) {
         Some(page) => {
-            let all = 0..page.parsed.links.len();
-            let resolutions = resolutions(site, graph, id, all, &mut x);
+            let shown = Shown::of(&page.parsed, Part::Whole);
+            let resolutions = resolutions(site, graph, id, &shown, &mut x);
             match without {
                 Some(h) => markdown::render_without_heading(&page.parsed, h, &resolutions),
                 None => markdown::render(&page.parsed, &resolutions),
@@ -94,10 +118,12 @@ pub fn section_html(
     };
     let mut x = Expansion::new(id);
     let part = heading.map_or(Part::Whole, Part::Section);
-    let links =
-        part_events(&page.parsed, part).map_or(0..0, |r| markdown::links_in(&page.parsed, r));
-    let resolutions = resolutions(site, graph, id, links, &mut x);
-    let (body, cut) = markdown::render_excerpt(&page.parsed, heading, EXCERPT_CHARS, &resolutions);
+    let shown = Shown::of(&page.parsed, part);
+    let resolutions = resolutions(site, graph, id, &shown, &mut x);
+    // Sections of many notes share the page: their footnotes' ids are told apart by note.
+    let prefix = format!("s{:x}-", crate::hash::digest(&(id, heading)) & 0xff_ffff);
+    let (body, cut) =
+        markdown::render_excerpt(&page.parsed, heading, EXCERPT_CHARS, &resolutions, &prefix);
     let path = section_path(page, heading);
     let title = section_title(page, heading);
     let more = if cut {
@@ -158,8 +184,23 @@ fn part_title(page: &crate::site::Page, part: Part) -> String {
 
 /// A note's body shown on another page: its links within the note (`#anchor`) lead to the
 /// note's own page, where those anchors are.
+/// Footnote links stay: the footnotes are shown with the section.
 fn in_page_links_to(body: &str, page_path: &str) -> String {
-    body.replace("href=\"#", &format!("href=\"{}#", paths::marked(page_path)))
+    let to = format!("href=\"{}#", paths::marked(page_path));
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("href=\"#") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + "href=\"#".len()..];
+        if tail.starts_with("fn-") || tail.starts_with("fnref-") {
+            out.push_str("href=\"#");
+        } else {
+            out.push_str(&to);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A key for everything a note's rendered body depends on: its text, where its links point,
@@ -260,7 +301,7 @@ fn resolutions(
     site: &Site,
     graph: &Graph,
     id: &NoteId,
-    within: std::ops::Range<usize>,
+    within: &Shown,
     x: &mut Expansion,
 ) -> Vec<Resolution> {
     let page = &site.pages[id];
@@ -269,7 +310,7 @@ fn resolutions(
         .iter()
         .enumerate()
         .map(|(i, target)| match target {
-            _ if !within.contains(&i) => Resolution::Keep,
+            _ if !within.contains(i) => Resolution::Keep,
             Target::Resolved(resolution) => resolution.clone(),
             Target::Transclude { note, part } => {
                 let link = &page.parsed.links[i];
@@ -300,15 +341,14 @@ fn embed(
         paths::marked(&path),
         escape_html(&title)
     );
-    let events = part_events(&page.parsed, part).unwrap_or(0..0);
-    let links = markdown::links_in(&page.parsed, events);
+    let links = Shown::of(&page.parsed, part);
     // A cycle: what is embedded holds this embed, or one that is being expanded around it.
     let cycles = x
         .links
         .iter()
         .map(|(n, i)| (n, *i))
         .chain([link])
-        .any(|(n, i)| n == note && links.contains(&i));
+        .any(|(n, i)| n == note && links.contains(i));
     if cycles {
         let mut chain: Vec<String> = x
             .notes
@@ -356,13 +396,15 @@ fn embed(
     }
     x.notes.push(note.clone());
     x.links.push((link.0.clone(), link.1));
-    let resolutions = resolutions(site, graph, note, links, x);
+    let resolutions = resolutions(site, graph, note, &links, x);
     x.links.pop();
     x.notes.pop();
+    x.embeds += 1;
+    let prefix = format!("e{}-", x.embeds);
     let body = match part {
-        Part::Whole => markdown::render_embedded(&page.parsed, &resolutions),
-        Part::Section(h) => markdown::render_section(&page.parsed, h, &resolutions),
-        Part::Block(b) => markdown::render_block(&page.parsed, b, &resolutions),
+        Part::Whole => markdown::render_embedded(&page.parsed, &resolutions, &prefix),
+        Part::Section(h) => markdown::render_section(&page.parsed, h, &resolutions, &prefix),
+        Part::Block(b) => markdown::render_block(&page.parsed, b, &resolutions, &prefix),
     };
     let html =
         format!("<div class=\"embed\">{source}<div class=\"embed-body\">{body}</div></div>\n");
