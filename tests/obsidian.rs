@@ -368,6 +368,35 @@ fn embedded_notes_footnotes_do_not_clash_with_the_pages() {
 }
 
 #[test]
+fn tags_and_aliases_take_a_list_a_comma_string_or_one_value() {
+    let site = vault();
+    site.note(
+        "a.md",
+        "---\ntags:\n  - garden\n  -\n  - soil/clay\naliases:\n  - Alpha\n  -\n---\nA.\n",
+    )
+    .note(
+        "b.md",
+        "---\ntags: garden, water\naliases: Beta, Second\n---\nB.\n",
+    )
+    .note("c.md", "---\ntag: garden\nalias: Gamma\n---\nC.\n")
+    .note("d.md", "---\ntags: 2024\n---\nD.\n")
+    .note("links.md", "[[Alpha]] [[Beta]] [[Second]] [[Gamma]]\n");
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:#?}", messages(&report));
+    let garden = site.page("tags/garden/");
+    let mut listed = garden.urls("li.card > a", "href");
+    listed.sort();
+    assert_eq!(listed, ["/a/", "/b/", "/c/"]);
+    assert!(site.public().join("tags/soil/clay/index.html").is_file());
+    assert!(site.public().join("tags/water/index.html").is_file());
+    assert!(site.public().join("tags/2024/index.html").is_file());
+    assert_eq!(
+        site.page("links/").urls(".note-body a", "href"),
+        ["/a/", "/b/", "/b/", "/c/"]
+    );
+}
+
+#[test]
 fn excalidraw_drawings_are_shown_by_their_export_not_published_as_text() {
     let site = vault();
     let drawing = "---\nexcalidraw-plugin: parsed\n---\n==⚠  Switch to EXCALIDRAW VIEW ⚠==\n\n# Excalidraw Data\n\n## Text Elements\nbox one ^abc123\n";
