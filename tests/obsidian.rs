@@ -463,3 +463,24 @@ fn editing_an_embedded_block_rebuilds_the_page_that_embeds_it() {
         "{html}"
     );
 }
+
+#[test]
+fn an_embed_inside_a_paragraph_splits_it_instead_of_nesting_a_block_in_it() {
+    let site = vault();
+    site.note("part.md", "Shown text.\n")
+        .bytes("content/doc.pdf", b"%PDF-1.4")
+        .note(
+            "n.md",
+            "Before ![[part]] after.\n\n![[part]] trailing words.\n\nSee ![[doc.pdf]]\n",
+        );
+    site.build_ok();
+    let raw = site.read("n/index.html");
+    assert!(!raw.contains("Before <div"), "a block inside <p>: {raw}");
+    let page = site.page("n/");
+    assert!(page.all("p div, p object").is_empty());
+    assert_eq!(page.all(".note-body .embed-body").len(), 2);
+    assert_eq!(
+        page.texts(".note-body > p"),
+        ["Before", "after.", "trailing words.", "See"]
+    );
+}

@@ -227,10 +227,17 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut next = 0;
     let mut i = 0;
+    // Open paragraphs (a block shown inside one splits it).
+    let mut paragraphs = 0usize;
     while i < events.len() {
         let event = &events[i];
         let is_image = matches!(event, Event::Start(Tag::Image { .. }));
         if !matches!(event, Event::Start(Tag::Link { .. })) && !is_image {
+            match event {
+                Event::Start(Tag::Paragraph) => paragraphs += 1,
+                Event::End(TagEnd::Paragraph) => paragraphs = paragraphs.saturating_sub(1),
+                _ => {}
+            }
             out.push(borrow(event));
             i += 1;
             continue;
@@ -295,15 +302,26 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
             }
             Resolution::Html(html) => out.push(Event::Html(CowStr::from(html.clone()))),
             Resolution::Block(html) => {
-                let alone = matches!(out.last(), Some(Event::Start(Tag::Paragraph)))
-                    && matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
-                if alone {
-                    out.pop();
+                // A block cannot sit inside `<p>`: the paragraph is closed before it and opened
+                // again after it (or dropped, where it would be empty).
+                let first = matches!(out.last(), Some(Event::Start(Tag::Paragraph)));
+                let last = matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
+                if paragraphs == 0 {
                     out.push(Event::Html(CowStr::from(html.clone())));
-                    i = end + 2;
-                    continue;
+                } else {
+                    if first {
+                        out.pop();
+                    } else {
+                        out.push(Event::Html("</p>\n".into()));
+                    }
+                    out.push(Event::Html(CowStr::from(html.clone())));
+                    if last {
+                        paragraphs -= 1;
+                        i = end + 2;
+                        continue;
+                    }
+                    out.push(Event::Html("<p>".into()));
                 }
-                out.push(Event::Html(CowStr::from(html.clone())));
             }
         }
         i = end + 1;
