@@ -406,9 +406,12 @@ fn excalidraw_drawings_are_shown_by_their_export_not_published_as_text() {
             "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
         )
         .note("art/sketch.excalidraw.md", drawing)
+        // A drawing by its front matter alone, with its export beside it.
+        .note("art/Flow chart.md", drawing)
+        .file("content/art/Flow chart.png", "png")
         .note(
             "n.md",
-            "# N\n\n![[drawing.excalidraw]]\n\n![[sketch.excalidraw]]\n",
+            "# N\n\n![[drawing.excalidraw]]\n\n![[sketch.excalidraw]]\n\n![[Flow chart|300]]\n",
         );
     let report = site.build_ok();
     assert!(
@@ -421,8 +424,10 @@ fn excalidraw_drawings_are_shown_by_their_export_not_published_as_text() {
     let page = site.page("n/");
     assert_eq!(
         page.urls(".note-body img", "src"),
-        ["/art/drawing.excalidraw.svg"]
+        ["/art/drawing.excalidraw.svg", "/art/Flow%20chart.png"]
     );
+    assert_eq!(page.attrs(".note-body img", "width"), ["300"]);
+    assert!(report.diagnostics.is_empty(), "{:#?}", messages(&report));
     assert!(
         !page
             .texts(".note-body")
@@ -483,4 +488,32 @@ fn an_embed_inside_a_paragraph_splits_it_instead_of_nesting_a_block_in_it() {
         page.texts(".note-body > p"),
         ["Before", "after.", "trailing words.", "See"]
     );
+}
+
+#[test]
+fn a_note_that_becomes_a_drawing_leaves_the_notes_and_is_shown_by_its_export() {
+    let site = vault();
+    site.note("flow.md", "# Flow\n\nWords.\n")
+        .note("n.md", "# N\n\n![[flow]]\n");
+    let mut session = studysite::session::Session::open(&site.options()).unwrap();
+    assert!(rebuilds::page(&session, "n/index.html").contains("Words."));
+    let drawing = "---\nexcalidraw-plugin: parsed\n---\n# Excalidraw Data\n";
+    rebuilds::edit(&site, &mut session, "flow.md", drawing);
+    assert!(!session.files().contains_key("flow/index.html"));
+    assert!(rebuilds::page(&session, "n/index.html").contains("flow.md"));
+    rebuilds::edit(
+        &site,
+        &mut session,
+        "flow.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    assert!(rebuilds::page(&session, "n/index.html").contains("<img src=\"../flow.svg\""));
+    rebuilds::edit(
+        &site,
+        &mut session,
+        "flow.md",
+        "---\nexcalidraw-plugin: parsed\n---\n# Other data\n",
+    );
+    rebuilds::edit(&site, &mut session, "flow.md", "# Flow\n\nWords again.\n");
+    assert!(rebuilds::page(&session, "n/index.html").contains("Words again."));
 }

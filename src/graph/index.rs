@@ -372,11 +372,35 @@ impl<'a> Index<'a> {
     }
 }
 
+/// `[DHCP](../dhcp.md) Snooping` → `[DHCP] Snooping`: a heading link written with the
+/// heading's markdown names the heading's text.
+fn without_link_targets(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("](") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("](") {
+        out.push_str(&rest[..=at]);
+        let after = &rest[at + 2..];
+        match after.find(')') {
+            Some(close) => rest = &after[close + 1..],
+            None => {
+                out.push_str("](");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 /// Heading text as Obsidian compares it: lower case, without the characters a link cannot
 /// hold (`# ^ [ ] |`, and `:` which it turns into a space) and math's `$`, white space
 /// collapsed.
 pub(super) fn normalize(text: &str) -> String {
-    text.chars()
+    without_link_targets(text)
+        .chars()
         .map(|c| if "#^[]|:$".contains(c) { ' ' } else { c })
         .collect::<String>()
         .split_whitespace()

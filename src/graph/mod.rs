@@ -245,16 +245,15 @@ fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
         ..NoteLinks::default()
     };
     for (i, link) in page.parsed.links.iter().enumerate() {
+        let r = resolve(index, page, link);
         if let Some(key) = link_key(link) {
-            // A drawing is shown by its export, which may come later.
-            if key.ends_with(".excalidraw") {
-                for ext in media::EXCALIDRAW_EXPORTS.iter().chain(&[".md"]) {
-                    links.keys.insert(format!("{key}{ext}"));
-                }
+            // A broken link may name a drawing that comes later (an attachment `name.md`).
+            if matches!(r.target, Target::Resolved(Resolution::Missing { .. })) {
+                links.keys.insert(format!("{key}.md"));
             }
             links.keys.insert(key);
         }
-        let r = resolve(index, page, link);
+        links.keys.extend(r.keys.iter().cloned());
         if let Some((error, message)) = r.diagnostic {
             let d = if error {
                 Diagnostic::error(&page.note.file, link.line, link.col, message)

@@ -20,6 +20,9 @@ pub(super) struct Resolved {
     pub(super) diagnostic: Option<(bool, String)>,
     /// The note it links to or embeds (embeds: `true`), for backlinks.
     pub(super) edge: Option<(NoteId, bool)>,
+    /// More names whose coming or going may change what it resolves to (see
+    /// [`super::link_key`]).
+    pub(super) keys: Vec<String>,
 }
 
 impl Resolved {
@@ -28,6 +31,7 @@ impl Resolved {
             target,
             diagnostic: None,
             edge: None,
+            keys: Vec::new(),
         }
     }
 
@@ -42,6 +46,7 @@ impl Resolved {
             }),
             diagnostic: Some((false, reason)),
             edge: None,
+            keys: Vec::new(),
         }
     }
 
@@ -50,6 +55,7 @@ impl Resolved {
             target,
             diagnostic: None,
             edge: Some((note, embed)),
+            keys: Vec::new(),
         }
     }
 
@@ -267,20 +273,26 @@ fn attachment(
     resolved.ambiguous("attachment", name, path, &others)
 }
 
-/// `[[drawing.excalidraw]]`: an Excalidraw drawing is shown by the SVG or PNG the plugin
-/// exports beside it, else linked as its file.
+/// `[[drawing.excalidraw]]` or `[[drawing]]` of an Excalidraw drawing (its data file is an
+/// attachment): shown by the SVG or PNG the plugin exports beside it, else linked as its file.
 fn excalidraw(index: &Index<'_>, link: &LinkRef, name: &str, from: &NoteId) -> Option<Resolved> {
     let stem = strip_md(name);
-    if !stem.to_lowercase().ends_with(".excalidraw") {
+    let base = file_name(stem);
+    let named = stem.to_lowercase().ends_with(".excalidraw");
+    let data_name = format!("{}.md", base.to_lowercase());
+    if !named && !index.assets_by_name.contains_key(&data_name) {
         return None;
     }
-    let base = file_name(stem);
-    let export = media::EXCALIDRAW_EXPORTS
+    let exports: Vec<String> = media::EXCALIDRAW_EXPORTS
         .iter()
-        .find_map(|ext| index.find_asset(&format!("{base}{ext}"), from));
-    if let Some((path, _)) = export {
+        .map(|ext| format!("{base}{ext}"))
+        .collect();
+    let mut keys: Vec<String> = exports.iter().map(|e| e.to_lowercase()).collect();
+    keys.push(data_name);
+    let export = exports.iter().find_map(|e| index.find_asset(e, from));
+    let resolution = if let Some((path, _)) = export {
         let url = index.asset_url(path);
-        let resolution = if link.kind == LinkKind::Image {
+        if link.kind == LinkKind::Image {
             let embed = Embed {
                 url: &url,
                 name: base,
@@ -294,25 +306,27 @@ fn excalidraw(index: &Index<'_>, link: &LinkRef, name: &str, from: &NoteId) -> O
                 url,
                 text: (!link.has_label).then(|| base.to_string()),
             }
-        };
-        return Some(Resolved::resolution(resolution));
-    }
-    // No export: a link to the drawing's file.
-    let (path, _) = index.find_asset(&format!("{base}.md"), from)?;
-    let url = index.asset_url(path);
-    let resolution = if link.kind == LinkKind::Image {
-        Resolution::Html(format!(
-            "<a class=\"embed-file\" href=\"{}\">{}</a>",
-            paths::marked(&url),
-            escape_html(base)
-        ))
+        }
     } else {
-        Resolution::Href {
-            url,
-            text: (!link.has_label).then(|| base.to_string()),
+        // No export: a link to the drawing's file.
+        let (path, _) = index.find_asset(&format!("{stem}.md"), from)?;
+        let url = index.asset_url(path);
+        if link.kind == LinkKind::Image {
+            Resolution::Html(format!(
+                "<a class=\"embed-file\" href=\"{}\">{}</a>",
+                paths::marked(&url),
+                escape_html(base)
+            ))
+        } else {
+            Resolution::Href {
+                url,
+                text: (!link.has_label).then(|| base.to_string()),
+            }
         }
     };
-    Some(Resolved::resolution(resolution))
+    let mut resolved = Resolved::resolution(resolution);
+    resolved.keys = keys;
+    Some(resolved)
 }
 
 fn resolve_markdown(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved {
@@ -398,7 +412,7 @@ fn by_name<'a>(index: &Index<'a>, path: &str, from: &NoteId) -> Option<Named<'a>
 
 #[cfg(test)]
 mod tests {
-    use super::super::index::{distance, shortest_first};
+    use super::super::index::{distance, normalize, shortest_first};
     use super::*;
 
     #[test]
@@ -426,5 +440,15 @@ mod tests {
         assert_eq!(distance("a/b", "a/c/n.md"), 2);
         assert_eq!(distance("", "x/y/n.md"), 2);
         assert_eq!(distance("a", "n.md"), 1);
+    }
+
+    #[test]
+    fn headings_compare_as_obsidian_writes_links_to_them() {
+        assert_eq!(normalize("compute $X^+$"), normalize("Compute $X +$"));
+        assert_eq!(
+            normalize("[DHCP](../../dhcp.md) Snooping"),
+            normalize("DHCP  snooping")
+        );
+        assert_eq!(normalize("Step 1: install"), normalize("step 1 install"));
     }
 }
