@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod obsidian;
 
 use scraper::{ElementRef, Html, Selector};
 use std::fs;
