@@ -227,8 +227,11 @@ fn deep_embedding_is_bounded() {
 #[test]
 fn wikilinks_resolve_by_name_case_and_path_and_ambiguity_warns() {
     let site = Fixture::new();
+    // From the top, a/ and c/ are as near as each other: that is ambiguous; b/deeper/ is
+    // farther.
     site.note("a/Topic.md", "# Topic A\n## Details\n")
         .note("b/deeper/Topic.md", "# Topic B\n")
+        .note("c/Topic.md", "# Topic C\n")
         .note(
             "links.md",
             "[[topic]] [[TOPIC.md]] [[b/deeper/Topic]] [[deeper/topic]] [[Topic#details]] [[Topic#No Such]]\n",
@@ -253,7 +256,7 @@ fn wikilinks_resolve_by_name_case_and_path_and_ambiguity_warns() {
         .collect();
     assert_eq!(ambiguous.len(), 3, "{messages:#?}");
     assert!(
-        ambiguous[0].contains("matches a/Topic.md, b/deeper/Topic.md"),
+        ambiguous[0].contains("matches a/Topic.md, c/Topic.md;"),
         "{}",
         ambiguous[0]
     );

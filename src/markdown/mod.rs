@@ -5,6 +5,7 @@
 //! the whole vault is known, with every link of the note already resolved by the link stage.
 
 pub mod anchors;
+mod autolink;
 mod blocks;
 pub mod card_apply;
 mod card_blocks;
@@ -16,18 +17,26 @@ mod code_cache;
 mod code_classes;
 mod code_html;
 mod code_memo;
+mod footnotes;
 mod headings;
 mod html;
 mod links;
 mod math;
 mod obsidian;
+mod render;
 mod tables;
 pub mod tags;
 
+pub use blocks::{Block, BlockKind};
 pub use code::{CodeText, DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
 pub use code_classes::{ClassSet, TokenClass};
+pub use footnotes::Footnotes;
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
+pub use render::{
+    block_events, footnote_links, links_in, render, render_block, render_embedded, render_excerpt,
+    render_part, render_section, render_without_heading, section_events,
+};
 pub use tags::tag_path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -58,8 +67,12 @@ pub struct ParsedNote {
     pub html_ids: Vec<String>,
     /// In-page links in raw HTML (`<a href="#x">`): fragment, line, column.
     pub html_anchor_links: Vec<(String, usize, usize)>,
-    /// Block ids (`^abc`) of paragraphs and list items, with their `^`.
+    /// Block ids (`^abc`), with their `^`, in order.
     pub block_ids: Vec<String>,
+    /// The blocks that carry those ids, and where their events are.
+    pub blocks: Vec<Block>,
+    /// Footnotes: their definitions follow the body in `events`.
+    pub footnotes: Footnotes,
     /// Inline `#tags`, as written (without `#`), in order.
     pub tags: Vec<String>,
     /// Mermaid blocks, in order, for the diagram stage.
@@ -76,6 +89,11 @@ pub struct ParsedNote {
 }
 
 impl ParsedNote {
+    /// Where the body's events end (the footnotes' definitions follow).
+    pub fn body_end(&self) -> usize {
+        self.footnotes.start.min(self.events.len())
+    }
+
     /// The text of the first level-1 heading, the fallback title.
     pub fn first_h1(&self) -> Option<&str> {
         self.headings
@@ -165,13 +183,22 @@ pub fn parse(
     let (events, blocks) = code::render_blocks(events, options_.highlight_code, highlighter);
     let (mut diagrams, mut code, has_code) = (blocks.diagrams, blocks.code, blocks.highlighted);
     let (events, math) = math::render(events, body, &lines);
-    let events = obsidian::callouts(events);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
-    let events = links::autolink_bare_urls(events);
+    let events = autolink::citations(events);
+    let events = autolink::autolink_bare_urls(events);
     let (events, found_tags) = tags::link(events, body, &lines);
-    let (events, block_ids) = blocks::mark(events);
-    let (events, card_scan) = cards::find(events, &headings, body, &lines);
+    // After the inline passes, so a callout's title keeps their work.
+    let events = obsidian::callouts(events);
+    let events = footnotes::inline(events);
+    let (events, cloze_problems) = cloze::transform(events);
+    let (events, mut blocks, block_ids) = blocks::mark(events);
+    let (events, footnotes, moved) = footnotes::arrange(events);
+    if let Some(map) = moved {
+        blocks::follow(&mut blocks, &map);
+    }
+    // Last of the passes that move events: card spans are event indices.
+    let card_scan = cards::find(&events, &headings, body, &lines, cloze_problems);
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);
@@ -191,6 +218,8 @@ pub fn parse(
         html_ids,
         html_anchor_links,
         block_ids,
+        blocks,
+        footnotes,
         tags: found_tags.tags,
         diagrams,
         code,
@@ -283,36 +312,6 @@ fn count_words(events: &[Spanned]) -> usize {
     words
 }
 
-/// Writes a parsed note as HTML, replacing each link with its resolution (in `links` order).
-pub fn render(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
-    render_range(parsed, 0, parsed.events.len(), resolutions, false)
-}
-
-/// Writes a note without one of its headings (the level-1 heading the page shows as its title
-/// instead).
-pub fn render_without_heading(
-    parsed: &ParsedNote,
-    heading: usize,
-    resolutions: &[Resolution],
-) -> String {
-    let Some(h) = parsed.headings.get(heading) else {
-        return render(parsed, resolutions);
-    };
-    let end = parsed.events[h.event_index..]
-        .iter()
-        .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-        .map_or(parsed.events.len(), |i| h.event_index + i + 1);
-    let mut html = render_range(parsed, 0, h.event_index, resolutions, false);
-    html.push_str(&render_range(
-        parsed,
-        end,
-        parsed.events.len(),
-        resolutions,
-        false,
-    ));
-    html
-}
-
 impl ParsedNote {
     /// The level-1 heading that a page titled `title` shows as its title: the first one, when
     /// its text is the title.
@@ -320,100 +319,6 @@ impl ParsedNote {
         let i = self.headings.iter().position(|h| h.level == 1)?;
         (self.headings[i].text == title).then_some(i)
     }
-}
-
-/// Writes the section under heading `heading` (up to the next heading of the same or a higher
-/// level) for embedding in another page.
-pub fn render_section(parsed: &ParsedNote, heading: usize, resolutions: &[Resolution]) -> String {
-    let Some(h) = parsed.headings.get(heading) else {
-        return String::new();
-    };
-    let end = parsed.headings[heading + 1..]
-        .iter()
-        .find(|next| next.level <= h.level)
-        .map_or(parsed.events.len(), |next| next.event_index);
-    render_range(parsed, h.event_index, end, resolutions, true)
-}
-
-/// Writes the start of a section (or of the whole note), for pages that gather many: its
-/// heading and whole blocks up to about `chars` characters of text (at least one block).
-pub fn render_excerpt(
-    parsed: &ParsedNote,
-    heading: Option<usize>,
-    chars: usize,
-    resolutions: &[Resolution],
-) -> (String, bool) {
-    let (start, end) = match heading.and_then(|h| parsed.headings.get(h).map(|x| (h, x))) {
-        Some((i, h)) => (
-            h.event_index,
-            parsed.headings[i + 1..]
-                .iter()
-                .find(|next| next.level <= h.level)
-                .map_or(parsed.events.len(), |next| next.event_index),
-        ),
-        None => (0, parsed.events.len()),
-    };
-    let mut depth = 0usize;
-    let mut text = 0usize;
-    let mut blocks = 0usize;
-    let mut cut = end;
-    for (i, event) in parsed.events[start..end].iter().enumerate() {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) => text += t.chars().count(),
-            _ => {}
-        }
-        let closes_block = depth == 0 && !matches!(event, Event::Start(_));
-        if closes_block {
-            let is_heading = matches!(event, Event::End(TagEnd::Heading(_)));
-            if !is_heading {
-                blocks += 1;
-            }
-            if blocks >= 1 && text >= chars {
-                cut = start + i + 1;
-                break;
-            }
-        }
-    }
-    let html = render_range(parsed, start, cut, resolutions, true);
-    (html, cut < end)
-}
-
-/// Writes a note for embedding in another page: no heading ids or self-links, so the
-/// embedding page keeps unique ids.
-pub fn render_embedded(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
-    render_range(parsed, 0, parsed.events.len(), resolutions, true)
-}
-
-fn render_range(
-    parsed: &ParsedNote,
-    start: usize,
-    end: usize,
-    resolutions: &[Resolution],
-    embedded: bool,
-) -> String {
-    let events = &parsed.events[start..end];
-    let skipped = links::count_links(&parsed.events[..start]);
-    let resolutions = resolutions.get(skipped..).unwrap_or(&[]);
-    let mut events = links::rewrite(events, resolutions);
-    if embedded {
-        events = headings::without_ids(events);
-    }
-    let mut html = String::with_capacity(events.len() * 16);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
-}
-
-/// Writes events `range.0..range.1` of a note (a card's front or back) for showing elsewhere:
-/// links resolved as on the page, no heading ids.
-pub fn render_part(
-    parsed: &ParsedNote,
-    range: (usize, usize),
-    resolutions: &[Resolution],
-) -> String {
-    let end = range.1.min(parsed.events.len());
-    render_range(parsed, range.0.min(end), end, resolutions, true)
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -459,7 +364,7 @@ mod tests {
         let html = html_of("~~old~~ and a note[^1]\n\n- [x] done\n\n[^1]: the note\n");
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("type=\"checkbox\""), "{html}");
-        assert!(html.contains("footnote-definition"), "{html}");
+        assert!(html.contains("<section class=\"footnotes\""), "{html}");
     }
 
     #[test]

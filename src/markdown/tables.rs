@@ -4,18 +4,24 @@
 use super::Spanned;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+/// The HTML that opens a table's scrolling box.
+pub const OPEN: &str = "<div class=\"table-wrap\">";
+
+/// The HTML that closes it.
+pub const CLOSE: &str = "</div>\n";
+
 /// Wraps every `<table>` in `<div class="table-wrap">`.
 pub fn wrap(events: Vec<Spanned>) -> Vec<Spanned> {
     let mut out = Vec::with_capacity(events.len() + 4);
     for (event, offset) in events {
         match event {
             Event::Start(Tag::Table(_)) => {
-                out.push((Event::Html("<div class=\"table-wrap\">".into()), offset));
+                out.push((Event::Html(OPEN.into()), offset));
                 out.push((event, offset));
             }
             Event::End(TagEnd::Table) => {
                 out.push((event, offset));
-                out.push((Event::Html("</div>\n".into()), offset));
+                out.push((Event::Html(CLOSE.into()), offset));
             }
             _ => out.push((event, offset)),
         }

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod bundled;
 pub mod http;
+pub mod obsidian;
 
 use scraper::{ElementRef, Html, Selector};
 use std::fs;
