@@ -52,7 +52,9 @@ fn follow(browser: &mut Cdp, scope: &str, text: &str) -> String {
         serde_json::to_string(&format!("{scope} a[href]")).unwrap(),
         serde_json::to_string(text).unwrap()
     );
-    let href = browser.eval(&format!("(() => {{ const a = {find}; return a ? a.href : null; }})()"));
+    let href = browser.eval(&format!(
+        "(() => {{ const a = {find}; return a ? a.href : null; }})()"
+    ));
     let href = href
         .as_str()
         .unwrap_or_else(|| panic!("no link `{text}` in `{scope}` on {}", location(browser)))
@@ -63,11 +65,19 @@ fn follow(browser: &mut Cdp, scope: &str, text: &str) -> String {
 }
 
 fn location(browser: &mut Cdp) -> String {
-    browser.eval("location.href").as_str().unwrap_or("").to_string()
+    browser
+        .eval("location.href")
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 fn kind(browser: &mut Cdp) -> String {
-    browser.eval("document.body.className").as_str().unwrap_or("").to_string()
+    browser
+        .eval("document.body.className")
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Home → section (sidebar) → note (section listing) → note (link in the text), then search
@@ -84,9 +94,8 @@ fn walk(browser: &mut Cdp, home: &str) {
     follow(browser, ".card-list", "Elastic Network Interfaces");
     check_page(browser, "note (from the section)");
     assert_eq!(kind(browser), "kind-note");
-    let shown = browser.eval(
-        "[document.images.length, document.querySelectorAll('figure.diagram svg').length]",
-    );
+    let shown = browser
+        .eval("[document.images.length, document.querySelectorAll('figure.diagram svg').length]");
     assert!(
         shown[0].as_u64() > Some(0) && shown[1].as_u64() > Some(0),
         "the ENI note shows an image and a diagram: {shown}"

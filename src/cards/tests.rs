@@ -20,7 +20,7 @@ fn note(path: &str, text: &str) -> (Note, ParsedNote) {
         body: split.body.to_string(),
         body_line_offset: split.body_line_offset,
         source_hash: 0,
-            modified: None,
+        modified: None,
         warnings: Vec::new(),
     };
     let mut parsed = markdown::parse(
@@ -361,7 +361,7 @@ fn configured_deck_tags_make_deck_notes() {
         body: split.body.to_string(),
         body_line_offset: split.body_line_offset,
         source_hash: 0,
-            modified: None,
+        modified: None,
         warnings: Vec::new(),
     };
     let mut parsed = markdown::parse(

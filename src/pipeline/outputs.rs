@@ -170,11 +170,17 @@ pub fn produce(
         // publish hook: the feed and robots.txt.
         OutputKey::Feed => {
             let xml = publish::feed::feed(&ctx.linked.site);
-            Ok((Produced::Bytes(publish::feed::PATH.into(), xml.into_bytes()), Vec::new()))
+            Ok((
+                Produced::Bytes(publish::feed::PATH.into(), xml.into_bytes()),
+                Vec::new(),
+            ))
         }
         OutputKey::Robots => {
             let text = publish::robots::robots(&project.config);
-            Ok((Produced::Bytes(publish::robots::PATH.into(), text.into_bytes()), Vec::new()))
+            Ok((
+                Produced::Bytes(publish::robots::PATH.into(), text.into_bytes()),
+                Vec::new(),
+            ))
         }
         OutputKey::Asset(path) => copy(ctx.linked.site.asset_path(path).to_string()),
         OutputKey::Static(path) => copy(path.clone()),

@@ -145,7 +145,10 @@ impl State {
         }
         if !changes.statics.is_empty() {
             // publish hook: fingerprinted names follow the site's static files.
-            let assets = crate::publish::assets::AssetNames::of_site(&self.project.root, &self.project.config);
+            let assets = crate::publish::assets::AssetNames::of_site(
+                &self.project.root,
+                &self.project.config,
+            );
             self.renderer.set_assets(assets);
         }
         let known = self.known();

@@ -143,11 +143,17 @@ mod tests {
     #[test]
     fn fingerprints_go_before_the_extension() {
         let name = fingerprinted("style.css", b"body{}");
-        assert!(name.starts_with("style.") && name.ends_with(".css"), "{name}");
+        assert!(
+            name.starts_with("style.") && name.ends_with(".css"),
+            "{name}"
+        );
         assert_eq!(name.len(), "style.".len() + 8 + ".css".len());
         assert_ne!(name, fingerprinted("style.css", b"body{ }"));
         let font = fingerprinted("fonts/A-B.woff2", b"x");
-        assert!(font.starts_with("fonts/A-B.") && font.ends_with(".woff2"), "{font}");
+        assert!(
+            font.starts_with("fonts/A-B.") && font.ends_with(".woff2"),
+            "{font}"
+        );
     }
 
     #[test]
@@ -190,6 +196,9 @@ mod tests {
             .find(|(p, _)| *p == "search.js")
             .unwrap();
         let copy = String::from_utf8(names.rewrite("search.js", search)).unwrap();
-        assert!(copy.contains("\"search-engine.js\""), "the site's own engine is loaded");
+        assert!(
+            copy.contains("\"search-engine.js\""),
+            "the site's own engine is loaded"
+        );
     }
 }

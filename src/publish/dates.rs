@@ -135,7 +135,10 @@ mod tests {
     #[test]
     fn dates_as_notes_write_them_are_read() {
         assert_eq!(parse("1970-01-01"), Some(0));
-        assert_eq!(rfc3339(parse("2026-03-14").unwrap()), "2026-03-14T00:00:00Z");
+        assert_eq!(
+            rfc3339(parse("2026-03-14").unwrap()),
+            "2026-03-14T00:00:00Z"
+        );
         assert_eq!(
             rfc3339(parse("2026-03-14T09:30:00+02:00").unwrap()),
             "2026-03-14T07:30:00Z"

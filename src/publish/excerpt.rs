@@ -79,7 +79,8 @@ mod tests {
     #[test]
     fn the_first_paragraph_of_prose_is_the_description() {
         assert_eq!(
-            first("# Title\n\n> quoted\n\n- a list\n\nThe *first* `real`\nparagraph.\n\nNot this.").as_deref(),
+            first("# Title\n\n> quoted\n\n- a list\n\nThe *first* `real`\nparagraph.\n\nNot this.")
+                .as_deref(),
             Some("The first real paragraph.")
         );
         assert_eq!(first("# Only a heading\n"), None);

@@ -153,8 +153,7 @@ fn text(s: &str) -> String {
     let kept: String = s
         .chars()
         .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || (c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
         })
         .collect();
     crate::markdown::escape_html(&kept)
@@ -166,7 +165,10 @@ mod tests {
 
     #[test]
     fn xml_text_is_escaped_and_loses_what_xml_cannot_hold() {
-        assert_eq!(text("a < b & \"c\"\u{1}\u{1b}"), "a &lt; b &amp; &quot;c&quot;");
+        assert_eq!(
+            text("a < b & \"c\"\u{1}\u{1b}"),
+            "a &lt; b &amp; &quot;c&quot;"
+        );
     }
 
     #[test]

@@ -68,15 +68,7 @@ pub fn all_pages(linked: &Linked) -> Vec<PageRef> {
             .cloned()
             .map(PageRef::Nav),
     );
-    pages.extend(
-        linked
-            .site
-            .nav
-            .sections
-            .keys()
-            .cloned()
-            .map(PageRef::Print),
-    );
+    pages.extend(linked.site.nav.sections.keys().cloned().map(PageRef::Print));
     pages.extend(
         cards::card_pages(&taxonomy.decks)
             .into_iter()

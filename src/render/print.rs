@@ -143,7 +143,12 @@ pub fn render(
 ) -> Result<RenderedPage, Diagnostic> {
     let l = ctx.linked;
     let (Some(section), Some(path)) = (l.site.nav.section(folder), path(l, folder)) else {
-        return Err(Diagnostic::error(folder, 0, 0, "folder vanished while rendering"));
+        return Err(Diagnostic::error(
+            folder,
+            0,
+            0,
+            "folder vanished while rendering",
+        ));
     };
     let key = PageKey::Section(folder.to_string());
     let g = Generated::new(ctx, &path);
@@ -176,7 +181,10 @@ pub fn render(
             }
         };
         let id = format!("p{n}");
-        let html = match body.as_ref().and_then(|b| l.site.pages.get(b).map(|p| (b, p))) {
+        let html = match body
+            .as_ref()
+            .and_then(|b| l.site.pages.get(b).map(|p| (b, p)))
+        {
             Some((b, p)) => {
                 let needs = Needs::of(&l.site, &l.graph, b);
                 chrome.has_code |= needs.code;
