@@ -7,3 +7,4 @@ pub mod dates;
 pub mod excerpt;
 pub mod feed;
 pub mod robots;
+pub mod workflow;
