@@ -191,3 +191,68 @@ fn the_bundled_site_works_under_a_project_sub_path() {
     check_page(&mut browser, "home, from the 404 page");
     assert_eq!(kind(&mut browser), "kind-index");
 }
+
+/// The storage sheet (EBS notes with formulas and a diagram) from a folder, as a printer gets
+/// it: print media hide the site's chrome and the sheet's buttons, formulas, diagrams and
+/// images show, no other page was fetched, and Chromium prints it to a PDF of several pages.
+#[test]
+fn a_section_sheet_prints_from_a_folder_with_diagrams_and_math() {
+    let Some(chromium) =
+        browser_or_skip("a_section_sheet_prints_from_a_folder_with_diagrams_and_math")
+    else {
+        return;
+    };
+    let site = bundled(None);
+    let mut browser = Cdp::launch_watched(&chromium);
+    let section = format!("file://{}/storage/index.html", site.public().display());
+    browser.navigate(&section);
+    follow(&mut browser, ".print-link", "to print");
+    assert!(location(&mut browser).ends_with("/storage/print.html"));
+    check_page(&mut browser, "print sheet");
+    browser.call("Emulation.setEmulatedMedia", json!({ "media": "print" }));
+    let report = browser.eval(
+        r#"(() => {
+          const shown = (sel) => [...document.querySelectorAll(sel)].filter(e => e.getBoundingClientRect().width > 0).length;
+          const hidden = (sel) => { const e = document.querySelector(sel); return !e || getComputedStyle(e).display === 'none'; };
+          const fetched = performance.getEntriesByType('resource').map(r => r.name).filter(n => /\.html($|[?#])/.test(n));
+          return {
+            parts: document.querySelectorAll('.print-part').length,
+            math: shown('.print-part math'),
+            diagrams: shown('.print-part figure.diagram svg'),
+            images: [...document.querySelectorAll('.print-part img')].filter(i => i.complete && i.naturalWidth > 0).length,
+            chrome_hidden: hidden('.sidebar') && hidden('.topbar') && hidden('.print-actions') && hidden('.site-footer'),
+            fetched,
+          };
+        })()"#,
+    );
+    assert!(report["parts"].as_u64() >= Some(3), "{report}");
+    assert!(
+        report["math"].as_u64() >= Some(5),
+        "formulas show: {report}"
+    );
+    assert!(
+        report["diagrams"].as_u64() >= Some(1),
+        "diagrams show: {report}"
+    );
+    assert!(
+        report["images"].as_u64() >= Some(1),
+        "images show: {report}"
+    );
+    assert_eq!(report["chrome_hidden"], true, "{report}");
+    assert_eq!(report["fetched"], json!([]), "one request: {report}");
+    let pdf = browser.call("Page.printToPDF", json!({}));
+    let data = pdf["data"].as_str().expect("a PDF");
+    // base64 of "%PDF"
+    assert!(
+        data.starts_with("JVBERi"),
+        "{}",
+        &data[..16.min(data.len())]
+    );
+    assert!(
+        data.len() > 20_000,
+        "a sheet of several pages: {} bytes",
+        data.len()
+    );
+    let problems = browser.problems();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
