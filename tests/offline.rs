@@ -88,7 +88,7 @@ fn html_loads(html: &str) -> Vec<String> {
     for (css, attr) in fetching {
         for e in doc.select(&Selector::parse(css).unwrap()) {
             let value = e.value().attr(attr).unwrap_or("");
-            if value.split(',').any(|v| remote(v)) {
+            if value.split(',').any(remote) {
                 found.push(format!("<{}> {value}", e.value().name()));
             }
         }
