@@ -108,6 +108,25 @@ impl Fixture {
     }
 }
 
+/// A theme file's URL without its fingerprint: `../style.2579ded3.css` → `../style.css`
+/// (`tests/publish.rs` checks the fingerprints themselves). Other URLs are returned as they are.
+pub fn plain_name(url: &str) -> String {
+    let (dir, name) = url.rsplit_once('/').map_or(("", url), |(d, n)| (d, n));
+    let parts: Vec<&str> = name.split('.').collect();
+    let n = parts.len();
+    let fingerprinted =
+        n >= 3 && parts[n - 2].len() == 8 && parts[n - 2].bytes().all(|b| b.is_ascii_hexdigit());
+    if !fingerprinted {
+        return url.to_string();
+    }
+    let plain = [&parts[..n - 2], &parts[n - 1..]].concat().join(".");
+    if url.contains('/') {
+        format!("{dir}/{plain}")
+    } else {
+        plain
+    }
+}
+
 /// A parsed HTML page, and its file in the site (`ec2/pricing/index.html`).
 pub struct Page(pub Html, pub String);
 
