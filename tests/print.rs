@@ -123,3 +123,42 @@ fn a_section_prints_all_its_notes_in_order_on_one_page() {
             .contains(&"/ec2/".to_string())
     );
 }
+
+/// A folder with more notes than a sheet shows: the first 200 are on it, the rest are links.
+#[test]
+fn a_huge_section_sheet_stops_at_its_limit_and_links_the_rest() {
+    let site = Fixture::new();
+    site.file("studysite.toml", "title = \"Big\"\n");
+    for i in 0..205 {
+        site.note(
+            &format!("big/n{i:03}.md"),
+            &format!("# Note {i:03}\n\nBody {i:03}.\n"),
+        );
+    }
+    site.build_ok();
+    let sheet = site.page("big/print.html");
+    assert_eq!(sheet.all(".print-part.print-note").len(), 200);
+    let left_out = sheet.urls(".print-left-out a", "href");
+    assert_eq!(
+        left_out,
+        [
+            "/big/n200/",
+            "/big/n201/",
+            "/big/n202/",
+            "/big/n203/",
+            "/big/n204/"
+        ]
+    );
+    assert!(
+        sheet
+            .texts(".print-part .note-body")
+            .join(" ")
+            .contains("Body 199.")
+    );
+    assert!(
+        !sheet
+            .texts(".print-part .note-body")
+            .join(" ")
+            .contains("Body 200.")
+    );
+}
