@@ -10,11 +10,24 @@ pub const PATH: &str = ".github/workflows/pages.yml";
 /// The folder the workflow builds into and uploads.
 pub const OUTPUT: &str = "public";
 
-/// The workflow's YAML. It installs the studysite version that wrote it.
+/// The workflow's YAML. It installs the studysite version that wrote it: from the repository
+/// named in studysite's `Cargo.toml` (`repository`), else from crates.io.
 pub fn pages_yml() -> String {
+    let version = env!("CARGO_PKG_VERSION");
     TEMPLATE
-        .replace("{version}", env!("CARGO_PKG_VERSION"))
+        .replace("{version}", version)
+        .replace("{install}", &install(env!("CARGO_PKG_REPOSITORY")))
         .replace("{output}", OUTPUT)
+}
+
+/// The command that installs studysite on the runner (the version is in `$STUDYSITE_VERSION`).
+fn install(repository: &str) -> String {
+    match repository.trim() {
+        "" => "cargo install --locked studysite --version \"$STUDYSITE_VERSION\"".to_string(),
+        repo => {
+            format!("cargo install --locked --git {repo} --tag \"v$STUDYSITE_VERSION\" studysite")
+        }
+    }
 }
 
 const TEMPLATE: &str = r#"# Written by `studysite init --github-pages`. Builds the site with studysite and publishes it
@@ -55,7 +68,7 @@ jobs:
         if: steps.cache.outputs.cache-hit != 'true'
         # To build from a copy of its repository instead:
         #   cargo install --locked --git https://github.com/OWNER/studysite studysite
-        run: cargo install --locked studysite --version "$STUDYSITE_VERSION"
+        run: {install}
       - name: Build
         # base_url is the Pages URL (https://user.github.io/notes/ for a project site).
         run: studysite build --output {output} --base-url "${{ steps.pages.outputs.base_url }}/"
@@ -73,3 +86,28 @@ jobs:
       - id: deployment
         uses: actions/deploy-pages@v4
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn studysite_is_installed_from_its_repository_when_it_names_one() {
+        assert_eq!(
+            install(""),
+            "cargo install --locked studysite --version \"$STUDYSITE_VERSION\""
+        );
+        assert_eq!(
+            install("https://github.com/someone/studysite"),
+            "cargo install --locked --git https://github.com/someone/studysite --tag \"v$STUDYSITE_VERSION\" studysite"
+        );
+        let yml = pages_yml();
+        for slot in ["{install}", "{output}", "{version}"] {
+            assert!(!yml.contains(slot), "{slot} is filled");
+        }
+        assert!(yml.contains(&format!(
+            "STUDYSITE_VERSION: \"{}\"",
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+}
