@@ -81,6 +81,13 @@ fn a_section_prints_all_its_notes_in_order_on_one_page() {
     let print_css = site.read(&print_css[1..]);
     assert!(print_css.contains("@media print"));
 
+    // Search engines list the notes' own pages, not the sheet that repeats them.
+    assert_eq!(
+        sheet.attrs("meta[name=robots]", "content"),
+        ["noindex, follow"]
+    );
+    assert!(section.all("meta[name=robots]").is_empty());
+
     // Folded callouts print open.
     let callout = sheet.one(".print-part details.callout");
     assert!(callout.value().attr("open").is_some());
@@ -113,6 +120,7 @@ fn a_section_prints_all_its_notes_in_order_on_one_page() {
     // The sub-folder has its own sheet; the site has one for everything.
     let spot = site.page("ec2/spot/print.html");
     assert_eq!(spot.texts(".print-part > .print-title"), ["spot", "Gamma"]);
+    assert_eq!(site.page("").urls(".print-link a", "href"), ["/print.html"]);
     let all = site.page("print.html");
     let titles = all.texts(".print-part > .print-title");
     assert!(titles.contains(&"Other".to_string()) && titles.contains(&"Gamma".to_string()));
