@@ -44,6 +44,8 @@ pub struct Config {
     pub cards: CardsConfig,
     /// `[feed]`: the Atom feed of recently changed notes.
     pub feed: FeedConfig,
+    /// `[print]`: the sections' print sheets.
+    pub print: PrintConfig,
     /// Free-form values handed to templates as `site.extra`.
     pub extra: toml::Table,
 }
@@ -210,6 +212,21 @@ impl Default for FeedConfig {
     }
 }
 
+/// `[print]`: a print sheet (`print.html`) beside every section page, with all its notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrintConfig {
+    /// Whether sections get print sheets. They repeat every note's body once per folder above
+    /// it (a third more output on the shared 1,000-note corpus), so a big vault may turn them off.
+    pub enabled: bool,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
+}
+
 /// The mermaid themes `mermaid.theme` accepts.
 pub const MERMAID_THEMES: &[&str] = &["auto", "default", "neutral", "forest", "dark"];
 
@@ -231,6 +248,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             cards: CardsConfig::default(),
             feed: FeedConfig::default(),
+            print: PrintConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -253,6 +271,7 @@ const KNOWN_TOP: &[&str] = &[
     "search",
     "cards",
     "feed",
+    "print",
     "extra",
 ];
 const KNOWN_MARKDOWN: &[&str] = &[
@@ -274,6 +293,7 @@ const KNOWN_MERMAID: &[&str] = &[
 const KNOWN_SEARCH: &[&str] = &["enabled", "exclude"];
 const KNOWN_CARDS: &[&str] = &["deck_tags"];
 const KNOWN_FEED: &[&str] = &["enabled", "limit"];
+const KNOWN_PRINT: &[&str] = &["enabled"];
 
 impl Config {
     /// Parses the text of a `studysite.toml`. `file` is only used to name the file in
@@ -302,6 +322,7 @@ impl Config {
                 "search" => KNOWN_SEARCH,
                 "cards" => KNOWN_CARDS,
                 "feed" => KNOWN_FEED,
+                "print" => KNOWN_PRINT,
                 _ => continue,
             };
             if let Some(sub_table) = value.get_ref().as_table() {

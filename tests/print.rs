@@ -170,3 +170,22 @@ fn a_huge_section_sheet_stops_at_its_limit_and_links_the_rest() {
             .contains("Body 200.")
     );
 }
+
+/// `[print] enabled = false`: no sheets, and no section page links one.
+#[test]
+fn print_sheets_can_be_turned_off() {
+    let site = vault();
+    site.file(
+        "studysite.toml",
+        "title = \"Sheets\"\n[print]\nenabled = false\n",
+    );
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    let sheets: Vec<String> = common::bundled::files(&site.public())
+        .into_iter()
+        .filter(|f| f.ends_with("print.html"))
+        .collect();
+    assert!(sheets.is_empty(), "{sheets:?}");
+    assert!(site.page("ec2/").all(".print-link").is_empty());
+    assert!(site.page("").all(".print-link").is_empty());
+}

@@ -68,7 +68,9 @@ pub fn all_pages(linked: &Linked) -> Vec<PageRef> {
             .cloned()
             .map(PageRef::Nav),
     );
-    pages.extend(linked.site.nav.sections.keys().cloned().map(PageRef::Print));
+    if linked.site.config.print.enabled {
+        pages.extend(linked.site.nav.sections.keys().cloned().map(PageRef::Print));
+    }
     pages.extend(
         cards::card_pages(&taxonomy.decks)
             .into_iter()

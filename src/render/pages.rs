@@ -316,7 +316,13 @@ fn render_section(
             .collect(),
         source: note.map_or("", |n| n.note.id.as_str()),
         extra: note.map(|n| &n.note.front.extra),
-        print_url: links.href(&format!("{}{}", section.path, super::print::FILE)),
+        print_url: ctx
+            .linked
+            .site
+            .config
+            .print
+            .enabled
+            .then(|| links.href(&format!("{}{}", section.path, super::print::FILE))),
     };
     let file = paths::page_file(&section.path);
     ctx.finish(page, key, &view, &own_url, &links, (file, diagnostics))

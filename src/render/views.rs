@@ -240,7 +240,7 @@ pub struct SectionPageView<'a> {
     /// The folder note's front matter keys studysite does not use itself.
     pub extra: Option<&'a BTreeMap<String, serde_json::Value>>,
     /// The folder's print page: all its notes on one page.
-    pub print_url: String,
+    pub print_url: Option<String>,
 }
 
 /// An entry of a tags or topics index, or a tag page's sub-tag.
