@@ -154,7 +154,7 @@ pub fn produce(
         OutputKey::SearchIndex => {
             let mut cache = search.lock().unwrap_or_else(|p| p.into_inner());
             let index = cache.index(&ctx.linked.site);
-            Ok((Produced::Many(index.files().to_vec()), Vec::new()))
+            Ok((Produced::Many(index.into_files()), Vec::new()))
         }
         OutputKey::Asset(path) => copy(ctx.linked.site.asset_path(path).to_string()),
         OutputKey::Static(path) => copy(path.clone()),
