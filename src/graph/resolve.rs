@@ -77,6 +77,35 @@ fn parse_size(label: &str) -> Option<(u32, Option<u32>)> {
     Some((width, height))
 }
 
+/// An embed's label: `caption`, `300`, `300x200` or `caption|300`.
+fn caption_and_size(label: &str) -> (Option<String>, Option<(u32, Option<u32>)>) {
+    let caption = |text: &str| Some(text.trim().to_string()).filter(|t| !t.is_empty());
+    if let Some(size) = parse_size(label) {
+        return (None, Some(size));
+    }
+    match label.rsplit_once('|') {
+        Some((text, size)) if parse_size(size).is_some() => (caption(text), parse_size(size)),
+        _ => (caption(label), None),
+    }
+}
+
+/// The alternative text of an image embedded without a caption: its file name as words
+/// (`cognito-flow.svg` → "Cognito flow").
+fn described(name: &str) -> String {
+    let file = file_name(name);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let words = stem
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => file.to_string(),
+    }
+}
+
 fn has_note_extension(name: &str) -> bool {
     let file = file_name(name);
     match file.rsplit_once('.') {
@@ -172,17 +201,23 @@ fn resolve_attachment(
         return Resolved::missing(format!("{what} `{name}`"));
     };
     let url = index.asset_url(path);
-    let target = match (
-        embed,
-        link.has_label.then(|| parse_size(&link.label)).flatten(),
-    ) {
+    let (caption, size) = if link.has_label {
+        caption_and_size(&link.label)
+    } else {
+        (None, None)
+    };
+    let target = match (embed, size) {
         (true, Some((width, height))) => Target::Resolved(Resolution::Sized {
             src: url,
-            alt: file_name(name).to_string(),
+            alt: caption.unwrap_or_else(|| described(name)),
             width,
             height,
         }),
-        _ => Target::Resolved(Resolution::Href {
+        (true, None) => Target::Resolved(Resolution::Href {
+            url,
+            text: Some(caption.unwrap_or_else(|| described(name))),
+        }),
+        (false, _) => Target::Resolved(Resolution::Href {
             url,
             text: (!link.has_label).then(|| file_name(name).to_string()),
         }),
@@ -205,11 +240,19 @@ fn resolve_markdown(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved 
     let fragment = fragment.map(paths::decode_path);
     let id = &page.note.id;
     if path_part.is_empty() {
-        return match fragment {
-            Some(f) if !f.is_empty() && !index.has_anchor(id, &f) => Resolved::missing(format!(
+        let Some(f) = fragment.filter(|f| !f.is_empty()) else {
+            return Resolved::ok(Target::Resolved(Resolution::Keep));
+        };
+        return match index.resolve_anchor(id, &f) {
+            None => Resolved::missing(format!(
                 "missing anchor: no heading or id `#{f}` on this page"
             )),
-            _ => Resolved::ok(Target::Resolved(Resolution::Keep)),
+            // A GitHub anchor whose heading has another id here (a template id was in the way).
+            Some(real) if real != f => Resolved::ok(Target::Resolved(Resolution::Href {
+                url: index.page_url(id, Some(&real)),
+                text: None,
+            })),
+            Some(_) => Resolved::ok(Target::Resolved(Resolution::Keep)),
         };
     }
     let decoded = paths::decode_path(path_part);
@@ -231,14 +274,18 @@ fn resolve_markdown(index: &Index<'_>, page: &Page, link: &LinkRef) -> Resolved 
         None
     };
     if let Some(target) = note.filter(|_| !is_image) {
-        if let Some(f) = fragment.as_deref().filter(|f| !f.is_empty())
-            && !index.has_anchor(target, f)
-        {
-            return Resolved::missing(format!(
-                "missing anchor: `{path_part}` has no heading or id `#{f}`"
-            ));
+        let mut anchor = None;
+        if let Some(f) = fragment.as_deref().filter(|f| !f.is_empty()) {
+            match index.resolve_anchor(target, f) {
+                Some(real) => anchor = Some(real),
+                None => {
+                    return Resolved::missing(format!(
+                        "missing anchor: `{path_part}` has no heading or id `#{f}`"
+                    ));
+                }
+            }
         }
-        let url = index.page_url(target, fragment.as_deref().filter(|f| !f.is_empty()));
+        let url = index.page_url(target, anchor.as_deref());
         return Resolved::to_note(
             Target::Resolved(Resolution::Href { url, text: None }),
             target.clone(),
@@ -275,6 +322,24 @@ mod tests {
         assert_eq!(parse_size("300"), Some((300, None)));
         assert_eq!(parse_size("300x200"), Some((300, Some(200))));
         assert_eq!(parse_size("a diagram"), None);
+    }
+
+    #[test]
+    fn embeds_take_a_caption_and_a_size() {
+        assert_eq!(caption_and_size("300"), (None, Some((300, None))));
+        assert_eq!(
+            caption_and_size("The flow|400x300"),
+            (Some("The flow".into()), Some((400, Some(300))))
+        );
+        assert_eq!(caption_and_size("A diagram"), (Some("A diagram".into()), None));
+        assert_eq!(caption_and_size(" "), (None, None));
+    }
+
+    #[test]
+    fn images_without_a_caption_are_described_by_their_name() {
+        assert_eq!(described("attachments/cognito-flow.svg"), "Cognito flow");
+        assert_eq!(described("user_pool diagram.png"), "User pool diagram");
+        assert_eq!(described("x.png"), "X");
     }
 
     #[test]

@@ -238,9 +238,10 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
                     event,
                     &crate::paths::marked_dest(url),
                 )));
+                // An image's text is its alternative text.
                 match text {
-                    Some(t) if !is_image => out.push(Event::Text(CowStr::from(t.clone()))),
-                    _ => out.extend(inner.iter().map(borrow)),
+                    Some(t) => out.push(Event::Text(CowStr::from(t.clone()))),
+                    None => out.extend(inner.iter().map(borrow)),
                 }
                 out.push(borrow(&events[end]));
             }

@@ -16,6 +16,7 @@ mod code_cache;
 mod code_classes;
 mod code_html;
 mod code_memo;
+pub mod embedded;
 mod headings;
 mod html;
 mod links;
@@ -23,6 +24,7 @@ mod math;
 mod obsidian;
 mod tables;
 pub mod tags;
+mod tasks;
 
 pub use code::{CodeText, DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
 pub use code_classes::{ClassSet, TokenClass};
@@ -168,6 +170,7 @@ pub fn parse(
     let events = obsidian::callouts(events);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
+    let events = tasks::label(events);
     let events = links::autolink_bare_urls(events);
     let (events, found_tags) = tags::link(events, body, &lines);
     let (events, block_ids) = blocks::mark(events);
@@ -285,7 +288,7 @@ fn count_words(events: &[Spanned]) -> usize {
 
 /// Writes a parsed note as HTML, replacing each link with its resolution (in `links` order).
 pub fn render(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
-    render_range(parsed, 0, parsed.events.len(), resolutions, false)
+    render_range(parsed, 0, parsed.events.len(), resolutions)
 }
 
 /// Writes a note without one of its headings (the level-1 heading the page shows as its title
@@ -302,13 +305,12 @@ pub fn render_without_heading(
         .iter()
         .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
         .map_or(parsed.events.len(), |i| h.event_index + i + 1);
-    let mut html = render_range(parsed, 0, h.event_index, resolutions, false);
+    let mut html = render_range(parsed, 0, h.event_index, resolutions);
     html.push_str(&render_range(
         parsed,
         end,
         parsed.events.len(),
         resolutions,
-        false,
     ));
     html
 }
@@ -322,98 +324,40 @@ impl ParsedNote {
     }
 }
 
-/// Writes the section under heading `heading` (up to the next heading of the same or a higher
-/// level) for embedding in another page.
-pub fn render_section(parsed: &ParsedNote, heading: usize, resolutions: &[Resolution]) -> String {
-    let Some(h) = parsed.headings.get(heading) else {
-        return String::new();
-    };
-    let end = parsed.headings[heading + 1..]
-        .iter()
-        .find(|next| next.level <= h.level)
-        .map_or(parsed.events.len(), |next| next.event_index);
-    render_range(parsed, h.event_index, end, resolutions, true)
-}
-
-/// Writes the start of a section (or of the whole note), for pages that gather many: its
-/// heading and whole blocks up to about `chars` characters of text (at least one block).
-pub fn render_excerpt(
-    parsed: &ParsedNote,
-    heading: Option<usize>,
-    chars: usize,
-    resolutions: &[Resolution],
-) -> (String, bool) {
-    let (start, end) = match heading.and_then(|h| parsed.headings.get(h).map(|x| (h, x))) {
-        Some((i, h)) => (
-            h.event_index,
-            parsed.headings[i + 1..]
-                .iter()
-                .find(|next| next.level <= h.level)
-                .map_or(parsed.events.len(), |next| next.event_index),
-        ),
-        None => (0, parsed.events.len()),
-    };
-    let mut depth = 0usize;
-    let mut text = 0usize;
-    let mut blocks = 0usize;
-    let mut cut = end;
-    for (i, event) in parsed.events[start..end].iter().enumerate() {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) => text += t.chars().count(),
-            _ => {}
-        }
-        let closes_block = depth == 0 && !matches!(event, Event::Start(_));
-        if closes_block {
-            let is_heading = matches!(event, Event::End(TagEnd::Heading(_)));
-            if !is_heading {
-                blocks += 1;
-            }
-            if blocks >= 1 && text >= chars {
-                cut = start + i + 1;
-                break;
-            }
-        }
-    }
-    let html = render_range(parsed, start, cut, resolutions, true);
-    (html, cut < end)
-}
-
-/// Writes a note for embedding in another page: no heading ids or self-links, so the
-/// embedding page keeps unique ids.
-pub fn render_embedded(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
-    render_range(parsed, 0, parsed.events.len(), resolutions, true)
-}
-
 fn render_range(
     parsed: &ParsedNote,
     start: usize,
     end: usize,
     resolutions: &[Resolution],
-    embedded: bool,
 ) -> String {
     let events = &parsed.events[start..end];
     let skipped = links::count_links(&parsed.events[..start]);
     let resolutions = resolutions.get(skipped..).unwrap_or(&[]);
-    let mut events = links::rewrite(events, resolutions);
-    if embedded {
-        events = headings::without_ids(events);
-    }
+    let events = links::rewrite(events, resolutions);
     let mut html = String::with_capacity(events.len() * 16);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
 }
 
 /// Writes events `range.0..range.1` of a note (a card's front or back) for showing elsewhere:
-/// links resolved as on the page, no heading ids.
+/// links resolved as on the page, no heading ids, headings from `h2` down.
 pub fn render_part(
     parsed: &ParsedNote,
     range: (usize, usize),
     resolutions: &[Resolution],
 ) -> String {
     let end = range.1.min(parsed.events.len());
-    render_range(parsed, range.0.min(end), end, resolutions, true)
+    let start = range.0.min(end);
+    let top = parsed.events[start..end]
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as i32),
+            _ => None,
+        })
+        .min();
+    // A card is shown under its deck page's title: its headings start at h2.
+    let shift = top.map_or(0, |top| 2 - top);
+    embedded::render_events(parsed, start, end, shift, resolutions)
 }
 
 /// Escapes text for HTML element content and attribute values.

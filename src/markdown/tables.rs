@@ -1,17 +1,42 @@
 //! Tables: each one is wrapped in a scrolling box so a wide table scrolls sideways instead of
-//! breaking the page layout.
+//! breaking the page layout. The box takes keyboard focus (so it can be scrolled without a
+//! mouse) and is a labelled region, named after the table's header cells.
 
-use super::Spanned;
+use super::{Spanned, escape_html};
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-/// Wraps every `<table>` in `<div class="table-wrap">`.
+/// How many characters of header text a table's region label keeps.
+const LABEL_CHARS: usize = 80;
+
+/// Wraps every `<table>` in a focusable `<div class="table-wrap" role="region">`.
 pub fn wrap(events: Vec<Spanned>) -> Vec<Spanned> {
     let mut out = Vec::with_capacity(events.len() + 4);
-    for (event, offset) in events {
+    let mut iter = events.into_iter().peekable();
+    let mut pending: Vec<Spanned> = Vec::new();
+    while let Some((event, offset)) = pending.pop().or_else(|| iter.next()) {
         match event {
             Event::Start(Tag::Table(_)) => {
-                out.push((Event::Html("<div class=\"table-wrap\">".into()), offset));
+                // Read the header row ahead to name the region, then put it back.
+                let mut head = Vec::new();
+                for (e, o) in iter.by_ref() {
+                    let end = matches!(e, Event::End(TagEnd::TableHead));
+                    head.push((e, o));
+                    if end {
+                        break;
+                    }
+                }
+                let label = escape_html(&region_label(&head));
+                out.push((
+                    Event::Html(
+                        format!(
+                            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\">"
+                        )
+                        .into(),
+                    ),
+                    offset,
+                ));
                 out.push((event, offset));
+                pending.extend(head.into_iter().rev());
             }
             Event::End(TagEnd::Table) => {
                 out.push((event, offset));
@@ -23,6 +48,35 @@ pub fn wrap(events: Vec<Spanned>) -> Vec<Spanned> {
     out
 }
 
+/// `Table: Tier, Latency, Cost` from the header cells' text (`Table` when they have none).
+fn region_label(head: &[Spanned]) -> String {
+    let mut cells: Vec<String> = vec![String::new()];
+    for (event, _) in head {
+        match event {
+            Event::Text(t) | Event::Code(t) => cells.last_mut().unwrap().push_str(t),
+            Event::End(TagEnd::TableCell) => cells.push(String::new()),
+            _ => {}
+        }
+    }
+    let names: Vec<&str> = cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if names.is_empty() {
+        return "Table".to_string();
+    }
+    let joined = names.join(", ");
+    let mut label = String::from("Table: ");
+    if joined.chars().count() > LABEL_CHARS {
+        label.extend(joined.chars().take(LABEL_CHARS - 1));
+        label.push('…');
+    } else {
+        label.push_str(&joined);
+    }
+    label
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::html_of;
@@ -31,7 +85,7 @@ mod tests {
     fn tables_are_wrapped_for_scrolling() {
         let html = html_of("| a | b |\n|---|---|\n| 1 | 2 |\n");
         assert!(
-            html.starts_with("<div class=\"table-wrap\"><table>"),
+            html.starts_with("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table: a, b\"><table>"),
             "{html}"
         );
         assert!(
@@ -40,5 +94,16 @@ mod tests {
                 || html.contains("</table>\n</div>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn a_table_region_is_named_after_its_header_cells() {
+        let html = html_of("| Tier | `gp3` & co |\n|---|---|\n| 1 | 2 |\n\n| | |\n|---|---|\n| 3 | 4 |\n");
+        assert!(
+            html.contains("aria-label=\"Table: Tier, gp3 &amp; co\""),
+            "{html}"
+        );
+        assert!(html.contains("aria-label=\"Table\""), "{html}");
+        assert_eq!(html.matches("<th>").count(), 4, "{html}");
     }
 }

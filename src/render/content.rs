@@ -9,6 +9,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::graph::{Graph, Target};
+use crate::markdown::embedded::{self, Part};
 use crate::markdown::{self, Resolution, escape_html};
 use crate::paths;
 use crate::site::Site;
@@ -20,6 +21,27 @@ pub const MAX_EMBED_DEPTH: usize = 5;
 
 /// How many bytes of embedded notes one page may show.
 pub const EMBED_BUDGET: usize = 2 << 20;
+
+/// Where a note's links sit on the page being rendered: how much its headings moved, and the
+/// heading level of its content before its first heading.
+#[derive(Debug, Clone, Copy)]
+struct Host {
+    shift: i32,
+    under: u8,
+}
+
+impl Host {
+    /// A page's own note: its headings as written, under the page's `h1`.
+    const PAGE: Host = Host { shift: 0, under: 1 };
+
+    /// The level of the heading that link `i` of a note sits under, as shown.
+    fn level_of(self, levels: &[Option<u8>], i: usize) -> u8 {
+        match levels.get(i).copied().flatten() {
+            Some(level) => (i32::from(level) + self.shift).clamp(1, 6) as u8,
+            None => self.under,
+        }
+    }
+}
 
 /// What is being expanded: the stack of embeds, and what is left of the page's budget.
 struct Expansion {
@@ -51,7 +73,7 @@ pub fn note_html(
     let mut x = Expansion::new(id);
     let html = match site.pages.get(id) {
         Some(page) => {
-            let resolutions = resolutions(site, graph, id, &mut x);
+            let resolutions = resolutions(site, graph, id, Host::PAGE, &mut x);
             match without {
                 Some(h) => markdown::render_without_heading(&page.parsed, h, &resolutions),
                 None => markdown::render(&page.parsed, &resolutions),
@@ -66,8 +88,9 @@ pub fn note_html(
 /// of text: whole blocks up to about this many, then a link to the rest.
 pub const EXCERPT_CHARS: usize = 600;
 
-/// The start of a note's section (or of the whole note) as an embed block with a link to its
-/// source, for pages that gather sections from many notes.
+/// The start of a note's section (or of the whole note) as an embed block headed by a link to
+/// its source (`<h2>Note › Heading</h2>`, its sub-headings from `h3`), for pages that gather
+/// sections from many notes.
 pub fn section_html(
     site: &Site,
     graph: &Graph,
@@ -78,8 +101,14 @@ pub fn section_html(
         return (String::new(), Vec::new());
     };
     let mut x = Expansion::new(id);
-    let resolutions = resolutions(site, graph, id, &mut x);
-    let (body, cut) = markdown::render_excerpt(&page.parsed, heading, EXCERPT_CHARS, &resolutions);
+    let part = heading.map_or(Part::NoteUntitled, Part::SectionBody);
+    let at = embedded::place(&page.parsed, part, 2);
+    let host = Host {
+        shift: at.shift,
+        under: 2,
+    };
+    let resolutions = resolutions(site, graph, id, host, &mut x);
+    let (body, cut) = embedded::render_excerpt(&page.parsed, &at, EXCERPT_CHARS, &resolutions);
     let path = section_path(page, heading);
     let title = section_title(page, heading);
     let more = if cut {
@@ -92,7 +121,7 @@ pub fn section_html(
         String::new()
     };
     let html = format!(
-        "<div class=\"embed\"><div class=\"embed-source\"><a href=\"{}\">{}</a></div><div class=\"embed-body\">{}</div>{more}</div>\n",
+        "<div class=\"embed\"><h2 class=\"embed-source\"><a href=\"{}\">{}</a></h2><div class=\"embed-body\">{}</div>{more}</div>\n",
         paths::marked(&path),
         escape_html(&title),
         in_page_links_to(&body, &page.path)
@@ -218,14 +247,28 @@ impl Needs {
 /// the note elsewhere (its flashcards).
 pub(super) fn note_resolutions(site: &Site, graph: &Graph, id: &NoteId) -> Vec<Resolution> {
     let mut x = Expansion::new(id);
-    resolutions(site, graph, id, &mut x)
+    resolutions(site, graph, id, Host::PAGE, &mut x)
 }
 
 /// The markdown resolutions of a note's links, with embeds rendered.
-fn resolutions(site: &Site, graph: &Graph, id: &NoteId, x: &mut Expansion) -> Vec<Resolution> {
+fn resolutions(
+    site: &Site,
+    graph: &Graph,
+    id: &NoteId,
+    host: Host,
+    x: &mut Expansion,
+) -> Vec<Resolution> {
     let page = &site.pages[id];
-    graph
-        .targets(id)
+    let targets = graph.targets(id);
+    let embeds = targets
+        .iter()
+        .any(|t| matches!(t, Target::Transclude { .. }));
+    let levels = if embeds {
+        embedded::link_levels(&page.parsed)
+    } else {
+        Vec::new()
+    };
+    targets
         .iter()
         .enumerate()
         .map(|(i, target)| match target {
@@ -233,7 +276,8 @@ fn resolutions(site: &Site, graph: &Graph, id: &NoteId, x: &mut Expansion) -> Ve
             Target::Transclude { note, heading } => {
                 let link = &page.parsed.links[i];
                 let at = (&page.note.file, link.line, link.col);
-                Resolution::Block(embed(site, graph, note, *heading, at, x))
+                let under = host.level_of(&levels, i);
+                Resolution::Block(embed(site, graph, note, *heading, (at, under), x))
             }
         })
         .collect()
@@ -244,7 +288,7 @@ fn embed(
     graph: &Graph,
     note: &NoteId,
     heading: Option<usize>,
-    at: (&std::path::PathBuf, usize, usize),
+    (at, under): ((&std::path::PathBuf, usize, usize), u8),
     x: &mut Expansion,
 ) -> String {
     let Some(page) = site.pages.get(note) else {
@@ -306,13 +350,17 @@ fn embed(
         }
         return format!("<div class=\"embed embed-link\">{source}</div>\n");
     }
-    x.stack.push((note.clone(), heading));
-    let resolutions = resolutions(site, graph, note, x);
-    x.stack.pop();
-    let body = match heading {
-        Some(h) => markdown::render_section(&page.parsed, h, &resolutions),
-        None => markdown::render_embedded(&page.parsed, &resolutions),
+    let part = heading.map_or(Part::Note, Part::Section);
+    let placed = embedded::place(&page.parsed, part, under);
+    let host = Host {
+        shift: placed.shift,
+        under,
     };
+    x.stack.push((note.clone(), heading));
+    let resolutions = resolutions(site, graph, note, host, x);
+    x.stack.pop();
+    let body = embedded::render(&page.parsed, &placed, &resolutions);
+    let body = in_page_links_to(&body, &page.path);
     let html =
         format!("<div class=\"embed\">{source}<div class=\"embed-body\">{body}</div></div>\n");
     x.budget = x.budget.saturating_sub(html.len());

@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod checkers;
 pub mod http;
+pub mod vault;
 
 use scraper::{ElementRef, Html, Selector};
 use std::fs;
