@@ -158,7 +158,8 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
                 // a11y hook: `check` also follows the built pages' links and anchors (in memory).
                 let p = &state.project;
                 let out = p.output_dir.strip_prefix(&p.root).unwrap_or(&p.output_dir);
-                diagnostics.extend(crate::linkcheck::check(output.files(), out));
+                let covered = crate::linkcheck::covered(&state.linked.site);
+                diagnostics.extend(crate::linkcheck::check(output.files(), out, &covered));
             }
         }
     }

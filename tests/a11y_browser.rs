@@ -14,7 +14,11 @@ fn bundled() -> Fixture {
     let site = Fixture::new();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_dir(&repo.join("content"), &site.root().join("content"));
-    std::fs::copy(repo.join("studysite.toml"), site.root().join("studysite.toml")).unwrap();
+    std::fs::copy(
+        repo.join("studysite.toml"),
+        site.root().join("studysite.toml"),
+    )
+    .unwrap();
     site.build_ok();
     site
 }
@@ -41,7 +45,6 @@ const BUNDLED_PAGES: &[&str] = &[
     "search/?q=instance",
     "404.html",
 ];
-
 
 fn urls(base: &str, pages: &[&str]) -> Vec<String> {
     pages.iter().map(|p| format!("{base}/{p}")).collect()
@@ -77,9 +80,15 @@ fn no_serious_or_critical_axe_violations_in_light_dark_and_phone() {
         others
     );
     eprint!("{}", summary(&found));
-    for v in found.iter().filter(|v| v.impact != "serious" && v.impact != "critical") {
+    for v in found
+        .iter()
+        .filter(|v| v.impact != "serious" && v.impact != "critical")
+    {
         eprint!("(not failing) {v}");
     }
     let report: String = serious.iter().map(|v| v.to_string()).collect();
-    assert!(serious.is_empty(), "serious or critical axe violations:\n{report}");
+    assert!(
+        serious.is_empty(),
+        "serious or critical axe violations:\n{report}"
+    );
 }

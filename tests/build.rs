@@ -379,7 +379,7 @@ fn wide_tables_are_wrapped_to_scroll_and_gfm_extras_render() {
         page.all(".note-body input[type=checkbox][checked]").len(),
         1
     );
-    assert_eq!(page.all(".note-body .footnote-definition").len(), 1);
+    assert_eq!(page.texts(".note-body .footnotes li"), ["A footnote. ↩"]);
 }
 
 #[test]

@@ -12,7 +12,11 @@ fn bundled() -> Fixture {
     let site = Fixture::new();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_dir(&repo.join("content"), &site.root().join("content"));
-    std::fs::copy(repo.join("studysite.toml"), site.root().join("studysite.toml")).unwrap();
+    std::fs::copy(
+        repo.join("studysite.toml"),
+        site.root().join("studysite.toml"),
+    )
+    .unwrap();
     site
 }
 

@@ -323,8 +323,15 @@ fn killing_a_build_leaves_the_old_site_or_the_new_one_never_a_mix() {
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     // At least 24 kills, and more until some landed on each side of the swap (a loaded
     // machine makes the build's length vary).
+    // When one side has not been hit yet, the waits stretch (or shrink) towards it.
     let mut kill = 0;
-    while kill < 24 || ((old == 0 || new == 0) && kill < 80) {
+    let mut scale = 1.2;
+    while kill < 24 || ((old == 0 || new == 0) && kill < 120) {
+        if kill >= 12 && new == 0 {
+            scale *= 1.15;
+        } else if kill >= 12 && old == 0 {
+            scale *= 0.85;
+        }
         kill += 1;
         let next = 1 - current;
         write_version(&site, n, next);
@@ -338,7 +345,7 @@ fn killing_a_build_leaves_the_old_site_or_the_new_one_never_a_mix() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let wait = full.mul_f64((seed % 1000) as f64 / 1000.0 * 1.2);
+        let wait = full.mul_f64((seed % 1000) as f64 / 1000.0 * scale);
         std::thread::sleep(wait);
         let _ = child.kill();
         let _ = child.wait();

@@ -15,9 +15,21 @@ pub struct Tables {
     key: u64,
     pub(super) by_path: HashMap<String, NoteId>,
     pub(super) by_name: HashMap<String, Vec<NoteId>>,
+    /// Notes by front matter alias, lower case.
+    pub(super) by_alias: HashMap<String, Vec<NoteId>>,
     pub(super) assets_by_path: HashMap<String, String>,
     pub(super) assets_by_name: HashMap<String, Vec<String>>,
     pub(super) sections: HashMap<String, String>,
+}
+
+/// What a link's path names.
+pub(super) enum Named<'a> {
+    /// A note, and other notes as near (ambiguous).
+    Note(NoteId, Vec<NoteId>),
+    /// An attachment's content path, and others as near.
+    Asset(&'a str, Vec<&'a str>),
+    /// A folder's page (its site path).
+    Folder(String),
 }
 
 /// The tables with the site they index.
@@ -38,7 +50,7 @@ impl Tables {
     fn key_of(site: &Site) -> u64 {
         let mut h = crate::hash::Digester::new();
         for (id, page) in &site.pages {
-            (id, &page.path).hash(&mut h);
+            (id, &page.path, &page.note.front.aliases).hash(&mut h);
         }
         for path in site.assets.keys() {
             path.hash(&mut h);
@@ -62,7 +74,8 @@ impl Tables {
     pub fn new(site: &Site) -> Self {
         let mut by_path = HashMap::new();
         let mut by_name: HashMap<String, Vec<NoteId>> = HashMap::new();
-        for id in site.pages.keys() {
+        let mut by_alias: HashMap<String, Vec<NoteId>> = HashMap::new();
+        for (id, page) in &site.pages {
             by_path.insert(strip_md(id.as_str()).to_lowercase(), id.clone());
             if id.stem() != "_index" {
                 by_name
@@ -70,8 +83,14 @@ impl Tables {
                     .or_default()
                     .push(id.clone());
             }
+            for alias in &page.note.front.aliases {
+                let list = by_alias.entry(alias.trim().to_lowercase()).or_default();
+                if !list.contains(id) {
+                    list.push(id.clone());
+                }
+            }
         }
-        for list in by_name.values_mut() {
+        for list in by_name.values_mut().chain(by_alias.values_mut()) {
             list.sort_by(|a, b| shortest_first(a.as_str(), b.as_str()));
         }
         let mut assets_by_path = HashMap::new();
@@ -96,6 +115,7 @@ impl Tables {
             key: Tables::key_of(site),
             by_path,
             by_name,
+            by_alias,
             assets_by_path,
             assets_by_name,
             sections,
@@ -123,6 +143,39 @@ pub(super) fn shortest_first(a: &str, b: &str) -> std::cmp::Ordering {
     (a.matches('/').count(), a.len(), a).cmp(&(b.matches('/').count(), b.len(), b))
 }
 
+/// How many folders up and down lead from folder `from` to the folder of `path`.
+pub(super) fn distance(from: &str, path: &str) -> usize {
+    let folder = path.rfind('/').map_or("", |i| &path[..i]);
+    let a: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
+    let b: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    (a.len() - common) + (b.len() - common)
+}
+
+/// The candidate nearest to folder `from` (Obsidian's rule: the same folder, then the fewest
+/// folders away), and the others exactly as near, which make the choice ambiguous.
+pub(super) fn nearest<T: Clone>(
+    from: &str,
+    candidates: &[T],
+    path: impl Fn(&T) -> &str,
+) -> Option<(T, Vec<T>)> {
+    let best = candidates
+        .iter()
+        .min_by(|a, b| {
+            distance(from, path(a))
+                .cmp(&distance(from, path(b)))
+                .then_with(|| shortest_first(path(a), path(b)))
+        })?
+        .clone();
+    let d = distance(from, path(&best));
+    let ties = candidates
+        .iter()
+        .filter(|c| path(c) != path(&best) && distance(from, path(c)) == d)
+        .cloned()
+        .collect();
+    Some((best, ties))
+}
+
 impl<'a> Index<'a> {
     /// The index of a site, over tables made for it.
     pub fn new(site: &'a Site, tables: &'a Tables) -> Self {
@@ -148,41 +201,39 @@ impl<'a> Index<'a> {
         self.site.asset_path(path).to_string()
     }
 
-    /// The site path of a folder's page.
-    pub(super) fn section_url(&self, folder_lower: &str) -> Option<String> {
-        self.sections.get(folder_lower).cloned()
-    }
-
-    /// A wikilink's note name or path → the note, plus the other candidates when ambiguous.
+    /// A wikilink's note name or path → the note, plus the other candidates as near as it
+    /// when ambiguous. A bare name is looked up among notes' file names, then their aliases.
     pub(super) fn find_note(&self, name: &str, from: &NoteId) -> Option<(NoteId, Vec<NoteId>)> {
         let name = strip_md(name.trim().trim_start_matches('/'));
         let lower = name.to_lowercase();
+        let folder = from.folder();
         if lower.contains('/') {
             // A path: from the vault root, then relative to the linking note, then as the end
             // of a longer path.
             if let Some(id) = self.by_path.get(&lower) {
                 return Some((id.clone(), Vec::new()));
             }
-            if let Some(joined) = paths::join(from.folder(), &lower)
+            if let Some(joined) = paths::join(folder, &lower)
                 && let Some(id) = self.by_path.get(&joined)
             {
                 return Some((id.clone(), Vec::new()));
             }
             let suffix = format!("/{lower}");
-            let name = file_name(&lower);
-            let mut found: Vec<&NoteId> = self
+            let found: Vec<NoteId> = self
                 .by_name
-                .get(name)
+                .get(file_name(&lower))
                 .into_iter()
                 .flatten()
                 .filter(|id| strip_md(id.as_str()).to_lowercase().ends_with(&suffix))
+                .cloned()
                 .collect();
-            found.sort_by(|a, b| shortest_first(a.as_str(), b.as_str()));
-            let first = (*found.first()?).clone();
-            return Some((first, found[1..].iter().map(|id| (*id).clone()).collect()));
+            return nearest(folder, &found, NoteId::as_str);
         }
-        let list = self.by_name.get(&lower)?;
-        Some((list[0].clone(), list[1..].to_vec()))
+        let list = self
+            .by_name
+            .get(&lower)
+            .or_else(|| self.by_alias.get(&lower))?;
+        nearest(folder, list, NoteId::as_str)
     }
 
     pub(super) fn find_asset(&self, name: &str, from: &NoteId) -> Option<(&'a str, Vec<&'a str>)> {
@@ -198,13 +249,54 @@ impl<'a> Index<'a> {
             return Some((p, Vec::new()));
         }
         let list = tables.assets_by_name.get(file_name(&lower))?;
+        let suffix = format!("/{}", lower.trim_start_matches('/'));
         let matching: Vec<&str> = list
             .iter()
             .map(String::as_str)
-            .filter(|p| !lower.contains('/') || p.to_lowercase().ends_with(&lower))
+            .filter(|p| !lower.contains('/') || format!("/{}", p.to_lowercase()).ends_with(&suffix))
             .collect();
-        let first = *matching.first()?;
-        Some((first, matching[1..].to_vec()))
+        nearest(from.folder(), &matching, |p| p)
+    }
+
+    /// What a markdown link's path (decoded, relative to the linking note or, as Obsidian also
+    /// reads it, to the vault's root) names: a note, an attachment or a folder. `None` when
+    /// it names nothing, and as the second value whether the path climbs out of the vault.
+    pub(super) fn find_path(&self, path: &str, from: &NoteId) -> (Option<Named<'a>>, bool) {
+        let tables: &'a Tables = self.tables;
+        let joined = paths::join(from.folder(), path);
+        let outside = joined.is_none();
+        // From the root: the path as written, without the `./` and `../` it starts with.
+        let mut rooted = path.trim_start_matches('/');
+        while let Some(rest) = rooted
+            .strip_prefix("./")
+            .or_else(|| rooted.strip_prefix("../"))
+        {
+            rooted = rest;
+        }
+        for candidate in joined.iter().map(String::as_str).chain([rooted]) {
+            let lower = candidate.to_lowercase();
+            let is_dir = path.ends_with('/');
+            if !is_dir {
+                let note = if lower.ends_with(".md") || lower.ends_with(".markdown") {
+                    tables.by_path.get(strip_md(&lower))
+                } else if !file_name(&lower).contains('.') {
+                    // VS Code and Obsidian users sometimes leave `.md` out of relative links.
+                    tables.by_path.get(&lower)
+                } else {
+                    None
+                };
+                if let Some(id) = note {
+                    return (Some(Named::Note(id.clone(), Vec::new())), outside);
+                }
+                if let Some(asset) = tables.assets_by_path.get(&lower) {
+                    return (Some(Named::Asset(asset, Vec::new())), outside);
+                }
+            }
+            if let Some(url) = tables.sections.get(lower.trim_end_matches('/')) {
+                return (Some(Named::Folder(url.clone())), outside);
+            }
+        }
+        (None, outside)
     }
 
     /// The anchor of `heading` (heading text, or `^block-id`) in a note.
@@ -243,14 +335,26 @@ impl<'a> Index<'a> {
             .filter(|a| page.parsed.headings.iter().any(|h| &h.anchor == a))
     }
 
-    pub(super) fn heading_index(&self, id: &NoteId, anchor: &str) -> Option<usize> {
-        self.site
-            .pages
-            .get(id)?
-            .parsed
-            .headings
-            .iter()
-            .position(|h| h.anchor == anchor)
+    /// What an embed of `anchor` (a heading's or a block's) in a note shows.
+    pub(super) fn part(&self, id: &NoteId, anchor: &str) -> super::Part {
+        let Some(page) = self.site.pages.get(id) else {
+            return super::Part::Whole;
+        };
+        let parsed = &page.parsed;
+        if let Some(h) = parsed.headings.iter().position(|h| h.anchor == anchor) {
+            return super::Part::Section(h);
+        }
+        match parsed.blocks.iter().position(|b| b.id == anchor) {
+            Some(b) => super::Part::Block(b),
+            None => super::Part::Whole,
+        }
+    }
+
+    /// The anchor a markdown link's fragment names in a note: an anchor as written, else a
+    /// heading by its text (`#Name%20Servers`, decoded, for `## Name Servers`).
+    pub(super) fn find_anchor(&self, id: &NoteId, fragment: &str) -> Option<String> {
+        self.resolve_anchor(id, fragment)
+            .or_else(|| self.find_heading(id, fragment))
     }
 
     /// The id on a note's page that a hand-written `#fragment` means: a heading whose GitHub
@@ -279,8 +383,38 @@ impl<'a> Index<'a> {
     }
 }
 
+/// `[DHCP](../dhcp.md) Snooping` → `[DHCP] Snooping`: a heading link written with the
+/// heading's markdown names the heading's text.
+fn without_link_targets(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("](") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("](") {
+        out.push_str(&rest[..=at]);
+        let after = &rest[at + 2..];
+        match after.find(')') {
+            Some(close) => rest = &after[close + 1..],
+            None => {
+                out.push_str("](");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Heading text as Obsidian compares it: lower case, without the characters a link cannot
+/// hold (`# ^ [ ] |`, and `:` which it turns into a space) and math's `$`, white space
+/// collapsed.
 pub(super) fn normalize(text: &str) -> String {
-    text.split_whitespace()
+    without_link_targets(text)
+        .chars()
+        .map(|c| if "#^[]|:$".contains(c) { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()

@@ -2,12 +2,13 @@
 //! whole vault, with a diagnostic for each one that does not resolve, and the backlinks that
 //! the resolved links make.
 //!
-//! Wikilinks resolve as Obsidian resolves them: by note name anywhere in the vault
-//! (case-insensitive, `.md` optional), or by a path when the link has a `/`; when several
-//! notes share the name, the one with the shortest path wins and the link is reported as
-//! ambiguous. Attachments (`![[image.png]]`) are found the same way by file name.
+//! Links resolve as Obsidian resolves them (see `resolve`): by note name anywhere in the vault
+//! (case-insensitive, `.md` optional, then aliases), or by a path when the link has a `/`;
+//! when several notes share the name, the nearest to the linking note wins, and only a tie is
+//! reported as ambiguous. Attachments (`![[image.png]]`) are found the same way by file name.
 
 mod index;
+mod media;
 mod resolve;
 
 pub use index::{Index, Tables};
@@ -25,13 +26,25 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub enum Target {
     /// Rendered as the markdown stage is told: kept, pointed elsewhere, sized or missing.
     Resolved(Resolution),
-    /// `![[Note]]` or `![[Note#Heading]]`: the note or one of its sections, shown inline.
+    /// `![[Note]]`, `![[Note#Heading]]` or `![[Note#^block]]`: the note, one of its sections
+    /// or one of its blocks, shown inline.
     Transclude {
         /// The embedded note.
         note: NoteId,
-        /// The index of the embedded heading in that note's headings, or the whole note.
-        heading: Option<usize>,
+        /// What of it is shown.
+        part: Part,
     },
+}
+
+/// What of a note an embed shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The whole note.
+    Whole,
+    /// The section under the heading with this index in the note's headings.
+    Section(usize),
+    /// The block with this index in the note's blocks (`^id`).
+    Block(usize),
 }
 
 /// A note that links to another one.
@@ -120,10 +133,17 @@ pub fn link_key(link: &crate::markdown::LinkRef) -> Option<String> {
     Some(index::strip_md(name).to_lowercase())
 }
 
-/// The names a note is looked up by (its file name, and its folder's name when it is the
-/// folder's page).
+/// The names a note is looked up by: its file name, its aliases, and its folder's name when
+/// it is the folder's page.
 pub fn note_keys(page: &Page) -> Vec<String> {
     let mut keys = vec![page.note.id.stem().to_lowercase()];
+    keys.extend(
+        page.note
+            .front
+            .aliases
+            .iter()
+            .map(|a| a.trim().to_lowercase()),
+    );
     if let Some(folder) = &page.section {
         keys.push(folder.rsplit('/').next().unwrap_or("").to_lowercase());
     }
@@ -225,10 +245,15 @@ fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
         ..NoteLinks::default()
     };
     for (i, link) in page.parsed.links.iter().enumerate() {
+        let r = resolve(index, page, link);
         if let Some(key) = link_key(link) {
+            // A broken link may name a drawing that comes later (an attachment `name.md`).
+            if matches!(r.target, Target::Resolved(Resolution::Missing { .. })) {
+                links.keys.insert(format!("{key}.md"));
+            }
             links.keys.insert(key);
         }
-        let r = resolve(index, page, link);
+        links.keys.extend(r.keys.iter().cloned());
         if let Some((error, message)) = r.diagnostic {
             let d = if error {
                 Diagnostic::error(&page.note.file, link.line, link.col, message)

@@ -23,9 +23,25 @@ struct Scanned {
     links: Vec<(String, usize, usize)>,
 }
 
-/// Checks every page in `files` (site path → content); diagnostics name each page as
-/// `output/<site path>`, with the line and column of the link.
-pub fn check(files: &Files, output: &Path) -> Vec<Diagnostic> {
+/// The links the note check already verified, by the file of the page they are on: each
+/// note's raw-HTML `#fragment` links on its own page (reported at the note's line if dead),
+/// so a dead one is not reported twice.
+pub fn covered(site: &crate::site::Site) -> HashSet<(String, String)> {
+    site.pages
+        .values()
+        .flat_map(|page| {
+            let file = crate::paths::page_file(&page.path);
+            page.parsed
+                .html_anchor_links
+                .iter()
+                .map(move |(fragment, _, _)| (file.clone(), format!("#{fragment}")))
+        })
+        .collect()
+}
+
+/// Checks every page in `files` (site path → content) but the links in `covered`;
+/// diagnostics name each page as `output/<site path>`, with the line and column of the link.
+pub fn check(files: &Files, output: &Path, covered: &HashSet<(String, String)>) -> Vec<Diagnostic> {
     let pages: Vec<(&String, String)> = files
         .par_iter()
         .filter(|(path, _)| path.ends_with(".html"))
@@ -42,14 +58,10 @@ pub fn check(files: &Files, output: &Path) -> Vec<Diagnostic> {
             s.links
                 .iter()
                 .filter(move |(url, _, _)| seen.insert(url.clone()))
+                .filter(|(url, _, _)| !covered.contains(&(page.to_string(), url.clone())))
                 .filter_map(|(url, line, col)| {
                     let problem = problem(files, &scanned, page, url)?;
-                    Some(Diagnostic::warning(
-                        output.join(page),
-                        *line,
-                        *col,
-                        problem,
-                    ))
+                    Some(Diagnostic::warning(output.join(page), *line, *col, problem))
                 })
                 .collect::<Vec<_>>()
         })
@@ -129,9 +141,8 @@ fn problem(
         return None;
     }
     let ids = &scanned.get(target.as_str())?.ids;
-    (!ids.contains(&fragment)).then(|| {
-        format!("dead anchor `{url}`: `{target}` has no element with id `{fragment}`")
-    })
+    (!ids.contains(&fragment))
+        .then(|| format!("dead anchor `{url}`: `{target}` has no element with id `{fragment}`"))
 }
 
 /// `folder` joined with a relative reference, `.` and `..` resolved; `None` above the root.
@@ -173,7 +184,7 @@ mod tests {
     }
 
     fn messages(files: &Files) -> Vec<String> {
-        check(files, Path::new("public"))
+        check(files, Path::new("public"), &HashSet::new())
             .iter()
             .map(|d| d.to_string())
             .collect()
@@ -182,8 +193,14 @@ mod tests {
     #[test]
     fn links_between_pages_files_and_ids_resolve() {
         let files = site(&[
-            ("index.html", "<a href=\"a/index.html#x\">a</a><a href=\"a/\">a</a><a href=\"a\">a</a><link href=\"style.css\"><a href=\"#top\">t</a><a href=\"https://example.com/n#o\">e</a><a href=\"mailto:x@y\">m</a>"),
-            ("a/index.html", "<h2 id=\"x\">X</h2><a href=\"../index.html\">home</a><a href=\"#x\">x</a><a href=\"../?q=1\">q</a>"),
+            (
+                "index.html",
+                "<a href=\"a/index.html#x\">a</a><a href=\"a/\">a</a><a href=\"a\">a</a><link href=\"style.css\"><a href=\"#top\">t</a><a href=\"https://example.com/n#o\">e</a><a href=\"mailto:x@y\">m</a>",
+            ),
+            (
+                "a/index.html",
+                "<h2 id=\"x\">X</h2><a href=\"../index.html\">home</a><a href=\"#x\">x</a><a href=\"../?q=1\">q</a>",
+            ),
             ("style.css", "body {}"),
         ]);
         assert!(messages(&files).is_empty(), "{:?}", messages(&files));
@@ -192,8 +209,14 @@ mod tests {
     #[test]
     fn dead_links_and_anchors_name_the_generated_page_and_position() {
         let files = site(&[
-            ("index.html", "<p>\n  <a href=\"b/index.html\">b</a> <img src=\"../up.png\" alt=\"\"></p>"),
-            ("topics/t/index.html", "<a href=\"../../a/index.html#gone\">a</a>\n<a href=\"#gone\">here</a>"),
+            (
+                "index.html",
+                "<p>\n  <a href=\"b/index.html\">b</a> <img src=\"../up.png\" alt=\"\"></p>",
+            ),
+            (
+                "topics/t/index.html",
+                "<a href=\"../../a/index.html#gone\">a</a>\n<a href=\"#gone\">here</a>",
+            ),
             ("a/index.html", "<h2 id=\"here\">H</h2>"),
         ]);
         assert_eq!(

@@ -111,8 +111,7 @@ fn read_tag(html: &str, lt: usize) -> (StartTag<'_>, usize) {
             _ => {
                 let start = i;
                 let mut end = i;
-                while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] != b'>'
-                {
+                while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] != b'>' {
                     end += 1;
                 }
                 (&html[start..end], start, end)

@@ -353,4 +353,16 @@ fn relocate(parsed: &mut ParsedNote, old_to_new: &[usize]) {
             diagram.event = new;
         }
     }
+    // A removed event maps to where the next one went, so ranges keep what is left of them.
+    let len = parsed.events.len();
+    let at = |i: usize| old_to_new.get(i).copied().unwrap_or(len);
+    super::blocks::follow(&mut parsed.blocks, old_to_new);
+    let notes = &mut parsed.footnotes;
+    notes.start = at(notes.start);
+    for range in &mut notes.notes {
+        *range = at(range.start)..at(range.end);
+    }
+    for r in &mut notes.refs {
+        r.0 = at(r.0);
+    }
 }

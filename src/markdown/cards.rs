@@ -157,12 +157,12 @@ pub struct CardScan {
 /// Finds card candidates (after the context-free cloze transform). `headings` are the
 /// note's headings in order.
 pub fn find(
-    events: Vec<Spanned>,
+    events: &[Spanned],
     headings: &[Heading],
     body: &str,
     lines: &LineIndex,
-) -> (Vec<Spanned>, CardScan) {
-    let (events, cloze_problems) = super::cloze::transform(events);
+    cloze_problems: Vec<(usize, String)>,
+) -> CardScan {
     let mut scan = CardScan {
         problems: cloze_problems
             .into_iter()
@@ -192,16 +192,16 @@ pub fn find(
                 heading_no += 1;
                 if let Some(h) = heading.filter(|h| h.card.is_some()) {
                     scan.candidates
-                        .push(heading_card(&events, i, h, &card_headings));
-                } else if let Some(c) = heading_then_marker(&events, i, heading, &line_of) {
+                        .push(heading_card(events, i, h, &card_headings));
+                } else if let Some(c) = heading_then_marker(events, i, heading, &line_of) {
                     scan.candidates.push(c);
                 }
             }
             Event::Start(Tag::Paragraph) => {
-                let end = super::card_blocks::block_end(&events, i) - 1;
-                paragraph(&events, (i, end), body, &line_of, &mut scan);
+                let end = super::card_blocks::block_end(events, i) - 1;
+                paragraph(events, (i, end), body, &line_of, &mut scan);
             }
-            Event::Start(Tag::Item) => tight_item(&events, i, &line_of, &mut scan),
+            Event::Start(Tag::Item) => tight_item(events, i, &line_of, &mut scan),
             Event::InlineHtml(h) => {
                 if let Some(tag) = tag_of_link(h) {
                     scan.tags.push((line_of(i), tag));
@@ -212,7 +212,7 @@ pub fn find(
         i += 1;
     }
     scan.candidates.sort_by_key(|c| c.span.0);
-    (events, scan)
+    scan
 }
 
 /// Whether `tag` is one of the deck tags (`flashcards`) or nested under one

@@ -1,128 +1,59 @@
-//! A note, or one section of it, shown inside another page (an embed, a topic page's
-//! excerpt, a flashcard): without ids (the host page's ids stay unique), and with its headings
-//! moved to nest under where it is shown. An embed under an `h2` starts at `h3`; nothing shown
-//! inside a page is ever an `h1`, since the page has its own.
+//! A note, or one part of it (an embed, a topic page's excerpt, a flashcard), shown inside
+//! another page: its headings move to nest under where it is shown. An embed under an `h2`
+//! starts at `h3`; nothing shown inside a page is ever an `h1`, since the page has its own.
 
-use super::links;
-use super::{ParsedNote, Resolution};
+use super::ParsedNote;
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use std::ops::Range;
 
-/// Where a part of a note is shown: its events, and how much its headings move.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Placement {
-    /// First event shown.
-    pub start: usize,
-    /// One past the last event shown.
-    pub end: usize,
-    /// Added to each heading's level (then kept within 2‥=6).
-    pub shift: i32,
-}
-
-impl Placement {
-    /// The level a heading of the source at `level` is shown at.
-    pub fn level(&self, level: u8) -> u8 {
-        (i32::from(level) + self.shift).clamp(2, 6) as u8
-    }
-}
-
-/// What of a note is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    /// The whole note.
-    Note,
-    /// The note without its leading title heading (a page's own heading stands for it).
-    NoteUntitled,
-    /// The section under a heading, with the heading.
-    Section(usize),
-    /// The section under a heading, without the heading (a page's own heading stands for it).
-    SectionBody(usize),
-}
-
-/// Places `part` of a note under a heading of level `under` (1 for content right under a
-/// page's title): its highest heading is shown at `under + 1`.
-pub fn place(parsed: &ParsedNote, part: Part, under: u8) -> Placement {
-    let events = parsed.events.len();
-    let section_end = |h: usize| {
-        let level = parsed.headings[h].level;
-        parsed.headings[h + 1..]
-            .iter()
-            .find(|next| next.level <= level)
-            .map_or(events, |next| next.event_index)
-    };
-    let after_heading = |start: usize| {
-        parsed.events[start..]
-            .iter()
-            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-            .map_or(events, |i| start + i + 1)
-    };
-    let (start, end) = match part {
-        Part::Note => (0, events),
-        Part::NoteUntitled if parsed.starts_with_h1 => (after_heading(0), events),
-        Part::NoteUntitled => (0, events),
-        Part::Section(h) | Part::SectionBody(h) if h >= parsed.headings.len() => (0, 0),
-        Part::Section(h) => (parsed.headings[h].event_index, section_end(h)),
-        Part::SectionBody(h) => (
-            after_heading(parsed.headings[h].event_index),
-            section_end(h),
-        ),
-    };
-    let top = parsed.events[start..end]
+/// How much the headings of `range` move so that its highest one is shown at `under + 1`.
+pub fn shift_for(parsed: &ParsedNote, range: Range<usize>, under: u8) -> i32 {
+    let end = range.end.min(parsed.events.len());
+    let start = range.start.min(end);
+    parsed.events[start..end]
         .iter()
         .filter_map(|e| match e {
             Event::Start(Tag::Heading { level, .. }) => Some(*level as i32),
             _ => None,
         })
-        .min();
-    let shift = top.map_or(0, |top| i32::from(under) + 1 - top);
-    Placement { start, end, shift }
+        .min()
+        .map_or(0, |top| i32::from(under) + 1 - top)
 }
 
-/// Writes a placed part of a note: links resolved, no ids, headings moved.
-pub fn render(parsed: &ParsedNote, at: &Placement, resolutions: &[Resolution]) -> String {
-    render_events(parsed, at.start, at.end, at.shift, resolutions)
+/// The level a heading of the source at `level` is shown at, moved by `shift` (within 2‥=6).
+pub fn moved(level: u8, shift: i32) -> u8 {
+    (i32::from(level) + shift).clamp(2, 6) as u8
 }
 
-/// Writes the start of a placed part, for pages that gather many: whole blocks up to about
-/// `chars` characters of text (at least one block). Says whether it was cut short.
-pub fn render_excerpt(
-    parsed: &ParsedNote,
-    at: &Placement,
-    chars: usize,
-    resolutions: &[Resolution],
-) -> (String, bool) {
-    let (start, end) = (at.start, at.end);
-    let mut depth = 0usize;
-    let mut text = 0usize;
-    let mut blocks = 0usize;
-    let mut cut = end;
-    for (i, event) in parsed.events[start..end].iter().enumerate() {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) => text += t.chars().count(),
-            // Callouts, table boxes and flashcards are raw HTML around markdown blocks: a cut
-            // must not fall inside one.
-            Event::Html(h) => depth = (depth as isize + html_nesting(h)).max(0) as usize,
-            _ => {}
-        }
-        let closes_block = depth == 0 && !matches!(event, Event::Start(_));
-        if closes_block {
-            let is_heading = matches!(event, Event::End(TagEnd::Heading(_)));
-            if !is_heading {
-                blocks += 1;
-            }
-            if blocks >= 1 && text >= chars {
-                cut = start + i + 1;
-                break;
-            }
-        }
-    }
-    let html = render_events(parsed, start, cut, at.shift, resolutions);
-    (html, cut < end)
+/// Moves every heading by `shift` levels.
+pub(super) fn shift_headings(events: Vec<Event<'_>>, shift: i32) -> Vec<Event<'_>> {
+    let at = |level: HeadingLevel| {
+        HeadingLevel::try_from(usize::from(moved(level as u8, shift))).unwrap_or(HeadingLevel::H6)
+    };
+    events
+        .into_iter()
+        .map(|e| match e {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: at(level),
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(at(level))),
+            other => other,
+        })
+        .collect()
 }
 
-/// How many block containers a piece of raw HTML opens, less those it closes.
-fn html_nesting(html: &str) -> isize {
+/// How many block containers a piece of raw HTML opens, less those it closes (callouts,
+/// table boxes and flashcards are raw HTML around markdown blocks: an excerpt must not be cut
+/// inside one).
+pub(super) fn html_nesting(html: &str) -> isize {
     let count = |pattern: &str| html.matches(pattern).count() as isize;
     ["div", "details", "section", "figure", "aside", "blockquote"]
         .iter()
@@ -146,57 +77,10 @@ pub fn link_levels(parsed: &ParsedNote) -> Vec<Option<u8>> {
     levels
 }
 
-pub(super) fn render_events(
-    parsed: &ParsedNote,
-    start: usize,
-    end: usize,
-    shift: i32,
-    resolutions: &[Resolution],
-) -> String {
-    let end = end.min(parsed.events.len());
-    let start = start.min(end);
-    let events = &parsed.events[start..end];
-    let skipped = links::count_links(&parsed.events[..start]);
-    let resolutions = resolutions.get(skipped..).unwrap_or(&[]);
-    let events = super::headings::without_ids(links::rewrite(events, resolutions));
-    let events = shift_headings(events, shift);
-    let mut html = String::with_capacity(events.len() * 16);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
-}
-
-fn shift_headings(events: Vec<Event<'_>>, shift: i32) -> Vec<Event<'_>> {
-    let moved = |level: HeadingLevel| {
-        let at = Placement {
-            start: 0,
-            end: 0,
-            shift,
-        };
-        HeadingLevel::try_from(usize::from(at.level(level as u8))).unwrap_or(HeadingLevel::H6)
-    };
-    events
-        .into_iter()
-        .map(|e| match e {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => Event::Start(Tag::Heading {
-                level: moved(level),
-                id,
-                classes,
-                attrs,
-            }),
-            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(moved(level))),
-            other => other,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::{Highlighter, ParseOptions, parse};
+    use super::super::{Highlighter, ParseOptions, Resolution, parse};
+    use super::super::{render_embedded, render_excerpt, render_section};
     use super::*;
 
     fn note(md: &str) -> ParsedNote {
@@ -212,7 +96,7 @@ mod tests {
     #[test]
     fn an_embedded_note_nests_under_the_heading_it_sits_in() {
         let p = note(NOTE);
-        let html = render(&p, &place(&p, Part::Note, 2), &keep(&p));
+        let html = render_embedded(&p, &keep(&p), "", 2);
         assert!(html.contains("<h3>Archive</h3>"), "{html}");
         assert!(html.contains("<h4>Restores</h4>"), "{html}");
         assert!(html.contains("<h5>Expedited</h5>"), "{html}");
@@ -223,32 +107,29 @@ mod tests {
     fn an_embedded_section_starts_one_level_below_its_place() {
         let p = note(NOTE);
         let restores = 1;
-        let html = render(&p, &place(&p, Part::Section(restores), 1), &keep(&p));
+        let html = render_section(&p, restores, &keep(&p), "", 1);
         assert!(html.starts_with("<h2>Restores</h2>"), "{html}");
         assert!(html.contains("<h3>Expedited</h3>"), "{html}");
         assert!(!html.contains("Costs"), "{html}");
-        let deep = render(&p, &place(&p, Part::Section(restores), 5), &keep(&p));
+        let deep = render_section(&p, restores, &keep(&p), "", 5);
         assert!(deep.contains("<h6>Restores</h6>") && deep.contains("<h6>Expedited</h6>"));
     }
 
     #[test]
     fn nothing_placed_inside_a_page_is_an_h1() {
         let p = note("# One\n\n# Two\n\ntext\n");
-        let at = place(&p, Part::Note, 0);
-        let html = render(&p, &at, &keep(&p));
+        let html = render_embedded(&p, &keep(&p), "", 0);
         assert!(!html.contains("<h1"), "{html}");
     }
 
     #[test]
-    fn a_section_body_leaves_its_heading_to_the_page() {
+    fn an_excerpt_leaves_its_heading_to_the_page() {
         let p = note(NOTE);
-        let at = place(&p, Part::SectionBody(1), 2);
-        let html = render(&p, &at, &keep(&p));
+        let (html, _) = render_excerpt(&p, Some(1), 10_000, &keep(&p), "", 2);
         assert!(!html.contains("Restores"), "{html}");
         assert!(html.starts_with("<p>Hours.</p>"), "{html}");
         assert!(html.contains("<h3>Expedited</h3>"), "{html}");
-        let whole = place(&p, Part::NoteUntitled, 2);
-        let html = render(&p, &whole, &keep(&p));
+        let (html, _) = render_excerpt(&p, None, 10_000, &keep(&p), "", 2);
         assert!(html.starts_with("<p>Intro.</p>"), "{html}");
         assert!(html.contains("<h3>Restores</h3>"), "{html}");
     }
@@ -260,8 +141,7 @@ mod tests {
             "word ".repeat(40),
             "more ".repeat(40)
         ));
-        let at = place(&p, Part::Section(0), 1);
-        let (html, _) = render_excerpt(&p, &at, 30, &keep(&p));
+        let (html, _) = render_excerpt(&p, Some(0), 30, &keep(&p), "", 2);
         assert_eq!(
             html.matches("<div").count(),
             html.matches("</div>").count(),

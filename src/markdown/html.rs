@@ -43,9 +43,11 @@ pub fn ids(events: &[Spanned]) -> Vec<String> {
     for (event, _) in events {
         if let Event::Html(html) | Event::InlineHtml(html) = event {
             for attr in ["id", "name"] {
+                // Footnotes' ids are ours (their prefix comes later), not the note's HTML.
                 ids.extend(
                     attribute_values(html, attr)
                         .into_iter()
+                        .filter(|(_, v)| !v.contains(super::footnotes::MARK))
                         .map(|(_, v)| v.to_string()),
                 );
             }
@@ -64,7 +66,10 @@ pub fn anchor_links(
     for (event, offset) in events {
         if let Event::Html(html) | Event::InlineHtml(html) = event {
             for (at, value) in attribute_values(html, "href") {
-                if let Some(fragment) = value.strip_prefix('#').filter(|f| !f.is_empty()) {
+                if let Some(fragment) = value
+                    .strip_prefix('#')
+                    .filter(|f| !f.is_empty() && !f.contains(super::footnotes::MARK))
+                {
                     // Raw HTML events are the note's own text, so the offset adds up.
                     let (line, col) = lines.line_col(body, offset + at);
                     links.push((crate::paths::decode_path(fragment), line, col));

@@ -49,7 +49,7 @@ pub enum Resolution {
     },
     /// An image with an explicit size (`![[x.png|300x200]]`).
     Sized {
-        /// The image's site path.
+        /// The image's site path (or URL, for an image on another site).
         src: String,
         /// Its alternative text.
         alt: String,
@@ -63,6 +63,9 @@ pub enum Resolution {
         /// Why, for the tooltip.
         reason: String,
     },
+    /// Point a link at this anchor of the page it is on (`#name-servers`, for a link written
+    /// `#Name%20Servers`).
+    Fragment(String),
     /// Replace the whole link or image with this HTML.
     Html(String),
     /// Replace it with this block of HTML (a transclusion); a paragraph holding nothing else
@@ -111,6 +114,11 @@ pub fn collect(events: &[Spanned], body: &str, lines: &LineIndex) -> Vec<LinkRef
                     LinkType::WikiLink { has_pothole } => (true, *has_pothole),
                     _ => (false, false),
                 };
+                // `<someone@example.com>`: pulldown-cmark writes it as a `mailto:` link.
+                let target = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
                 if let Some((text, placed)) = blocks.last_mut() {
                     placed.push((refs.len(), text.len()));
                 }
@@ -118,7 +126,7 @@ pub fn collect(events: &[Spanned], body: &str, lines: &LineIndex) -> Vec<LinkRef
                 refs.push(LinkRef {
                     kind,
                     wiki,
-                    target: dest_url.to_string(),
+                    target,
                     label: String::new(),
                     has_label,
                     line,
@@ -219,10 +227,17 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut next = 0;
     let mut i = 0;
+    // Open paragraphs (a block shown inside one splits it).
+    let mut paragraphs = 0usize;
     while i < events.len() {
         let event = &events[i];
         let is_image = matches!(event, Event::Start(Tag::Image { .. }));
         if !matches!(event, Event::Start(Tag::Link { .. })) && !is_image {
+            match event {
+                Event::Start(Tag::Paragraph) => paragraphs += 1,
+                Event::End(TagEnd::Paragraph) => paragraphs = paragraphs.saturating_sub(1),
+                _ => {}
+            }
             out.push(borrow(event));
             i += 1;
             continue;
@@ -245,6 +260,11 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
                 }
                 out.push(borrow(&events[end]));
             }
+            Resolution::Fragment(anchor) => {
+                out.push(Event::Start(with_dest(event, &format!("#{anchor}"))));
+                out.extend(inner.iter().map(borrow));
+                out.push(borrow(&events[end]));
+            }
             Resolution::Sized {
                 src,
                 alt,
@@ -253,12 +273,13 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
             } => {
                 let alt = escape_html(alt);
                 let height = height.map_or(String::new(), |h| format!(" height=\"{h}\""));
+                let src = if crate::paths::is_external(src) {
+                    escape_html(src)
+                } else {
+                    crate::paths::marked(src)
+                };
                 out.push(Event::Html(
-                    format!(
-                        "<img src=\"{}\" alt=\"{alt}\" width=\"{width}\"{height}>",
-                        crate::paths::marked(src)
-                    )
-                    .into(),
+                    format!("<img src=\"{src}\" alt=\"{alt}\" width=\"{width}\"{height}>").into(),
                 ));
             }
             Resolution::Missing { reason } => {
@@ -282,15 +303,26 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
             }
             Resolution::Html(html) => out.push(Event::Html(CowStr::from(html.clone()))),
             Resolution::Block(html) => {
-                let alone = matches!(out.last(), Some(Event::Start(Tag::Paragraph)))
-                    && matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
-                if alone {
-                    out.pop();
+                // A block cannot sit inside `<p>`: the paragraph is closed before it and opened
+                // again after it (or dropped, where it would be empty).
+                let first = matches!(out.last(), Some(Event::Start(Tag::Paragraph)));
+                let last = matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
+                if paragraphs == 0 {
                     out.push(Event::Html(CowStr::from(html.clone())));
-                    i = end + 2;
-                    continue;
+                } else {
+                    if first {
+                        out.pop();
+                    } else {
+                        out.push(Event::Html("</p>\n".into()));
+                    }
+                    out.push(Event::Html(CowStr::from(html.clone())));
+                    if last {
+                        paragraphs -= 1;
+                        i = end + 2;
+                        continue;
+                    }
+                    out.push(Event::Html("<p>".into()));
                 }
-                out.push(Event::Html(CowStr::from(html.clone())));
             }
         }
         i = end + 1;
@@ -390,97 +422,8 @@ fn plain(events: &[Event<'_>]) -> String {
     s
 }
 
-/// Turns `https://…` URLs written as plain text into links, as GitHub and Obsidian do.
-pub fn autolink_bare_urls(events: Vec<Spanned>) -> Vec<Spanned> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut depth = 0usize; // inside a link, image or code block
-    for (event, offset) in events {
-        match &event {
-            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => depth += 1,
-            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
-                depth = depth.saturating_sub(1)
-            }
-            Event::Text(text) if depth == 0 && text.contains("://") => {
-                split_urls(text, offset, &mut out);
-                continue;
-            }
-            _ => {}
-        }
-        out.push((event, offset));
-    }
-    out
-}
-
-fn split_urls(text: &str, offset: usize, out: &mut Vec<Spanned>) {
-    let mut rest = text;
-    while let Some(start) = find_url_start(rest) {
-        let len = url_len(&rest[start..]);
-        if len == 0 {
-            break;
-        }
-        if start > 0 {
-            out.push((Event::Text(rest[..start].to_string().into()), offset));
-        }
-        let url = &rest[start..start + len];
-        out.push((
-            Event::Start(Tag::Link {
-                link_type: LinkType::Autolink,
-                dest_url: url.to_string().into(),
-                title: "".into(),
-                id: "".into(),
-            }),
-            offset,
-        ));
-        out.push((Event::Text(url.to_string().into()), offset));
-        out.push((Event::End(TagEnd::Link), offset));
-        rest = &rest[start + len..];
-    }
-    if !rest.is_empty() {
-        out.push((Event::Text(rest.to_string().into()), offset));
-    }
-}
-
-fn find_url_start(text: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = text[from..].find("http") {
-        let at = from + i;
-        let tail = &text[at..];
-        let word_start = at == 0 || !text[..at].ends_with(|c: char| c.is_alphanumeric());
-        if word_start && (tail.starts_with("https://") || tail.starts_with("http://")) {
-            return Some(at);
-        }
-        from = at + 4;
-    }
-    None
-}
-
-/// Length of the URL at the start of `text`: up to white space, without trailing punctuation
-/// (a closing parenthesis stays when the URL opened one).
-fn url_len(text: &str) -> usize {
-    let end = text
-        .find(|c: char| c.is_whitespace() || c == '<' || c == '"')
-        .unwrap_or(text.len());
-    let mut url = &text[..end];
-    loop {
-        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '*', '_']);
-        let trimmed = if trimmed.ends_with(')')
-            && trimmed.matches('(').count() < trimmed.matches(')').count()
-        {
-            &trimmed[..trimmed.len() - 1]
-        } else {
-            trimmed
-        };
-        if trimmed.len() == url.len() {
-            break;
-        }
-        url = trimmed;
-    }
-    if url.ends_with("://") { 0 } else { url.len() }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::tests::html_of;
     use super::super::{Highlighter, ParseOptions, parse, render};
     use super::*;
 
@@ -563,24 +506,5 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<a href=\"/d/\">D</a>"), "{html}");
-    }
-
-    #[test]
-    fn bare_urls_become_links() {
-        let html = html_of(
-            "Docs: https://docs.aws.amazon.com/cognito/latest/ (see also http://x.io/a_(b)).\n",
-        );
-        assert!(html.contains("<a href=\"https://docs.aws.amazon.com/cognito/latest/\">https://docs.aws.amazon.com/cognito/latest/</a> (see"), "{html}");
-        assert!(
-            html.contains("<a href=\"http://x.io/a_(b)\">http://x.io/a_(b)</a>)."),
-            "{html}"
-        );
-    }
-
-    #[test]
-    fn urls_in_code_and_links_are_left_alone() {
-        let html =
-            html_of("`https://a.io` and [https://b.io](https://b.io)\n\n```\nhttps://c.io\n```\n");
-        assert_eq!(html.matches("<a ").count(), 1, "{html}");
     }
 }

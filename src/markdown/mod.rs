@@ -5,6 +5,7 @@
 //! the whole vault is known, with every link of the note already resolved by the link stage.
 
 pub mod anchors;
+mod autolink;
 mod blocks;
 pub mod card_apply;
 mod card_blocks;
@@ -17,19 +18,27 @@ mod code_classes;
 mod code_html;
 mod code_memo;
 pub mod embedded;
+mod footnotes;
 mod headings;
 mod html;
 mod links;
 mod math;
 mod obsidian;
+mod render;
 mod tables;
 pub mod tags;
 mod tasks;
 
+pub use blocks::{Block, BlockKind};
 pub use code::{CodeText, DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
 pub use code_classes::{ClassSet, TokenClass};
+pub use footnotes::Footnotes;
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
+pub use render::{
+    block_events, excerpt_events, footnote_links, links_in, render, render_block, render_embedded,
+    render_excerpt, render_part, render_section, render_without_heading, section_events,
+};
 pub use tags::tag_path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -60,8 +69,12 @@ pub struct ParsedNote {
     pub html_ids: Vec<String>,
     /// In-page links in raw HTML (`<a href="#x">`): fragment, line, column.
     pub html_anchor_links: Vec<(String, usize, usize)>,
-    /// Block ids (`^abc`) of paragraphs and list items, with their `^`.
+    /// Block ids (`^abc`), with their `^`, in order.
     pub block_ids: Vec<String>,
+    /// The blocks that carry those ids, and where their events are.
+    pub blocks: Vec<Block>,
+    /// Footnotes: their definitions follow the body in `events`.
+    pub footnotes: Footnotes,
     /// Inline `#tags`, as written (without `#`), in order.
     pub tags: Vec<String>,
     /// Mermaid blocks, in order, for the diagram stage.
@@ -78,6 +91,11 @@ pub struct ParsedNote {
 }
 
 impl ParsedNote {
+    /// Where the body's events end (the footnotes' definitions follow).
+    pub fn body_end(&self) -> usize {
+        self.footnotes.start.min(self.events.len())
+    }
+
     /// The text of the first level-1 heading, the fallback title.
     pub fn first_h1(&self) -> Option<&str> {
         self.headings
@@ -167,14 +185,23 @@ pub fn parse(
     let (events, blocks) = code::render_blocks(events, options_.highlight_code, highlighter);
     let (mut diagrams, mut code, has_code) = (blocks.diagrams, blocks.code, blocks.highlighted);
     let (events, math) = math::render(events, body, &lines);
-    let events = obsidian::callouts(events);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
     let events = tasks::label(events);
-    let events = links::autolink_bare_urls(events);
+    let events = autolink::citations(events);
+    let events = autolink::autolink_bare_urls(events);
     let (events, found_tags) = tags::link(events, body, &lines);
-    let (events, block_ids) = blocks::mark(events);
-    let (events, card_scan) = cards::find(events, &headings, body, &lines);
+    // After the inline passes, so a callout's title keeps their work.
+    let events = obsidian::callouts(events);
+    let events = footnotes::inline(events);
+    let (events, cloze_problems) = cloze::transform(events);
+    let (events, mut blocks, block_ids) = blocks::mark(events);
+    let (events, footnotes, moved) = footnotes::arrange(events);
+    if let Some(map) = moved {
+        blocks::follow(&mut blocks, &map);
+    }
+    // Last of the passes that move events: card spans are event indices.
+    let card_scan = cards::find(&events, &headings, body, &lines, cloze_problems);
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);
@@ -194,6 +221,8 @@ pub fn parse(
         html_ids,
         html_anchor_links,
         block_ids,
+        blocks,
+        footnotes,
         tags: found_tags.tags,
         diagrams,
         code,
@@ -286,35 +315,6 @@ fn count_words(events: &[Spanned]) -> usize {
     words
 }
 
-/// Writes a parsed note as HTML, replacing each link with its resolution (in `links` order).
-pub fn render(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
-    render_range(parsed, 0, parsed.events.len(), resolutions)
-}
-
-/// Writes a note without one of its headings (the level-1 heading the page shows as its title
-/// instead).
-pub fn render_without_heading(
-    parsed: &ParsedNote,
-    heading: usize,
-    resolutions: &[Resolution],
-) -> String {
-    let Some(h) = parsed.headings.get(heading) else {
-        return render(parsed, resolutions);
-    };
-    let end = parsed.events[h.event_index..]
-        .iter()
-        .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-        .map_or(parsed.events.len(), |i| h.event_index + i + 1);
-    let mut html = render_range(parsed, 0, h.event_index, resolutions);
-    html.push_str(&render_range(
-        parsed,
-        end,
-        parsed.events.len(),
-        resolutions,
-    ));
-    html
-}
-
 impl ParsedNote {
     /// The level-1 heading that a page titled `title` shows as its title: the first one, when
     /// its text is the title.
@@ -322,42 +322,6 @@ impl ParsedNote {
         let i = self.headings.iter().position(|h| h.level == 1)?;
         (self.headings[i].text == title).then_some(i)
     }
-}
-
-fn render_range(
-    parsed: &ParsedNote,
-    start: usize,
-    end: usize,
-    resolutions: &[Resolution],
-) -> String {
-    let events = &parsed.events[start..end];
-    let skipped = links::count_links(&parsed.events[..start]);
-    let resolutions = resolutions.get(skipped..).unwrap_or(&[]);
-    let events = links::rewrite(events, resolutions);
-    let mut html = String::with_capacity(events.len() * 16);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
-}
-
-/// Writes events `range.0..range.1` of a note (a card's front or back) for showing elsewhere:
-/// links resolved as on the page, no heading ids, headings from `h2` down.
-pub fn render_part(
-    parsed: &ParsedNote,
-    range: (usize, usize),
-    resolutions: &[Resolution],
-) -> String {
-    let end = range.1.min(parsed.events.len());
-    let start = range.0.min(end);
-    let top = parsed.events[start..end]
-        .iter()
-        .filter_map(|e| match e {
-            Event::Start(Tag::Heading { level, .. }) => Some(*level as i32),
-            _ => None,
-        })
-        .min();
-    // A card is shown under its deck page's title: its headings start at h2.
-    let shift = top.map_or(0, |top| 2 - top);
-    embedded::render_events(parsed, start, end, shift, resolutions)
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -403,7 +367,7 @@ mod tests {
         let html = html_of("~~old~~ and a note[^1]\n\n- [x] done\n\n[^1]: the note\n");
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("type=\"checkbox\""), "{html}");
-        assert!(html.contains("footnote-definition"), "{html}");
+        assert!(html.contains("<section class=\"footnotes\""), "{html}");
     }
 
     #[test]

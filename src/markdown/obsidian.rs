@@ -2,7 +2,7 @@
 //! (`> [!tip] Title`, foldable with `-`/`+`, and GitHub's `> [!NOTE]`), `==highlights==`.
 
 use super::{Spanned, escape_html};
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, Event, Tag, TagEnd};
 
 /// Blanks out `%%comments%%` (which may span lines) outside code, keeping every newline and the
 /// length of every line, so positions in the text still match the file.
@@ -104,22 +104,20 @@ fn gfm_kind(kind: BlockQuoteKind) -> &'static str {
     }
 }
 
-/// A callout header: `[!type]`, then `-` (folded) or `+` (foldable, open), then a title.
+/// A callout header: `[!type]`, then `-` (folded) or `+` (foldable, open).
 struct Header {
     kind: String,
     fold: Option<bool>,
-    title: String,
 }
 
-fn parse_header(text: &str) -> Option<(Header, usize)> {
+/// Reads `[!type]`, `[!type]-` or `[!type]+` at the start of `text`; returns the header and
+/// the text after it. The type is any text without `]` (Obsidian shows unknown types as
+/// notes), such as `[!tip]` or `[!My old notes]`.
+fn parse_header(text: &str) -> Option<(Header, &str)> {
     let rest = text.strip_prefix("[!")?;
     let close = rest.find(']')?;
     let kind = rest[..close].trim().to_lowercase();
-    if kind.is_empty()
-        || !kind
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-    {
+    if kind.is_empty() || kind.contains(['[', '\n']) {
         return None;
     }
     let mut after = &rest[close + 1..];
@@ -131,47 +129,84 @@ fn parse_header(text: &str) -> Option<(Header, usize)> {
     if fold.is_some() {
         after = &after[1..];
     }
-    let line_end = after.find('\n').unwrap_or(after.len());
-    let title = after[..line_end].trim().to_string();
-    let consumed = text.len() - after.len() + line_end;
-    Some((
-        Header {
-            title: if title.is_empty() {
-                default_title(&kind)
-            } else {
-                title
-            },
-            kind,
-            fold,
-        },
-        consumed,
-    ))
+    Some((Header { kind, fold }, after))
 }
 
+/// The class name of a callout type: `tip`, `my-old-notes`.
+fn kind_class(kind: &str) -> String {
+    let mut class = String::with_capacity(kind.len());
+    for c in kind.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            class.push(c);
+        } else if !class.ends_with('-') {
+            class.push('-');
+        }
+    }
+    class.trim_matches('-').to_string()
+}
+
+const CLOSE_BOX: &str = "</div></div>\n";
+const CLOSE_FOLD: &str = "</div></details>\n";
+const TITLE_END_BOX: &str = "</p><div class=\"callout-content\">\n";
+const TITLE_END_FOLD: &str = "</summary><div class=\"callout-content\">\n";
+
+/// Whether raw HTML is the start of a callout, as [`callouts`] writes it.
+pub fn is_callout_open(html: &str) -> bool {
+    html.starts_with("<div class=\"callout ") || html.starts_with("<details class=\"callout ")
+}
+
+/// Whether raw HTML is the end of a callout, as [`callouts`] writes it.
+pub fn is_callout_close(html: &str) -> bool {
+    html == CLOSE_BOX || html == CLOSE_FOLD
+}
+
+/// Whether raw HTML ends a callout's title, as [`callouts`] writes it.
+pub fn is_callout_title_end(html: &str) -> bool {
+    html == TITLE_END_BOX || html == TITLE_END_FOLD
+}
+
+/// The HTML that opens a callout, up to its title.
 fn open_html(header: &Header) -> String {
     let kind = escape_html(&header.kind);
-    let title = escape_html(&header.title);
+    let class = escape_html(&kind_class(&header.kind));
     match header.fold {
         Some(open) => format!(
-            "<details class=\"callout callout-{kind}\" data-callout=\"{kind}\"{}><summary class=\"callout-title\">{title}</summary><div class=\"callout-content\">\n",
+            "<details class=\"callout callout-{class}\" data-callout=\"{kind}\"{}><summary class=\"callout-title\">",
             if open { " open" } else { "" }
         ),
         None => format!(
-            "<div class=\"callout callout-{kind}\" data-callout=\"{kind}\" role=\"note\"><p class=\"callout-title\">{title}</p><div class=\"callout-content\">\n"
+            "<div class=\"callout callout-{class}\" data-callout=\"{kind}\" role=\"note\"><p class=\"callout-title\">"
         ),
     }
 }
 
-/// Turns callout block quotes into styled callout boxes.
+fn title_end(header: &Header) -> &'static str {
+    if header.fold.is_some() {
+        TITLE_END_FOLD
+    } else {
+        TITLE_END_BOX
+    }
+}
+
+fn close_html(header: &Header) -> &'static str {
+    if header.fold.is_some() {
+        CLOSE_FOLD
+    } else {
+        CLOSE_BOX
+    }
+}
+
+/// Turns callout block quotes into styled callout boxes. The title is the rest of the header
+/// line, with its markup (emphasis, code, links, math); the lines after it are the body.
 pub fn callouts(events: Vec<Spanned>) -> Vec<Spanned> {
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::BlockQuote(_))))
+    {
+        return events;
+    }
     let mut events: Vec<Option<Spanned>> = events.into_iter().map(Some).collect();
-    let peek = |events: &[Option<Spanned>], i: usize| {
-        events
-            .get(i)
-            .and_then(Option::as_ref)
-            .map(|(e, o)| (e.clone(), *o))
-    };
-    let mut out: Vec<Spanned> = Vec::with_capacity(events.len());
+    let mut out: Vec<Spanned> = Vec::with_capacity(events.len() + 8);
     // For each open block quote: the HTML that closes it, or `None` for a plain quote.
     let mut stack: Vec<Option<&'static str>> = Vec::new();
     let mut i = 0;
@@ -183,61 +218,42 @@ pub fn callouts(events: Vec<Spanned>) -> Vec<Spanned> {
         i += 1;
         match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let kind = gfm_kind(kind);
                 let header = Header {
-                    kind: kind.into(),
+                    kind: gfm_kind(kind).into(),
                     fold: None,
-                    title: default_title(kind),
                 };
-                out.push((Event::Html(open_html(&header).into()), offset));
-                stack.push(Some("</div></div>\n"));
+                let html = format!(
+                    "{}{}{}",
+                    open_html(&header),
+                    escape_html(&default_title(&header.kind)),
+                    title_end(&header)
+                );
+                out.push((Event::Html(html.into()), offset));
+                stack.push(Some(close_html(&header)));
             }
-            Event::Start(Tag::BlockQuote(None)) => {
-                // An Obsidian callout opens with a paragraph whose text starts `[!type]`.
-                let header = match (peek(&events, i), peek(&events, i + 1)) {
-                    (
-                        Some((Event::Start(Tag::Paragraph), p_offset)),
-                        Some((Event::Text(t), t_offset)),
-                    ) => parse_header(&t).map(|(h, used)| {
-                        (
-                            h,
-                            t[used..].trim_start_matches(['\n', '\r']).to_string(),
-                            p_offset,
-                            t_offset,
-                        )
-                    }),
-                    _ => None,
-                };
-                let Some((header, rest, p_offset, t_offset)) = header else {
+            Event::Start(Tag::BlockQuote(None)) => match callout_at(&mut events, i) {
+                Some(callout) => {
+                    out.push((Event::Html(open_html(&callout.header).into()), offset));
+                    if callout.title.is_empty() {
+                        let title = default_title(&callout.header.kind);
+                        out.push((Event::Text(title.into()), offset));
+                    } else {
+                        out.extend(callout.title);
+                    }
+                    out.push((Event::Html(title_end(&callout.header).into()), offset));
+                    if !callout.body.is_empty() {
+                        out.push((Event::Start(Tag::Paragraph), callout.paragraph));
+                        out.extend(callout.body);
+                        out.push((Event::End(TagEnd::Paragraph), callout.paragraph));
+                    }
+                    stack.push(Some(close_html(&callout.header)));
+                    i = callout.next;
+                }
+                None => {
                     out.push((Event::Start(Tag::BlockQuote(None)), offset));
                     stack.push(None);
-                    continue;
-                };
-                out.push((Event::Html(open_html(&header).into()), offset));
-                stack.push(Some(if header.fold.is_some() {
-                    "</div></details>\n"
-                } else {
-                    "</div></div>\n"
-                }));
-                i += 2; // the paragraph start and the header text
-                if !rest.is_empty() {
-                    out.push((Event::Start(Tag::Paragraph), p_offset));
-                    out.push((Event::Text(CowStr::from(rest)), t_offset));
-                    continue;
                 }
-                // What follows the header line stays as the first paragraph of the content.
-                if matches!(
-                    peek(&events, i),
-                    Some((Event::SoftBreak | Event::HardBreak, _))
-                ) {
-                    i += 1;
-                }
-                if matches!(peek(&events, i), Some((Event::End(TagEnd::Paragraph), _))) {
-                    i += 1;
-                } else {
-                    out.push((Event::Start(Tag::Paragraph), p_offset));
-                }
-            }
+            },
             Event::End(TagEnd::BlockQuote(kind)) => match stack.pop().flatten() {
                 Some(close) => out.push((Event::Html(close.into()), offset)),
                 None => out.push((Event::End(TagEnd::BlockQuote(kind)), offset)),
@@ -246,6 +262,98 @@ pub fn callouts(events: Vec<Spanned>) -> Vec<Spanned> {
         }
     }
     out
+}
+
+/// A callout's header, title and the rest of its first paragraph.
+struct Callout {
+    header: Header,
+    title: Vec<Spanned>,
+    body: Vec<Spanned>,
+    /// The offset of the first paragraph.
+    paragraph: usize,
+    /// The index after the first paragraph.
+    next: usize,
+}
+
+/// Reads the callout whose quote's content starts at `i` (a paragraph starting `[!type]`),
+/// taking its first paragraph's events.
+fn callout_at(events: &mut [Option<Spanned>], i: usize) -> Option<Callout> {
+    let is = |events: &[Option<Spanned>], j: usize, f: &dyn Fn(&Event) -> bool| {
+        events
+            .get(j)
+            .and_then(Option::as_ref)
+            .is_some_and(|(e, _)| f(e))
+    };
+    if !is(events, i, &|e| matches!(e, Event::Start(Tag::Paragraph))) {
+        return None;
+    }
+    let (header, rest) = match events.get(i + 1).and_then(Option::as_ref) {
+        Some((Event::Text(t), _)) => {
+            let (header, rest) = parse_header(t)?;
+            (header, rest.to_string())
+        }
+        _ => return None,
+    };
+    let end = (i + 2..events.len())
+        .find(|&j| is(events, j, &|e| matches!(e, Event::End(TagEnd::Paragraph))))?;
+    let paragraph = events[i].take().map_or(0, |(_, o)| o);
+    let text_offset = events[i + 1].take().map_or(paragraph, |(_, o)| o);
+    let mut inner: Vec<Spanned> = Vec::with_capacity(end - i);
+    // The header's own text may hold the end of the line (a title written without markup).
+    let (first_line, after) = match rest.split_once('\n') {
+        Some((a, b)) => (a.to_string(), Some(b.to_string())),
+        None => (rest, None),
+    };
+    inner.push((Event::Text(first_line.into()), text_offset));
+    if let Some(after) = after {
+        inner.push((Event::SoftBreak, text_offset));
+        inner.push((Event::Text(after.into()), text_offset));
+    }
+    inner.extend(events[i + 2..end].iter_mut().filter_map(Option::take));
+    events[end] = None;
+    let mut depth = 0usize;
+    let cut = inner.iter().position(|(e, _)| {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::SoftBreak | Event::HardBreak if depth == 0 => return true,
+            _ => {}
+        }
+        false
+    });
+    let (mut title, body) = match cut {
+        Some(c) => {
+            let body = inner.split_off(c + 1);
+            inner.pop();
+            (inner, body)
+        }
+        None => (inner, Vec::new()),
+    };
+    trim_title(&mut title);
+    Some(Callout {
+        header,
+        title,
+        body,
+        paragraph,
+        next: end + 1,
+    })
+}
+
+/// Trims white space around a title and drops it when nothing is left.
+fn trim_title(title: &mut Vec<Spanned>) {
+    if let Some((Event::Text(t), _)) = title.first_mut() {
+        *t = t.trim_start().to_string().into();
+    }
+    if let Some((Event::Text(t), _)) = title.last_mut() {
+        *t = t.trim_end().to_string().into();
+    }
+    title.retain(|(e, _)| !matches!(e, Event::Text(t) if t.is_empty()));
+    if title
+        .iter()
+        .all(|(e, _)| matches!(e, Event::Text(t) if t.trim().is_empty()))
+    {
+        title.clear();
+    }
 }
 
 /// Where a `==` run may open or close a highlight, in one leaf block's text events.
@@ -418,6 +526,23 @@ mod tests {
         assert!(
             open.contains(" open><summary class=\"callout-title\">Faq</summary>"),
             "{open}"
+        );
+    }
+
+    #[test]
+    fn callout_titles_keep_inline_markup_and_the_body_follows() {
+        let html = html_of("> [!tip] the `NULL` values are *skipped* here\n> body line\n");
+        assert!(
+            html.contains("<p class=\"callout-title\">the <code>NULL</code> values are <em>skipped</em> here</p><div class=\"callout-content\">"),
+            "{html}"
+        );
+        assert!(html.contains("<p>body line</p>"), "{html}");
+        let html = html_of("> [!note]\n> only a body\n");
+        assert!(html.contains("callout-title\">Note</p>"), "{html}");
+        let html = html_of("> [!Resources:] Links\n> x\n");
+        assert!(
+            html.contains("class=\"callout callout-resources\" data-callout=\"resources:\""),
+            "{html}"
         );
     }
 

@@ -8,6 +8,17 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 /// How many characters of header text a table's region label keeps.
 const LABEL_CHARS: usize = 80;
 
+/// How the HTML that opens a table's scrolling box starts (its label follows).
+pub const OPEN_START: &str = "<div class=\"table-wrap\"";
+
+/// The HTML that closes it.
+pub const CLOSE: &str = "</div>\n";
+
+/// Whether raw HTML is the opening of a table's scrolling box.
+pub fn is_open(html: &str) -> bool {
+    html.starts_with(OPEN_START)
+}
+
 /// Wraps every `<table>` in a focusable `<div class="table-wrap" role="region">`.
 pub fn wrap(events: Vec<Spanned>) -> Vec<Spanned> {
     let mut out = Vec::with_capacity(events.len() + 4);
@@ -40,7 +51,7 @@ pub fn wrap(events: Vec<Spanned>) -> Vec<Spanned> {
             }
             Event::End(TagEnd::Table) => {
                 out.push((event, offset));
-                out.push((Event::Html("</div>\n".into()), offset));
+                out.push((Event::Html(CLOSE.into()), offset));
             }
             _ => out.push((event, offset)),
         }
@@ -98,7 +109,8 @@ mod tests {
 
     #[test]
     fn a_table_region_is_named_after_its_header_cells() {
-        let html = html_of("| Tier | `gp3` & co |\n|---|---|\n| 1 | 2 |\n\n| | |\n|---|---|\n| 3 | 4 |\n");
+        let html =
+            html_of("| Tier | `gp3` & co |\n|---|---|\n| 1 | 2 |\n\n| | |\n|---|---|\n| 3 | 4 |\n");
         assert!(
             html.contains("aria-label=\"Table: Tier, gp3 &amp; co\""),
             "{html}"

@@ -22,9 +22,8 @@ pub fn label(events: Vec<Spanned>) -> Vec<Spanned> {
         match event {
             Event::TaskListMarker(checked) => {
                 let checked = if checked { " checked" } else { "" };
-                let html = format!(
-                    "<label class=\"task\"><input type=\"checkbox\" disabled{checked}> "
-                );
+                let html =
+                    format!("<label class=\"task\"><input type=\"checkbox\" disabled{checked}> ");
                 out.push((Event::InlineHtml(html.into()), offset));
                 open = true;
             }
@@ -84,7 +83,9 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("<label class=\"task\"><input type=\"checkbox\" disabled> Move logs</label>\n<ul>"),
+            html.contains(
+                "<label class=\"task\"><input type=\"checkbox\" disabled> Move logs</label>\n<ul>"
+            ),
             "{html}"
         );
     }
@@ -93,7 +94,9 @@ mod tests {
     fn loose_task_items_label_their_first_paragraph() {
         let html = html_of("- [ ] First\n\n  More text\n\n- [x] Second\n");
         assert!(
-            html.contains("<p><label class=\"task\"><input type=\"checkbox\" disabled> First</label></p>"),
+            html.contains(
+                "<p><label class=\"task\"><input type=\"checkbox\" disabled> First</label></p>"
+            ),
             "{html}"
         );
         assert_eq!(html.matches("<label").count(), 2, "{html}");

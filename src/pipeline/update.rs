@@ -192,6 +192,7 @@ impl State {
         // Notes new or changed: read, then parsed and drawn like in a full build.
         let load_options = self.project.load_options();
         let mut notes = Vec::new();
+        let mut drawings = Vec::new();
         for (rel, abs) in &plan.read {
             match vault::read_note(rel, abs, &load_options) {
                 Ok(Some(note)) => {
@@ -199,7 +200,14 @@ impl State {
                     notes.push(note);
                 }
                 Ok(None) => {
-                    // Now a draft: it leaves the site.
+                    // Now a draft: it leaves the site. (obsidian hook: or a drawing, which is
+                    // an attachment.)
+                    if let Some(asset) = vault::drawing(rel, abs) {
+                        keys.insert(file_key(rel));
+                        structural = true;
+                        drawings.push(asset.source.clone());
+                        self.linked.site.assets.insert(rel.clone(), asset);
+                    }
                     self.load_errors.remove(rel);
                     let id = NoteId::new(rel);
                     if let Some(page) = self.linked.site.pages.remove(&id) {
@@ -283,7 +291,7 @@ impl State {
             statics: !changes.statics.is_empty(),
             bodies,
             touched,
-            files: plan.assets.values().cloned().collect(),
+            files: plan.assets.values().cloned().chain(drawings).collect(),
         };
         let rendered = self.write_changed(txn, scope, &mut step);
         Applied {

@@ -117,7 +117,7 @@ fn first_line(text: &str) -> &str {
 struct Known {
     title: Option<Scalar>,
     description: Option<Scalar>,
-    #[serde(deserialize_with = "one_or_many")]
+    #[serde(deserialize_with = "one_or_many", alias = "tag")]
     tags: Vec<String>,
     date: Option<Scalar>,
     updated: Option<Scalar>,
@@ -154,11 +154,22 @@ impl Scalar {
 #[serde(untagged)]
 enum OneOrMany {
     One(Scalar),
-    Many(Vec<Scalar>),
+    Many(Vec<Item>),
     Nothing(()),
+    /// A mapping, say: nothing usable as names.
+    Other(serde::de::IgnoredAny),
 }
 
-/// Accepts `tags: a`, `tags: a, b`, `tags: [a, b]` and a YAML list.
+/// One entry of a list: a name, or something else (an empty `-`, a mapping) left out.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Item {
+    Name(Scalar),
+    Other(serde::de::IgnoredAny),
+}
+
+/// Accepts `tags: a`, `tags: a, b`, `tags: [a, b]` and a YAML list (whose empty or
+/// non-text entries, as Obsidian's property editor can leave them, are left out).
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let items = match OneOrMany::deserialize(d)? {
         OneOrMany::One(s) => s
@@ -166,8 +177,14 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
             .split(',')
             .map(str::to_string)
             .collect::<Vec<_>>(),
-        OneOrMany::Many(v) => v.into_iter().map(Scalar::into_string).collect(),
-        OneOrMany::Nothing(()) => Vec::new(),
+        OneOrMany::Many(v) => v
+            .into_iter()
+            .filter_map(|i| match i {
+                Item::Name(s) => Some(s.into_string()),
+                Item::Other(_) => None,
+            })
+            .collect(),
+        OneOrMany::Nothing(()) | OneOrMany::Other(_) => Vec::new(),
     };
     Ok(items
         .into_iter()
@@ -186,6 +203,7 @@ const KNOWN_KEYS: &[&str] = &[
     "weight",
     "aliases",
     "alias",
+    "tag",
 ];
 
 impl Known {
@@ -328,6 +346,19 @@ mod tests {
         assert_eq!(s.front.tags, ["a", "b"]);
         let s = split("---\ntags:\n---\n").unwrap();
         assert!(s.front.tags.is_empty());
+    }
+
+    #[test]
+    fn tags_and_aliases_take_one_value_or_a_list_with_gaps() {
+        let s = split("---\ntag: solo\nalias: Other name\n---\n").unwrap();
+        assert_eq!(s.front.tags, ["solo"]);
+        assert_eq!(s.front.aliases, ["Other name"]);
+        let s = split("---\ntags:\n  - a\n  -\n  - {x: 1}\n  - 7\naliases: [A, ~]\n---\n").unwrap();
+        assert_eq!(s.front.tags, ["a", "7"]);
+        assert_eq!(s.front.aliases, ["A"]);
+        let s = split("---\ntags: {a: 1}\n---\n").unwrap();
+        assert!(s.front.tags.is_empty());
+        assert!(!s.front.extra.contains_key("tag"));
     }
 
     #[test]

@@ -116,17 +116,28 @@ pub struct LoadOptions<'a> {
 pub fn load(options: &LoadOptions<'_>) -> (Vault, Diagnostics) {
     let (found, mut diagnostics) =
         walk(options.content_dir, &options.exclude, options.display_root);
-    let read: Vec<Result<Option<Note>, Diagnostic>> = found
+    type Read = (Result<Option<Note>, Diagnostic>, Option<Asset>);
+    let read: Vec<Read> = found
         .notes
         .par_iter()
-        .map(|(rel, abs)| read_note(rel, abs, options))
+        .map(|(rel, abs)| {
+            let note = read_note(rel, abs, options);
+            // Left out: a draft, or a drawing, which is an attachment.
+            let drawing = matches!(note, Ok(None))
+                .then(|| drawing(rel, abs))
+                .flatten();
+            (note, drawing)
+        })
         .collect();
     let mut vault = Vault {
         assets: found.assets,
         ..Vault::default()
     };
     vault.folders.insert(String::new());
-    for result in read {
+    for (result, drawing) in read {
+        if let Some(asset) = drawing {
+            vault.assets.insert(asset.path.clone(), asset);
+        }
         match result {
             Ok(Some(note)) => {
                 add_folders(&mut vault.folders, note.id.folder());
@@ -144,6 +155,22 @@ pub fn add_folders(folders: &mut BTreeSet<String>, mut folder: &str) {
     while !folder.is_empty() && folders.insert(folder.to_string()) {
         folder = folder.rfind('/').map_or("", |i| &folder[..i]);
     }
+}
+
+/// Whether a note is an Excalidraw drawing (the plugin's data, with front matter
+/// `excalidraw-plugin`): it is not a note but an attachment, shown by its exported image.
+pub fn is_drawing(front: &FrontMatter) -> bool {
+    front.extra.contains_key("excalidraw-plugin")
+}
+
+/// The markdown file at `abs` as an attachment, when it is an Excalidraw drawing.
+pub fn drawing(rel: &str, abs: &Path) -> Option<Asset> {
+    let text = std::fs::read_to_string(abs).ok()?;
+    let split = front_matter::split(&text).ok()?;
+    is_drawing(&split.front).then(|| Asset {
+        path: rel.to_string(),
+        source: abs.to_path_buf(),
+    })
 }
 
 /// The path to show for a file: relative to `root` when it is below it.
@@ -175,7 +202,7 @@ pub fn read_note(
     })?;
     let mut split = front_matter::split(&text)
         .map_err(|e| Diagnostic::error(&file, e.line, e.col, e.message))?;
-    if split.front.draft && !options.drafts {
+    if (split.front.draft && !options.drafts) || is_drawing(&split.front) {
         return Ok(None);
     }
     let mut warnings = mojibake::warnings(&text, &file);

@@ -15,11 +15,18 @@ pub struct Found {
     pub assets: BTreeMap<String, Asset>,
 }
 
-/// Whether a file is a markdown note, by extension.
+/// Whether a file is a markdown note, by extension. An Excalidraw drawing
+/// (`*.excalidraw.md`, the plugin's data) is not: it is shown by its exported image.
 pub fn is_note(path: &Path) -> bool {
-    path.extension()
+    let markdown = path
+        .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    markdown
+        && !path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| s.to_ascii_lowercase().ends_with(".excalidraw"))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -26,7 +26,9 @@ fn npm_file(env: &str, relative: &str) -> Option<PathBuf> {
 fn or_skip(test: &str, what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
     match found {
         Some(path) => Some(path),
-        None if required() => panic!("{test}: STUDYSITE_REQUIRE_BROWSER=1 but {what} was not found"),
+        None if required() => {
+            panic!("{test}: STUDYSITE_REQUIRE_BROWSER=1 but {what} was not found")
+        }
         None => {
             eprintln!("{test}: skipped, {what} not found");
             None
@@ -37,7 +39,11 @@ fn or_skip(test: &str, what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
 /// axe-core's browser bundle: `STUDYSITE_AXE_JS`, else `target/npm/node_modules/axe-core`.
 pub fn axe_or_skip(test: &str) -> Option<PathBuf> {
     let found = npm_file("STUDYSITE_AXE_JS", "axe-core/axe.min.js");
-    or_skip(test, "axe-core (npm install --prefix target/npm axe-core)", found)
+    or_skip(
+        test,
+        "axe-core (npm install --prefix target/npm axe-core)",
+        found,
+    )
 }
 
 /// The Nu HTML Checker's jar (`STUDYSITE_VNU_JAR`, else `target/npm/node_modules/vnu-jar`),
@@ -49,11 +55,7 @@ pub fn vnu_or_skip(test: &str) -> Option<PathBuf> {
         .output()
         .is_ok_and(|o| o.status.success());
     let found = jar.filter(|_| java);
-    or_skip(
-        test,
-        "the Nu HTML Checker (npm vnu-jar, and Java)",
-        found,
-    )
+    or_skip(test, "the Nu HTML Checker (npm vnu-jar, and Java)", found)
 }
 
 /// How a page is shown while it is checked.
@@ -103,7 +105,14 @@ pub struct Violation {
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} [{}] {}: {} nodes", self.page, self.impact, self.rule, self.nodes.len())?;
+        writeln!(
+            f,
+            "{} [{}] {}: {} nodes",
+            self.page,
+            self.impact,
+            self.rule,
+            self.nodes.len()
+        )?;
         for node in self.nodes.iter().take(6) {
             writeln!(f, "    {node}")?;
         }
@@ -186,7 +195,12 @@ pub fn summary(found: &[Violation]) -> String {
     let mut counts: std::collections::BTreeMap<(String, String, String), (usize, usize)> =
         Default::default();
     for v in found {
-        let mode = v.page.rsplit('(').next().unwrap_or("").trim_end_matches(')');
+        let mode = v
+            .page
+            .rsplit('(')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(')');
         let entry = counts
             .entry((v.rule.clone(), v.impact.clone(), mode.to_string()))
             .or_default();

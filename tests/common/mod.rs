@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod checkers;
 pub mod http;
+pub mod obsidian;
 pub mod vault;
 
 use scraper::{ElementRef, Html, Selector};
