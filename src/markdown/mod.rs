@@ -201,7 +201,9 @@ pub fn parse(
         blocks::follow(&mut blocks, &map);
     }
     // Last of the passes that move events: card spans are event indices.
-    let card_scan = cards::find(&events, &headings, body, &lines, cloze_problems);
+    // Only the body: a last card's back ends before the footnotes, which follow the body.
+    let body_events = &events[..footnotes.start.min(events.len())];
+    let card_scan = cards::find(body_events, &headings, body, &lines, cloze_problems);
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);
