@@ -29,3 +29,29 @@ fn the_bundled_site_and_the_every_element_vault_have_no_dead_links_or_anchors() 
         assert!(dead.is_empty(), "{} dead:\n{}", dead.len(), dead.join("\n"));
     }
 }
+
+#[test]
+fn check_reports_dead_links_of_generated_pages_naming_the_page_and_writes_nothing() {
+    let site = Fixture::new();
+    site.note(
+        "a.md",
+        "# A\n\nSee <a href=\"../gone/index.html\">the old page</a>.\n",
+    )
+    .note("b.md", "# B\n\n![[a]]\n");
+    let out = site.cli(&["check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let dead: Vec<&str> = stdout.lines().filter(|l| l.contains("dead link")).collect();
+    let pages: Vec<&str> = dead.iter().map(|l| l.split(':').next().unwrap()).collect();
+    // The note's own page, and the page that embeds it (which the note check never reads).
+    assert_eq!(
+        pages,
+        ["public/a/index.html", "public/b/index.html"],
+        "{stdout}"
+    );
+    assert!(
+        dead.iter().all(|l| l
+            .ends_with("dead link `../gone/index.html`: the built site has no `gone/index.html`")),
+        "{stdout}"
+    );
+    assert!(!site.public().exists(), "check writes nothing");
+}
