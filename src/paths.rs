@@ -21,7 +21,8 @@ pub fn slugify(component: &str) -> String {
             dash = true;
         }
     }
-    let slug = slug.trim_matches('.').to_string();
+    // Dots at the ends would make hidden files or `..`; a dash before them is then at an end.
+    let slug = slug.trim_matches(['.', '-']).to_string();
     if slug.is_empty() {
         return "_".into();
     }
@@ -342,6 +343,17 @@ mod tests {
         assert_eq!(slugify("v1.2 notes"), "v1.2-notes");
         assert_eq!(slugify("Straße"), "straße");
         assert_eq!(slugify("???"), "_");
+    }
+
+    #[test]
+    fn slugs_never_start_or_end_with_a_dash() {
+        assert_eq!(slugify("Draft .."), "draft");
+        assert_eq!(slugify(".. draft"), "draft");
+        assert_eq!(slugify("İ.."), "i");
+        for name in ["Draft ..", ".. draft", "İ..", "a - .", "...-..."] {
+            let slug = slugify(name);
+            assert_eq!(slugify(&slug), slug, "{name:?} -> {slug:?} is stable");
+        }
         assert_eq!(slugify("snake_case"), "snake_case");
     }
 

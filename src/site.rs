@@ -207,11 +207,11 @@ pub fn arrange(site: &mut Site, rules: TitleRules) -> Diagnostics {
     let section_of: HashMap<&NoteId, &str> =
         sections.iter().map(|(f, id)| (id, f.as_str())).collect();
     let site_title = site.config.title.clone();
-    let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    for folder in &folders {
-        let path = folder_site_path(folder, &mut diagnostics);
-        owners.insert(path, folder.clone());
-    }
+    let folder_paths = folder_site_paths(&folders, &mut diagnostics);
+    let mut owners: BTreeMap<String, String> = folder_paths
+        .iter()
+        .map(|(folder, path)| (path.clone(), folder.clone()))
+        .collect();
     let ids: Vec<NoteId> = site.pages.keys().cloned().collect();
     for id in ids {
         let section = section_of.get(&id).map(|f| f.to_string());
@@ -224,9 +224,9 @@ pub fn arrange(site: &mut Site, rules: TitleRules) -> Diagnostics {
             &site_title,
         );
         page.path = match &section {
-            Some(folder) => folder_site_path(folder, &mut Diagnostics::new()),
+            Some(folder) => folder_paths[folder.as_str()].clone(),
             None => {
-                let wanted = note_site_path(page, &mut diagnostics);
+                let wanted = note_site_path(page, &folder_paths, &mut diagnostics);
                 distinct_path(wanted, page, &mut owners, &mut diagnostics)
             }
         };
@@ -240,7 +240,7 @@ pub fn arrange(site: &mut Site, rules: TitleRules) -> Diagnostics {
             reserved.map(|_| (path.clone(), moved))
         })
         .collect();
-    site.nav = build_nav(site, folders);
+    site.nav = build_nav(site, folders, &folder_paths);
     diagnostics
 }
 
@@ -292,10 +292,60 @@ fn folder_site_path(folder: &str, diagnostics: &mut Diagnostics) -> String {
     path
 }
 
-/// A note's site path, moved off a reserved name and capped in length.
-fn note_site_path(page: &Page, diagnostics: &mut Diagnostics) -> String {
+/// Every folder's site path: its parent's, then its own name. A folder whose path another
+/// has already (`EC2/` and `ec2/`, which differ only in case) gets `-2`, `-3`… with a warning,
+/// so that each folder has a page of its own. Parents come before their children in a sorted
+/// set, so each parent's path is known first.
+fn folder_site_paths(
+    folders: &BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut taken: BTreeMap<String, &str> = BTreeMap::new();
+    for folder in folders {
+        let wanted = match folder.rsplit_once('/') {
+            Some((parent, name)) => match out.get(parent) {
+                Some(base) => format!("{base}{}/", paths::slugify(name)),
+                None => paths::publish_path(&paths::folder_path(folder)).0,
+            },
+            None => folder_site_path(folder, diagnostics),
+        };
+        let path = match taken.get(wanted.as_str()) {
+            None => wanted,
+            Some(other) => {
+                let stem = wanted.trim_end_matches('/');
+                let path = (2..)
+                    .map(|n| format!("{stem}-{n}/"))
+                    .find(|p| !taken.contains_key(p.as_str()))
+                    .expect("some suffix is free");
+                diagnostics.push(Diagnostic::warning(
+                    folder,
+                    0,
+                    0,
+                    format!(
+                        "folder `{other}/` has the same URL `/{wanted}`; this folder's pages are published under `/{path}`"
+                    ),
+                ));
+                path
+            }
+        };
+        taken.insert(path.clone(), folder);
+        out.insert(folder.clone(), path);
+    }
+    out
+}
+
+/// A note's site path (in its folder's), moved off a reserved name and capped in length.
+fn note_site_path(
+    page: &Page,
+    folder_paths: &BTreeMap<String, String>,
+    diagnostics: &mut Diagnostics,
+) -> String {
     let id = &page.note.id;
-    let natural = paths::note_path(id.folder(), id.stem());
+    let natural = match folder_paths.get(id.folder()) {
+        Some(folder) => format!("{folder}{}/", paths::slugify(id.stem())),
+        None => paths::note_path(id.folder(), id.stem()),
+    };
     let (path, reserved) = paths::publish_path(&natural);
     if let Some(what) = reserved
         && id.folder().is_empty()
@@ -380,7 +430,7 @@ fn report_shared_titles(site: &Site, diagnostics: &mut Diagnostics) {
 }
 
 /// The navigation tree of a site.
-fn build_nav(site: &Site, folders: BTreeSet<String>) -> Nav {
+fn build_nav(site: &Site, folders: BTreeSet<String>, paths: &BTreeMap<String, String>) -> Nav {
     let mut infos = Vec::new();
     let mut index = BTreeMap::new();
     for page in site.pages.values() {
@@ -403,11 +453,7 @@ fn build_nav(site: &Site, folders: BTreeSet<String>) -> Nav {
             }),
         }
     }
-    let paths: BTreeMap<String, String> = folders
-        .iter()
-        .map(|f| (f.clone(), folder_site_path(f, &mut Diagnostics::new())))
-        .collect();
-    Nav::build(infos, folders, &index, &paths, &site.config.title)
+    Nav::build(infos, folders, &index, paths, &site.config.title)
 }
 
 #[cfg(test)]

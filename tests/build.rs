@@ -630,3 +630,28 @@ fn a_static_file_that_replaces_a_built_in_one_rebuilds_cleanly() {
     assert_eq!(third.changed, 1);
     assert_eq!(site.read("app.js"), "// mine, edited\n");
 }
+
+#[test]
+fn folders_whose_names_differ_only_in_case_get_pages_of_their_own() {
+    let site = Fixture::new();
+    site.note("EC2/spot.md", "# Spot\n")
+        .note("ec2/reserved.md", "# Reserved\n")
+        .note("ec2/deep/x.md", "# X\n");
+    let report = site.build_ok();
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("has the same URL `/ec2/`")),
+        "{:#?}",
+        report.diagnostics
+    );
+    assert_eq!(site.page("ec2/").texts("h1.note-title"), ["EC2"]);
+    assert_eq!(site.page("ec2-2/").texts("h1.note-title"), ["ec2"]);
+    assert_eq!(site.page("ec2/spot/").texts("h1.note-title"), ["Spot"]);
+    assert_eq!(
+        site.page("ec2-2/reserved/").texts("h1.note-title"),
+        ["Reserved"]
+    );
+    assert_eq!(site.page("ec2-2/deep/x/").texts("h1.note-title"), ["X"]);
+}

@@ -153,6 +153,51 @@ fn broken_front_matter_keeps_the_last_good_note_until_fixed() {
 }
 
 #[test]
+fn a_note_broken_since_the_first_build_appears_once_fixed() {
+    let site = vault();
+    site.note("ec2/late.md", "---\ntitle: [never closed\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    assert!(session.diagnostics().has_errors());
+    let late = site.root().join("content/ec2/late.md");
+    site.note("ec2/late.md", "---\ntitle: Late\n---\nFixed at last.\n");
+    session.apply(&changes(&[late]));
+    assert!(
+        !session.diagnostics().has_errors(),
+        "{:?}",
+        session.diagnostics()
+    );
+    assert!(
+        session.file("ec2/late/index.html").is_some(),
+        "the fixed note has its page"
+    );
+    assert_same_as_fresh(&site, &session, "after the fix");
+}
+
+#[test]
+fn the_math_files_come_and_go_with_the_last_formula() {
+    let site = vault();
+    let mut session = Session::open(&site.options()).unwrap();
+    let font = "fonts/STIXTwoMath-Regular.woff2";
+    assert!(session.file(font).is_none(), "no formula, no math font");
+    let gamma = site.root().join("content/ebs/gamma.md");
+    let before = fs::read_to_string(&gamma).unwrap();
+    site.note("ebs/gamma.md", &format!("{before}\nArea: $\\pi r^2$\n"));
+    session.apply(&changes(std::slice::from_ref(&gamma)));
+    assert!(
+        session.file(font).is_some(),
+        "the first formula brings the math font"
+    );
+    assert_same_as_fresh(&site, &session, "a formula added");
+    site.note("ebs/gamma.md", &before);
+    session.apply(&changes(&[gamma]));
+    assert!(
+        session.file(font).is_none(),
+        "the last formula takes it away"
+    );
+    assert_same_as_fresh(&site, &session, "the formula removed");
+}
+
+#[test]
 fn template_and_static_changes() {
     let site = vault();
     let mut session = Session::open(&site.options()).unwrap();
@@ -414,4 +459,19 @@ fn the_in_memory_build_equals_the_disk_build() {
         on_disk.keys().collect::<Vec<_>>()
     );
     assert!(session.files() == on_disk);
+}
+
+#[test]
+fn a_note_added_beside_a_folder_of_the_same_url_rebuilds_like_a_fresh_build() {
+    // `EC2/` and `ec2/` once wrote one page: which folder's page it held depended on which was
+    // rendered last.
+    let site = vault();
+    site.note("EC2/style.md", "").note("ec2/member.md", "");
+    for step in 0..8 {
+        let mut session = Session::open(&site.options()).unwrap();
+        let note = site.root().join(format!("content/EC2/new{step}.md"));
+        site.note(&format!("EC2/new{step}.md"), "New.\n");
+        session.apply(&changes(&[note]));
+        assert_same_as_fresh(&site, &session, &format!("step {step}"));
+    }
 }

@@ -98,7 +98,7 @@ impl Highlighter {
     /// Highlighted HTML for the code (the inside of `<code>`), or `None` when the language is
     /// not known.
     pub fn highlight(&self, code: &str, lang: &str) -> Option<String> {
-        if is_plain(lang) {
+        if is_plain(lang) || bracket_depth(code) > MAX_BRACKET_DEPTH {
             return None;
         }
         let key = code_cache::key(alias(lang), code, self.colored);
@@ -120,6 +120,30 @@ impl Highlighter {
         }
         Some(html)
     }
+}
+
+/// Code nested deeper than this in brackets is shown without highlighting. syntect 5.3 never
+/// returns from a line of JavaScript (or TypeScript, TSX) once about 32 arrow functions are
+/// open around it (`f(() => {` on 16 lines, `() => {` on 32), so code this deep is not given
+/// to it; real code rarely nests past a dozen.
+const MAX_BRACKET_DEPTH: usize = 24;
+
+/// How deep `(`, `[` and `{` nest in `code` (strings and comments included: a guess that only
+/// errs towards plain code).
+fn bracket_depth(code: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for b in code.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Names people write after the fence that syntect knows under another token.
@@ -301,6 +325,30 @@ mod tests {
         assert_eq!(first, again);
         assert_eq!(first, fresh);
         assert!(first.contains("<span class=\"ky\">\"a\"</span>"), "{first}");
+    }
+
+    #[test]
+    fn deeply_nested_javascript_is_shown_plain_instead_of_hanging() {
+        let code = "f(() => {\n".repeat(16);
+        let md = format!("```js\n{code}```\n");
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let options = super::super::ParseOptions {
+                highlight_code: true,
+                ..Default::default()
+            };
+            let parsed = super::super::parse(&md, 0, &options, &Highlighter::default());
+            let _ = done.send(parsed.has_code);
+        });
+        let highlighted = finished
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("highlighting returns");
+        assert!(!highlighted, "shown as plain code");
+        let shallow = Highlighter::default().highlight(&"f(() => {\n".repeat(8), "js");
+        assert!(
+            shallow.is_some(),
+            "code nested 16 deep is still highlighted"
+        );
     }
 
     #[test]

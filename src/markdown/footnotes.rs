@@ -265,6 +265,26 @@ pub fn ref_suffix(k: usize) -> String {
 mod tests {
     use super::super::tests::html_of;
 
+    /// Found by fuzzing after the footnotes met the card stage: a heading inside a footnote's
+    /// definition sits after the body, and its section ran backwards.
+    #[test]
+    fn a_heading_inside_a_footnote_can_be_shown_as_a_section() {
+        use super::super::{Highlighter, ParseOptions, Resolution, parse};
+        use super::super::{render_excerpt, render_section, render_without_heading};
+        let parsed = parse(
+            "[^2]:..\n    # i\n",
+            0,
+            &ParseOptions::default(),
+            &Highlighter::default(),
+        );
+        let keep = vec![Resolution::Keep; parsed.links.len()];
+        assert_eq!(parsed.headings.len(), 1);
+        // Shown inside a page, under its title: an h2.
+        assert!(render_section(&parsed, 0, &keep, "", 1).contains(">i</h2>"));
+        render_without_heading(&parsed, 0, &keep);
+        render_excerpt(&parsed, Some(0), 10, &keep, "", 2);
+    }
+
     #[test]
     fn footnotes_are_numbered_by_reference_and_listed_at_the_end() {
         let html = html_of(

@@ -23,10 +23,14 @@ pub fn render_without_heading(
     heading: usize,
     resolutions: &[Resolution],
 ) -> String {
-    let Some(h) = parsed.headings.get(heading) else {
+    let body_end = parsed.body_end();
+    let Some(h) = parsed
+        .headings
+        .get(heading)
+        .filter(|h| h.event_index < body_end)
+    else {
         return render(parsed, resolutions);
     };
-    let body_end = parsed.body_end();
     let end = parsed.events[h.event_index..body_end]
         .iter()
         .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
@@ -96,10 +100,17 @@ pub fn render_block(
 /// of the same or a higher level.
 pub fn section_events(parsed: &ParsedNote, heading: usize) -> Option<Range<usize>> {
     let h = parsed.headings.get(heading)?;
+    // A heading inside a footnote's definition sits after the body, with the footnotes.
+    let limit = if h.event_index < parsed.body_end() {
+        parsed.body_end()
+    } else {
+        parsed.events.len()
+    };
     let end = parsed.headings[heading + 1..]
         .iter()
         .find(|next| next.level <= h.level)
-        .map_or(parsed.body_end(), |next| next.event_index);
+        .map_or(limit, |next| next.event_index)
+        .clamp(h.event_index, limit.max(h.event_index));
     Some(h.event_index..end)
 }
 

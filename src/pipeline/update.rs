@@ -42,7 +42,8 @@ pub fn summary(note: &Note, parsed: &ParsedNote) -> u64 {
     for (key, value) in &front.extra {
         (key, value.to_string()).hash(&mut h);
     }
-    (parsed.starts_with_h1, parsed.first_h1()).hash(&mut h);
+    // fuzz hook: whether a note has math decides whether the site has the math files.
+    (parsed.starts_with_h1, parsed.first_h1(), parsed.has_math).hash(&mut h);
     for heading in &parsed.headings {
         (
             heading.level,
@@ -244,7 +245,11 @@ impl State {
                     page.parsed = parsed;
                 }
                 None => {
+                    // fuzz hook: a note new to the pages (also one that failed to load
+                    // before) needs its place in the navigation and its tags, like an added one.
                     structural = true;
+                    reordered = true;
+                    retagged = true;
                     self.linked.site.pages.insert(
                         id.clone(),
                         site::Page {

@@ -231,9 +231,11 @@ fn parse_yaml(block: &str) -> Result<FrontMatter, FrontMatterError> {
         return Ok(FrontMatter::default());
     }
     let yaml_error = |e: serde_saphyr::Error| {
-        let (line, col) = e
-            .location()
-            .map_or((1, 0), |l| (l.line() as usize, l.column() as usize));
+        // YAML counts a lone `\r` as a line break too; the file's lines are the `\n` ones.
+        let (line, col) = e.location().map_or((1, 0), |l| {
+            let at = yaml_offset(block, l.line() as usize, l.column() as usize);
+            crate::diagnostics::line_col(block, at)
+        });
         FrontMatterError {
             // The block starts on the file's second line.
             line: line + 1,
@@ -250,6 +252,29 @@ fn parse_yaml(block: &str) -> Result<FrontMatter, FrontMatterError> {
     };
     let known: Known = serde_saphyr::from_str(block).map_err(yaml_error)?;
     Ok(known.into_front(all))
+}
+
+/// The byte offset in `block` of YAML's 1-based `line` and `col` (in characters), where
+/// `\r\n`, `\n` and a lone `\r` each end a line.
+fn yaml_offset(block: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    let mut chars = block.char_indices().peekable();
+    let mut breaks = 1;
+    while breaks < line {
+        match chars.next() {
+            // The `\n` of a `\r\n` ends the line.
+            Some((_, '\r')) if chars.peek().map(|(_, c)| *c) == Some('\n') => continue,
+            Some((_, '\n' | '\r')) => {}
+            Some(_) => continue,
+            None => return block.len(),
+        }
+        breaks += 1;
+        start = chars.peek().map_or(block.len(), |(i, _)| *i);
+    }
+    block[start..]
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(block.len(), |(i, _)| start + i)
 }
 
 /// The error's message without the source snippet serde-saphyr can render.
@@ -382,6 +407,17 @@ mod tests {
     fn wrong_type_names_its_line() {
         let err = split("---\ntitle: ok\nweight: heavy\n---\n").unwrap_err();
         assert_eq!(err.line, 3, "{err:?}");
+    }
+
+    #[test]
+    fn yaml_errors_count_only_newlines_as_lines() {
+        // YAML reads a lone `\r` as a line break; editors and our diagnostics do not.
+        let text = "---\ntitle: a\r\r\r\r\ntags: [x\nweight: heavy\n---\nBody";
+        let err = split(text).unwrap_err();
+        assert!((3..=5).contains(&err.line), "{err:?}");
+        let err = split("---\r\r\r\r\nweight: heavy\n---\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err:?}");
+        assert_eq!(err.col, 9, "{err:?}");
     }
 
     #[test]
