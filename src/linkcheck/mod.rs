@@ -10,17 +10,20 @@ pub use scan::{StartTag, start_tags};
 use crate::diagnostics::{Diagnostic, line_col};
 use crate::output::{Content, Files};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// The attributes that hold a URL the browser loads or follows.
 const URL_ATTRS: &[&str] = &["href", "src", "xlink:href", "action", "poster"];
 
-/// What one page has: its ids, and its links with where each is.
+/// What one page has: its ids, and its links with the byte offset of each (turned into a
+/// line and column only for a link that is reported: counting lines for every link of every
+/// page made `check` quadratic in a page's size).
 #[derive(Debug, Default)]
 struct Scanned {
     ids: HashSet<String>,
-    links: Vec<(String, usize, usize)>,
+    links: Vec<(String, usize)>,
 }
 
 /// The links the note check already verified, by the file of the page they are on: each
@@ -42,51 +45,84 @@ pub fn covered(site: &crate::site::Site) -> HashSet<(String, String)> {
 /// Checks every page in `files` (site path → content) but the links in `covered`;
 /// diagnostics name each page as `output/<site path>`, with the line and column of the link.
 pub fn check(files: &Files, output: &Path, covered: &HashSet<(String, String)>) -> Vec<Diagnostic> {
-    let pages: Vec<(&String, String)> = files
+    let pages: Vec<(&String, Cow<'_, str>)> = files
         .par_iter()
         .filter(|(path, _)| path.ends_with(".html"))
         .filter_map(|(path, (_, content))| Some((path, page_text(content)?)))
+        .collect();
+    let text: BTreeMap<&str, &str> = pages
+        .iter()
+        .map(|(path, html)| (path.as_str(), html.as_ref()))
         .collect();
     let scanned: BTreeMap<&str, Scanned> = pages
         .par_iter()
         .map(|(path, html)| (path.as_str(), scan(html)))
         .collect();
-    let mut found: Vec<Diagnostic> = scanned
+    // Pages of one folder share their relative links (the sidebar's, above all): each
+    // folder's pages are checked together, a link to another page judged once per folder.
+    let mut folders: BTreeMap<&str, Vec<(&str, &Scanned)>> = BTreeMap::new();
+    for (page, s) in &scanned {
+        let folder = page.rsplit_once('/').map_or("", |(f, _)| f);
+        folders.entry(folder).or_default().push((page, s));
+    }
+    let mut found: Vec<Diagnostic> = folders
         .par_iter()
-        .flat_map_iter(|(page, s)| {
-            let mut seen = HashSet::new();
-            s.links
-                .iter()
-                .filter(move |(url, _, _)| seen.insert(url.clone()))
-                .filter(|(url, _, _)| !covered.contains(&(page.to_string(), url.clone())))
-                .filter_map(|(url, line, col)| {
-                    let problem = problem(files, &scanned, page, url)?;
-                    Some(Diagnostic::warning(output.join(page), *line, *col, problem))
-                })
-                .collect::<Vec<_>>()
+        .flat_map_iter(|(_, pages)| {
+            let mut judged: HashMap<&str, Option<String>> = HashMap::new();
+            let mut out = Vec::new();
+            for &(page, s) in pages {
+                let mut seen = HashSet::new();
+                for (url, at) in &s.links {
+                    if !seen.insert(url.as_str()) {
+                        continue;
+                    }
+                    let problem = if url.starts_with('#') {
+                        if covered.contains(&(page.to_string(), url.clone())) {
+                            continue;
+                        }
+                        problem(files, &scanned, page, url)
+                    } else {
+                        judged
+                            .entry(url.as_str())
+                            .or_insert_with(|| problem(files, &scanned, page, url))
+                            .clone()
+                    };
+                    if let Some(problem) = problem {
+                        let (line, col) = line_col(text.get(page).copied().unwrap_or(""), *at);
+                        out.push(Diagnostic::warning(output.join(page), line, col, problem));
+                    }
+                }
+            }
+            out
         })
         .collect();
     found.sort();
     found
 }
 
-fn page_text(content: &Content) -> Option<String> {
-    let bytes = content.read().ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+/// A page's text, borrowed when it is in memory (as in `check`).
+fn page_text(content: &Content) -> Option<Cow<'_, str>> {
+    match content {
+        Content::Bytes(bytes) => Some(String::from_utf8_lossy(bytes)),
+        Content::File(_) => {
+            let bytes = content.read().ok()?;
+            Some(Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+    }
 }
 
 fn scan(html: &str) -> Scanned {
     let mut s = Scanned::default();
     for tag in start_tags(html) {
         for (name, value) in &tag.attrs {
-            if name == "id" || (name == "name" && tag.name == "a") {
-                s.ids.insert(value.clone());
+            if name.eq_ignore_ascii_case("id") || (name.eq_ignore_ascii_case("name") && tag.is("a"))
+            {
+                s.ids.insert(value.to_string());
             }
         }
         for attr in URL_ATTRS {
             if let Some((url, at)) = tag.attr(attr) {
-                let (line, col) = line_col(html, at);
-                s.links.push((url.to_string(), line, col));
+                s.links.push((url.to_string(), at));
             }
         }
     }

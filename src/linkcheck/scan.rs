@@ -2,13 +2,16 @@
 //! byte offsets. Comments, doctypes and end tags are skipped, and so is the raw text of
 //! `<script>`, `<style>`, `<textarea>` and `<title>` (where `<` is not a tag).
 
-/// One start tag.
+use std::borrow::Cow;
+
+/// One start tag. Names are as written (compare them ignoring ASCII case); nothing is copied
+/// but a value holding a character reference, so a page's thousands of tags cost little.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartTag<'a> {
-    /// The tag name, lower-cased.
-    pub name: String,
-    /// Attributes: lower-cased name, value with character references decoded.
-    pub attrs: Vec<(String, String)>,
+    /// The tag name as written.
+    pub name: &'a str,
+    /// Attributes: name as written, value with character references decoded.
+    pub attrs: Vec<(&'a str, Cow<'a, str>)>,
     /// Byte offset of each attribute's value (or name, when it has none) in the page.
     pub offsets: Vec<usize>,
     /// The raw tag, for the tag's own position.
@@ -16,13 +19,18 @@ pub struct StartTag<'a> {
 }
 
 impl StartTag<'_> {
-    /// The value of an attribute and where it is, if the tag has it.
+    /// The value of an attribute (its name in lower case) and where it is, if the tag has it.
     pub fn attr(&self, name: &str) -> Option<(&str, usize)> {
         self.attrs
             .iter()
             .zip(&self.offsets)
-            .find(|((n, _), _)| n == name)
-            .map(|((_, v), o)| (v.as_str(), *o))
+            .find(|((n, _), _)| n.eq_ignore_ascii_case(name))
+            .map(|((_, v), o)| (v.as_ref(), *o))
+    }
+
+    /// Whether the tag is `name` (in lower case).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
     }
 }
 
@@ -49,7 +57,10 @@ pub fn start_tags(html: &str) -> Vec<StartTag<'_>> {
         }
         let (tag, end) = read_tag(html, lt);
         i = end;
-        if matches!(tag.name.as_str(), "script" | "style" | "textarea" | "title") {
+        if ["script", "style", "textarea", "title"]
+            .iter()
+            .any(|raw| tag.is(raw))
+        {
             let close = format!("</{}", tag.name);
             i = find_ascii_ci(&html[i..], &close).map_or(html.len(), |p| i + p);
         }
@@ -66,7 +77,7 @@ fn read_tag(html: &str, lt: usize) -> (StartTag<'_>, usize) {
     while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'>' | b'/') {
         i += 1;
     }
-    let name = html[name_start..i].to_ascii_lowercase();
+    let name = &html[name_start..i];
     let mut attrs = Vec::new();
     let mut offsets = Vec::new();
     loop {
@@ -87,12 +98,12 @@ fn read_tag(html: &str, lt: usize) -> (StartTag<'_>, usize) {
             i += 1;
             continue;
         }
-        let attr = html[attr_start..i].to_ascii_lowercase();
+        let attr = &html[attr_start..i];
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
         if bytes.get(i) != Some(&b'=') {
-            attrs.push((attr, String::new()));
+            attrs.push((attr, Cow::Borrowed("")));
             offsets.push(attr_start);
             continue;
         }
@@ -140,9 +151,9 @@ fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
 }
 
 /// Decodes the character references an attribute value may hold (`&amp;`, `&#39;`, `&#x2F;`).
-fn decode_entities(value: &str) -> String {
+fn decode_entities(value: &str) -> Cow<'_, str> {
     if !value.contains('&') {
-        return value.to_string();
+        return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
@@ -180,7 +191,7 @@ fn decode_entities(value: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -191,8 +202,9 @@ mod tests {
     fn start_tags_and_attributes_are_read_with_any_quoting() {
         let html = r#"<!DOCTYPE html><!-- <a href="no"> --><A HREF='x.html?a=1&amp;b=2' class=c>t</A><img src=y.png alt="a > b"><br/>"#;
         let tags = start_tags(html);
-        let names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["a", "img", "br"]);
+        let names: Vec<&str> = tags.iter().map(|t| t.name).collect();
+        assert_eq!(names, ["A", "img", "br"]);
+        assert!(tags[0].is("a"));
         assert_eq!(tags[0].attr("href").unwrap().0, "x.html?a=1&b=2");
         assert_eq!(tags[0].attr("class").unwrap().0, "c");
         assert_eq!(tags[1].attr("src").unwrap().0, "y.png");
