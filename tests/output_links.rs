@@ -55,3 +55,16 @@ fn check_reports_dead_links_of_generated_pages_naming_the_page_and_writes_nothin
     );
     assert!(!site.public().exists(), "check writes nothing");
 }
+
+#[test]
+fn check_reports_a_raw_html_id_that_repeats_a_template_id() {
+    let site = Fixture::new();
+    site.note("a.md", "# A\n\n<div id=\"sidebar\">mine</div>\n");
+    let out = site.cli(&["check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.lines().any(|l| l.starts_with("public/a/index.html:")
+            && l.ends_with("warning: duplicate id `sidebar` on `a/index.html`: a link to `#sidebar` lands on its first element")),
+        "{stdout}"
+    );
+}

@@ -24,6 +24,8 @@ const URL_ATTRS: &[&str] = &["href", "src", "xlink:href", "action", "poster"];
 struct Scanned {
     ids: HashSet<String>,
     links: Vec<(String, usize)>,
+    /// Ids given a second time on the page (an anchor to one lands on the first).
+    duplicates: Vec<(String, usize)>,
 }
 
 /// The links the note check already verified, by the file of the page they are on: each
@@ -71,6 +73,14 @@ pub fn check(files: &Files, output: &Path, covered: &HashSet<(String, String)>) 
             let mut judged: HashMap<&str, Option<String>> = HashMap::new();
             let mut out = Vec::new();
             for &(page, s) in pages {
+                let html = text.get(page).copied().unwrap_or("");
+                for (id, at) in &s.duplicates {
+                    let (line, col) = line_col(html, *at);
+                    let message = format!(
+                        "duplicate id `{id}` on `{page}`: a link to `#{id}` lands on its first element"
+                    );
+                    out.push(Diagnostic::warning(output.join(page), line, col, message));
+                }
                 let mut seen = HashSet::new();
                 for (url, at) in &s.links {
                     if !seen.insert(url.as_str()) {
@@ -117,7 +127,10 @@ fn scan(html: &str) -> Scanned {
         for (name, value) in &tag.attrs {
             if name.eq_ignore_ascii_case("id") || (name.eq_ignore_ascii_case("name") && tag.is("a"))
             {
-                s.ids.insert(value.to_string());
+                if !s.ids.insert(value.to_string()) {
+                    let at = tag.attr(name).map_or(0, |(_, at)| at);
+                    s.duplicates.push((value.to_string(), at));
+                }
             }
         }
         for attr in URL_ATTRS {
@@ -224,6 +237,20 @@ mod tests {
             .iter()
             .map(|d| d.to_string())
             .collect()
+    }
+
+    #[test]
+    fn an_id_given_twice_on_a_page_is_reported_where_it_repeats() {
+        let files = site(&[(
+            "a/index.html",
+            "<main id=\"content\">\n<div id=\"x\"></div><h2 id=\"content\">C</h2></main>",
+        )]);
+        assert_eq!(
+            messages(&files),
+            [
+                "public/a/index.html:2:27: warning: duplicate id `content` on `a/index.html`: a link to `#content` lands on its first element"
+            ]
+        );
     }
 
     #[test]
