@@ -1,6 +1,7 @@
 //! Live-reload latency of `studysite serve`: on generated vaults of 1,000 and 10,000 notes (or
-//! the sizes given), edits notes on disk and times each save until the browser's reload event
-//! arrives over HTTP, printing p50/p95 and what each rebuild re-rendered.
+//! the sizes given), edits notes on disk (a body edit, a title edit, a new note linking to an
+//! old one, a rename) and times each save until the browser's reload event arrives over HTTP,
+//! printing p50/p95 and what each rebuild re-rendered.
 //!
 //! `cargo bench --bench serve` (or `cargo bench --bench serve -- 1000`).
 
@@ -16,6 +17,15 @@ use studysite::serve::{ServeOptions, start};
 
 const EDITS: usize = 40;
 const STRUCTURAL_EDITS: usize = 8;
+
+/// What one timed change does.
+#[derive(Clone, Copy, PartialEq)]
+enum Change {
+    Body,
+    Title,
+    NewNote,
+    Rename,
+}
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -57,28 +67,51 @@ fn main() {
         let addr = running.addr.to_string();
         let mut events = http::Events::connect(&addr, "/__studysite/events");
         events.next(Duration::from_secs(10)).expect("hello");
-        for (label, count, structural) in [
-            ("body edit", EDITS, false),
-            ("title edit", STRUCTURAL_EDITS, true),
+        for (label, count, change) in [
+            ("body edit", EDITS, Change::Body),
+            ("title edit", STRUCTURAL_EDITS, Change::Title),
+            ("new note", STRUCTURAL_EDITS, Change::NewNote),
+            ("rename", STRUCTURAL_EDITS, Change::Rename),
         ] {
             let mut latencies = Vec::new();
             let mut rebuild_ms = Vec::new();
             let mut rendered = Vec::new();
             for k in 0..count {
                 let i = (k * 97 + 13) % n;
-                let path = dir.path().join("content").join(corpus::note_path(i));
-                let mut text = fs::read_to_string(&path).unwrap();
-                if structural {
-                    text = text.replacen(
-                        &format!("title: Note {i} on"),
-                        &format!("title: Note {i} edit {k} on"),
-                        1,
-                    );
-                } else {
-                    text.push_str(&format!("\nAn edit number {k} about spot capacity.\n"));
+                let content = dir.path().join("content");
+                let path = content.join(corpus::note_path(i));
+                let saved;
+                match change {
+                    Change::Body | Change::Title => {
+                        let mut text = fs::read_to_string(&path).unwrap();
+                        if change == Change::Title {
+                            text = text.replacen(
+                                &format!("title: Note {i} on"),
+                                &format!("title: Note {i} edit {k} on"),
+                                1,
+                            );
+                        } else {
+                            text.push_str(&format!("\nAn edit number {k} about spot capacity.\n"));
+                        }
+                        saved = Instant::now();
+                        fs::write(&path, text).unwrap();
+                    }
+                    Change::NewNote => {
+                        let target = corpus::note_path(i);
+                        let target = target.trim_end_matches(".md");
+                        let text = format!(
+                            "---\ntitle: Added {k}\ntags: [added]\n---\n# Added {k}\n\nA new note on [[{target}]] and spot capacity.\n"
+                        );
+                        fs::create_dir_all(content.join("added")).unwrap();
+                        saved = Instant::now();
+                        fs::write(content.join(format!("added/note-{k}.md")), text).unwrap();
+                    }
+                    Change::Rename => {
+                        let to = path.with_file_name(format!("renamed-{k}.md"));
+                        saved = Instant::now();
+                        fs::rename(&path, &to).unwrap();
+                    }
                 }
-                let saved = Instant::now();
-                fs::write(&path, text).unwrap();
                 let message = events.wait_for(Duration::from_secs(60), |m| m["reload"] == true);
                 latencies.push(saved.elapsed().as_secs_f64() * 1000.0);
                 rebuild_ms.push(message["ms"].as_f64().unwrap_or(0.0));

@@ -12,8 +12,13 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 
-/// How many entries of one folder the sidebar shows at most.
+/// How many entries of the page's own folder the sidebar shows at most.
 pub const SIDEBAR_WINDOW: usize = 40;
+
+/// How many entries of each folder above the page's own the sidebar shows at most (the open
+/// branch and its neighbours; the rest is one "more" link each side). With 500 top folders,
+/// a window of 40 there made the sidebar a third of every page.
+pub const ANCESTOR_WINDOW: usize = 12;
 
 /// A page of the site that navigation knows about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -355,7 +360,12 @@ impl Nav {
             (Child::Section(f), _) => is_within(current_folder, f),
             _ => false,
         });
-        let (start, end) = window(children.len(), current_at, SIDEBAR_WINDOW);
+        let size = if folder == current_folder {
+            SIDEBAR_WINDOW
+        } else {
+            ANCESTOR_WINDOW
+        };
+        let (start, end) = window(children.len(), current_at, size);
         if start > 0 {
             out(EntryRef::more(section, depth, start));
         }
@@ -609,6 +619,28 @@ mod tests {
             more + bar.iter().filter(|e| e.depth == 1 && e.more == 0).count(),
             1000
         );
+    }
+
+    #[test]
+    fn folders_above_the_page_show_a_smaller_window() {
+        let notes: Vec<NoteInfo> = (0..100)
+            .flat_map(|f| (0..30).map(move |i| info(&format!("f{f:03}/n{i}.md"), None)))
+            .collect();
+        let folders: Vec<String> = std::iter::once(String::new())
+            .chain((0..100).map(|f| format!("f{f:03}")))
+            .collect();
+        let nav = Nav::build(notes, folders, &BTreeMap::new(), &BTreeMap::new(), "S");
+        let bar = nav.sidebar(&PageKey::Note(NoteId::new("f050/n3.md")));
+        let top = bar.iter().filter(|e| e.depth == 0 && e.more == 0).count();
+        let own = bar.iter().filter(|e| e.depth == 1 && e.more == 0).count();
+        assert_eq!(
+            top, ANCESTOR_WINDOW,
+            "the top level is cut to the ancestor window"
+        );
+        assert_eq!(own, 30, "the page's own folder is shown whole");
+        let more: usize = bar.iter().filter(|e| e.depth == 0).map(|e| e.more).sum();
+        assert_eq!(more + top, 100);
+        assert!(bar.iter().any(|e| e.is_open && e.title == "f050"));
     }
 
     #[test]
