@@ -238,7 +238,7 @@ fn render_range(
     }
     let mut html = String::with_capacity(events.len() * 16);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+    super::tables::empty_headers_as_cells(html)
 }
 
 /// Puts the footnote id prefix in place.

@@ -59,6 +59,34 @@ pub fn wrap(events: Vec<Spanned>) -> Vec<Spanned> {
     out
 }
 
+/// An empty header cell (the corner of a table whose first column names its rows) written as
+/// a data cell: a header with nothing to say leaves a screen reader announcing nothing.
+pub fn empty_headers_as_cells(html: String) -> String {
+    if !html.contains("></th>") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<th") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let open_end = rest.find('>').map_or(rest.len(), |i| i + 1);
+        let open = &rest[..open_end];
+        let plain = open == "<th>" || open.starts_with("<th style=\"text-align: ");
+        if plain && rest[open_end..].starts_with("</th>") {
+            out.push_str("<td");
+            out.push_str(&open[3..]);
+            out.push_str("</td>");
+            rest = &rest[open_end + "</th>".len()..];
+        } else {
+            out.push_str(&rest[..3]);
+            rest = &rest[3..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `Table: Tier, Latency, Cost` from the header cells' text (`Table` when they have none).
 fn region_label(head: &[Spanned]) -> String {
     let mut cells: Vec<String> = vec![String::new()];
@@ -108,6 +136,19 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_header_cell_is_a_data_cell() {
+        let html = html_of(
+            "| | Hot | Cold |\n|:--|---|---|\n| Cost | high | low |\n\n| | x |\n|---|---|\n| 1 | 2 |\n",
+        );
+        assert!(
+            html.contains("<tr><td style=\"text-align: left\"></td><th>Hot</th><th>Cold</th></tr>"),
+            "{html}"
+        );
+        assert!(html.contains("<tr><td></td><th>x</th></tr>"), "{html}");
+        assert!(!html.contains("></th>"), "{html}");
+    }
+
+    #[test]
     fn a_table_region_is_named_after_its_header_cells() {
         let html =
             html_of("| Tier | `gp3` & co |\n|---|---|\n| 1 | 2 |\n\n| | |\n|---|---|\n| 3 | 4 |\n");
@@ -116,6 +157,9 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("aria-label=\"Table\""), "{html}");
-        assert_eq!(html.matches("<th>").count(), 4, "{html}");
+        // The header row read ahead is all put back (the second table's empty headers are
+        // data cells).
+        assert_eq!(html.matches("<th>").count(), 2, "{html}");
+        assert_eq!(html.matches("<td></td>").count(), 2, "{html}");
     }
 }
