@@ -124,13 +124,11 @@ fn page_text(content: &Content) -> Option<Cow<'_, str>> {
 fn scan(html: &str) -> Scanned {
     let mut s = Scanned::default();
     for tag in start_tags(html) {
-        for (name, value) in &tag.attrs {
-            if name.eq_ignore_ascii_case("id") || (name.eq_ignore_ascii_case("name") && tag.is("a"))
-            {
-                if !s.ids.insert(value.to_string()) {
-                    let at = tag.attr(name).map_or(0, |(_, at)| at);
-                    s.duplicates.push((value.to_string(), at));
-                }
+        for ((name, value), &at) in tag.attrs.iter().zip(&tag.offsets) {
+            let names_it = name.eq_ignore_ascii_case("id")
+                || (name.eq_ignore_ascii_case("name") && tag.is("a"));
+            if names_it && !s.ids.insert(value.to_string()) {
+                s.duplicates.push((value.to_string(), at));
             }
         }
         for attr in URL_ATTRS {
