@@ -33,6 +33,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 /// Built-in static files by site path; a site's `static/` folder replaces any of them.
 pub const STATIC_FILES: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
     ("app.js", include_bytes!("../static/app.js")),
     ("search.js", include_bytes!("../static/search.js")),
     (

@@ -29,7 +29,10 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
         .into_iter()
         .map(|p| (OutputKey::Page(p), None))
         .collect();
-    specs.push((OutputKey::Sitemap, None));
+    // A sitemap lists absolute URLs: without a host there is none to write.
+    if l.site.config.has_host() {
+        specs.push((OutputKey::Sitemap, None));
+    }
     specs.extend(
         l.taxonomy
             .decks

@@ -3,8 +3,10 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod checkers;
 pub mod http;
 pub mod obsidian;
+pub mod vault;
 
 use scraper::{ElementRef, Html, Selector};
 use std::fs;
