@@ -154,6 +154,12 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
             state.timings.write = started.elapsed();
             if write {
                 report.output = Some(state.project.output_dir.clone());
+            } else {
+                // a11y hook: `check` also follows the built pages' links and anchors (in memory).
+                let p = &state.project;
+                let out = p.output_dir.strip_prefix(&p.root).unwrap_or(&p.output_dir);
+                let covered = crate::linkcheck::covered(&state.linked.site);
+                diagnostics.extend(crate::linkcheck::check(output.files(), out, &covered));
             }
         }
     }

@@ -348,6 +348,18 @@ impl Config {
             let line = find_key_line(text, "base_url");
             Diagnostic::error(file, line, 0, msg)
         })?;
+        if table.contains_key("base_url") && !config.has_host() {
+            let line = find_key_line(text, "base_url");
+            warnings.push(Diagnostic::warning(
+                file,
+                line,
+                1,
+                format!(
+                    "`base_url = \"{}\"` has no host, so sitemap.xml is left out (a sitemap lists absolute URLs): set it to the published address, e.g. `https://you.example.io/notes/`, or remove it",
+                    config.base_url
+                ),
+            ));
+        }
         if config.content_dir.is_absolute() {
             let line = find_key_line(text, "content_dir");
             let msg = "`content_dir` must be a path relative to the site root";
@@ -438,9 +450,11 @@ impl Config {
         }
     }
 
-    /// Whether `base_url` has a host (`https://…`), so that absolute URLs can be written.
+    /// Whether `base_url` names a host (`https://…/`), so absolute URLs can be written.
     pub fn has_host(&self) -> bool {
-        self.base_url.contains("://")
+        self.base_url
+            .split_once("://")
+            .is_some_and(|(_, rest)| !rest.trim_start_matches('/').is_empty())
     }
 
     /// An absolute URL for a site path such as `ec2/pricing/` (for the sitemap), or the

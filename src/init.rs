@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 const CONFIG: &str = r#"# studysite configuration. Every key is optional.
 title = "My study notes"
 description = "Notes, flashcards and diagrams for my exam"
-# Where the site will be hosted; a sub-path such as https://you.example.io/notes/ works.
-base_url = "/"
+# Where the site will be hosted (needed for sitemap.xml); a sub-path works.
+# base_url = "https://you.example.io/notes/"
 language = "en"
 
 [markdown]

@@ -15,6 +15,7 @@ pub mod diagrams;
 pub mod graph;
 pub mod hash;
 pub mod init;
+pub mod linkcheck;
 pub mod linked;
 pub mod markdown;
 pub mod nav;

@@ -35,6 +35,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 /// Built-in static files by site path; a site's `static/` folder replaces any of them.
 pub const STATIC_FILES: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
     ("app.js", include_bytes!("../static/app.js")),
     ("search.js", include_bytes!("../static/search.js")),
     (
@@ -57,7 +58,6 @@ pub const STATIC_FILES: &[(&str, &[u8])] = &[
     ),
     ("cards.js", include_bytes!("../static/cards.js")),
     ("fsrs.js", include_bytes!("../static/fsrs.js")),
-    ("favicon.svg", include_bytes!("../static/favicon.svg")),
     ("print.css", include_bytes!("../static/print.css")),
 ];
 

@@ -136,7 +136,7 @@
 
   // ---------- the header's search box (combobox + listbox) ----------
   function setupBox(form) {
-    var input = form.querySelector("input[type=search]");
+    var input = form.querySelector("input[name=q]");
     var panel = form.querySelector(".search-panel");
     var list = form.querySelector("[role=listbox]");
     var status = form.querySelector(".search-status");
@@ -277,7 +277,7 @@
   // ---------- the results page ----------
   function setupPage(container) {
     var form = container.querySelector("form");
-    var input = container.querySelector("input[type=search]");
+    var input = container.querySelector("input[name=q]");
     var list = container.querySelector(".search-page-results");
     var status = container.querySelector(".search-page-status");
     var query = new URLSearchParams(location.search).get("q") || "";

@@ -56,6 +56,24 @@ fn pages_get_pretty_urls_sitemap_and_404() {
     assert_eq!(not_found.texts("main h1"), ["Page not found"]);
 }
 
+#[test]
+fn without_a_host_there_is_no_sitemap_and_an_explicit_base_url_warns() {
+    let site = Fixture::new();
+    site.note("a.md", "# A\n");
+    let report = site.build_ok();
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    assert!(!site.public().join("sitemap.xml").exists());
+    site.file("studysite.toml", "title = \"T\"\nbase_url = \"/notes/\"\n");
+    let report = site.build_ok();
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("studysite.toml:2:1: warning: `base_url = \"/notes/\"` has no host, so sitemap.xml is left out"),
+        "{warnings:?}"
+    );
+    assert!(!site.public().join("sitemap.xml").exists());
+}
+
 /// The `<loc>` values of a sitemap.
 fn roxml(xml: &str) -> Vec<String> {
     xml.split("<loc>")

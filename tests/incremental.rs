@@ -491,3 +491,75 @@ fn a_note_added_beside_a_folder_of_the_same_url_rebuilds_like_a_fresh_build() {
         assert_same_as_fresh(&site, &session, &format!("step {step}"));
     }
 }
+
+/// The search index is patched in place after an edit that keeps a note's sections: words come
+/// and go (one only this note had, one new to the whole site), and a tag filter changes; the
+/// index files must be byte for byte a fresh build's, after each edit and after undoing them.
+#[test]
+fn search_index_patched_after_body_edits_is_a_fresh_index() {
+    let site = vault();
+    let mut session = Session::open(&site.options()).unwrap();
+    let beta = site.root().join("content/ec2/beta.md");
+    let original = std::fs::read_to_string(&beta).unwrap();
+    let edits = [
+        original.replacen('\n', " zyxwordonly\n", 2),
+        format!("---\ntags: [patched]\n---\n{original}\nAnother quokkaterm line.\n"),
+        original.replace("Spot", "Spotty"),
+        original.clone(),
+    ];
+    for (k, text) in edits.iter().enumerate() {
+        std::fs::write(&beta, text).unwrap();
+        session.apply(&changes(std::slice::from_ref(&beta)));
+        let files = session.files();
+        let search: Vec<&String> = files.keys().filter(|p| p.starts_with("search/")).collect();
+        assert!(search.len() > 3, "edit {k}: an index is written");
+        assert_same_as_fresh(&site, &session, &format!("search edit {k}"));
+    }
+}
+
+/// The same at a size where the index has many term shards and prefixes too wide to load
+/// (whose summaries are kept between merges): an edit that keeps the note's sections changes
+/// words under a wide prefix.
+#[test]
+fn search_summaries_patched_after_an_edit_are_a_fresh_index() {
+    let site = Fixture::new();
+    let word = |i: usize, k: usize| format!("s{:05}q{}", (i * 7919 + k * 104_729) % 99_991, k % 7);
+    for i in 0..160 {
+        let words: Vec<String> = (0..60).map(|k| word(i, k)).collect();
+        site.note(
+            &format!("n{i:03}.md"),
+            &format!(
+                "# Note {i}\n\n{}\n\n## More\n\nsea {}\n",
+                words.join(" "),
+                i % 5
+            ),
+        );
+    }
+    let mut session = Session::open(&site.options()).unwrap();
+    let files = session.files();
+    let shards = files.keys().filter(|p| p.starts_with("search/i/")).count();
+    assert!(shards > 4, "many term shards: {shards}");
+    let wide = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/t/"))
+        .any(|(_, b)| !b.ends_with(b",\"\");\n"));
+    assert!(wide, "some dictionary shard has prefix summaries");
+    // The first note's records are among the best of every prefix: its words leave the
+    // prefix `s` and come back.
+    let note = site.root().join("content/n000.md");
+    for k in 0..3 {
+        let words: Vec<String> = (0..60)
+            .map(|j| word(1000 + k, j).replacen('s', if k == 1 { "s" } else { "t" }, 1))
+            .collect();
+        fs::write(
+            &note,
+            format!(
+                "# Note 0\n\n{} sea\n\n## More\n\nsea sea {k}\n",
+                words.join(" ")
+            ),
+        )
+        .unwrap();
+        session.apply(&changes(std::slice::from_ref(&note)));
+        assert_same_as_fresh(&site, &session, &format!("wide edit {k}"));
+    }
+}

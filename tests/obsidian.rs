@@ -268,10 +268,11 @@ fn embeds_follow_the_file_type() {
     assert_eq!(
         attrs,
         [
-            "/img/pic.png alt=Some(\"pic.png\") width=Some(\"250\") height=None",
+            // Without a caption, the file name as words: a screen reader would spell `pic.png`.
+            "/img/pic.png alt=Some(\"Pic\") width=Some(\"250\") height=None",
             "https://example.org/x.png alt=Some(\"\") width=Some(\"250\") height=None",
             "/img/pic.png alt=Some(\"a pic\") width=Some(\"250\") height=Some(\"100\")",
-            "/img/icon.svg alt=Some(\"icon.svg\") width=None height=None",
+            "/img/icon.svg alt=Some(\"Icon\") width=None height=None",
         ]
     );
     assert!(page.all("p > .embed, p > div, p > object").is_empty());

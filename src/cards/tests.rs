@@ -105,6 +105,22 @@ fn heading_cards_read_as_headings_with_their_answer_in_a_back() {
 }
 
 #[test]
+fn a_last_card_closes_its_back_before_the_footnotes() {
+    let html = page("Text.[^a]\n\n## Why? #card\n\nBecause.\n\n[^a]: A note.\n");
+    let back = html.find("<div class=\"fc-back").expect("a back");
+    let notes = html
+        .find("<section class=\"footnotes\"")
+        .expect("footnotes");
+    let closed = html[back..].find("</div>").map(|i| back + i);
+    assert!(closed.is_some_and(|c| c < notes), "{html}");
+    assert_eq!(
+        html.matches("<div").count(),
+        html.matches("</div>").count(),
+        "{html}"
+    );
+}
+
+#[test]
 fn spaced_cards_have_no_back_and_no_warning() {
     let (_, parsed) = note(
         "d/n.md",

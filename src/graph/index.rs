@@ -331,11 +331,8 @@ impl<'a> Index<'a> {
             return Some(h.anchor.clone());
         }
         let slug = github_slug(heading);
-        page.parsed
-            .headings
-            .iter()
-            .find(|h| h.anchor == slug)
-            .map(|h| h.anchor.clone())
+        self.resolve_anchor(id, &slug)
+            .filter(|a| page.parsed.headings.iter().any(|h| &h.anchor == a))
     }
 
     /// What an embed of `anchor` (a heading's or a block's) in a note shows.
@@ -356,19 +353,33 @@ impl<'a> Index<'a> {
     /// The anchor a markdown link's fragment names in a note: an anchor as written, else a
     /// heading by its text (`#Name%20Servers`, decoded, for `## Name Servers`).
     pub(super) fn find_anchor(&self, id: &NoteId, fragment: &str) -> Option<String> {
-        if self.has_anchor(id, fragment) {
-            return Some(fragment.to_string());
-        }
-        self.find_heading(id, fragment)
+        self.resolve_anchor(id, fragment)
+            .or_else(|| self.find_heading(id, fragment))
     }
 
-    pub(super) fn has_anchor(&self, id: &NoteId, anchor: &str) -> bool {
-        self.site.pages.get(id).is_some_and(|page| {
-            let p = &page.parsed;
-            p.headings.iter().any(|h| h.anchor == anchor)
-                || p.html_ids.iter().any(|i| i == anchor)
-                || p.block_ids.iter().any(|b| b == anchor)
-        })
+    /// The id on a note's page that a hand-written `#fragment` means: a heading whose GitHub
+    /// anchor it is (its id differs when a template id was in the way), else the heading,
+    /// raw-HTML id or block id that has exactly that id.
+    pub(super) fn resolve_anchor(&self, id: &NoteId, fragment: &str) -> Option<String> {
+        let p = &self.site.pages.get(id)?.parsed;
+        if let Some(h) = p
+            .headings
+            .iter()
+            .find(|h| h.github_anchor.as_deref() == Some(fragment))
+        {
+            return Some(h.anchor.clone());
+        }
+        let exact = p.headings.iter().any(|h| h.anchor == fragment)
+            || p.html_ids.iter().any(|i| i == fragment)
+            || p.block_ids.iter().any(|b| b == fragment);
+        exact.then(|| fragment.to_string())
+    }
+
+    /// Whether a note's page has exactly this id (no GitHub anchors: raw HTML links are kept
+    /// as written).
+    pub(super) fn has_exact_anchor(&self, id: &NoteId, anchor: &str) -> bool {
+        self.resolve_anchor(id, anchor)
+            .is_some_and(|found| found == anchor)
     }
 }
 

@@ -90,11 +90,30 @@ pub struct Embed<'a> {
     pub wiki: bool,
 }
 
+/// The alternative text of an image embedded without a caption: its file name as words
+/// (`cognito-flow.svg` → "Cognito flow"), not the bare file name a screen reader would spell.
+pub fn described_by_name(name: &str) -> String {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let words = stem
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => file.to_string(),
+    }
+}
+
 /// The resolution that shows an embedded file of this kind.
 pub fn embed(media: Media, e: &Embed<'_>) -> Resolution {
     let (alt, size) = alt_and_size(e.label);
+    let described;
     let alt = if alt.is_empty() && e.wiki {
-        e.name
+        described = described_by_name(e.name);
+        described.as_str()
     } else {
         alt
     };
@@ -144,6 +163,19 @@ pub fn embed(media: Media, e: &Embed<'_>) -> Resolution {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_without_a_caption_are_described_by_their_name() {
+        assert_eq!(
+            described_by_name("attachments/cognito-flow.svg"),
+            "Cognito flow"
+        );
+        assert_eq!(
+            described_by_name("user_pool diagram.png"),
+            "User pool diagram"
+        );
+        assert_eq!(described_by_name("x.png"), "X");
+    }
 
     #[test]
     fn sizes_and_alt_text_parse() {

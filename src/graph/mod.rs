@@ -278,8 +278,13 @@ fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
         links.targets.push(r.target);
     }
     for (i, (fragment, line, col)) in page.parsed.html_anchor_links.iter().enumerate() {
-        if !index.has_anchor(id, fragment) {
-            let message = format!("missing anchor: no heading or id `#{fragment}` on this page");
+        if !index.has_exact_anchor(id, fragment) {
+            let message = match index.resolve_anchor(id, fragment) {
+                Some(real) => format!(
+                    "anchor `#{fragment}` is the page template's own element; this heading's id is `#{real}`"
+                ),
+                None => format!("missing anchor: no heading or id `#{fragment}` on this page"),
+            };
             let d = Diagnostic::warning(&page.note.file, *line, *col, message);
             links.diagnostics.push((Origin::HtmlAnchor(i), d));
         }

@@ -25,6 +25,28 @@ fn is_mark(c: char) -> bool {
         | 0xFE20..=0xFE2F)
 }
 
+/// The ids the default templates give elements around a note's body (`<main id="content">`,
+/// the search box, the sidebar, the panel headings). A heading never gets one of them, so its
+/// anchor cannot jump to the template's element instead (a heading "Content" is `content-1`).
+pub const TEMPLATE_IDS: &[&str] = &[
+    "content",
+    "sidebar",
+    "search-input",
+    "search-hint",
+    "search-results",
+    "search-page-input",
+    "topics-title",
+    "backlinks-title",
+    "related-title",
+    "toc-title",
+    "card-ids",
+];
+
+/// Whether the default templates use this id.
+pub fn is_template_id(id: &str) -> bool {
+    TEMPLATE_IDS.contains(&id)
+}
+
 /// Hands out unique anchors within one page: the second "Summary" gets `summary-1`, the third
 /// `summary-2`, exactly as GitHub numbers repeated headings.
 #[derive(Debug, Default, Clone)]
@@ -33,9 +55,18 @@ pub struct Slugger {
 }
 
 impl Slugger {
-    /// A slugger for a new page.
+    /// A slugger for a new page, with no id taken.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A slugger for a note's page: the [template ids](TEMPLATE_IDS) are taken.
+    pub fn for_page() -> Self {
+        let mut slugger = Self::new();
+        for id in TEMPLATE_IDS {
+            slugger.reserve(id);
+        }
+        slugger
     }
 
     /// The unique anchor for a heading with this text.
@@ -103,6 +134,35 @@ mod tests {
         // A heading literally called "Summary 1" after two "Summary" headings still gets a
         // unique anchor, as on GitHub.
         assert_eq!(s.slug("Summary-1"), "summary-1-1");
+    }
+
+    #[test]
+    fn template_ids_are_never_heading_anchors() {
+        let mut s = Slugger::for_page();
+        assert_eq!(s.slug("Content"), "content-1");
+        assert_eq!(s.slug("Content"), "content-2");
+        assert_eq!(s.slug("Sidebar"), "sidebar-1");
+        assert_eq!(s.slug("Contents"), "contents");
+    }
+
+    #[test]
+    fn every_id_in_the_default_templates_is_reserved() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let html = std::fs::read_to_string(&path).unwrap();
+            for (i, _) in html.match_indices(" id=\"") {
+                let id = &html[i + 5..];
+                let id = &id[..id.find('"').unwrap()];
+                if !id.contains("{{") {
+                    assert!(
+                        is_template_id(id),
+                        "{} uses id `{id}`: add it to TEMPLATE_IDS",
+                        path.display()
+                    );
+                }
+            }
+        }
     }
 
     #[test]

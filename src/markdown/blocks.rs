@@ -227,7 +227,7 @@ fn find(events: &[Spanned]) -> Edits {
                     close(&mut stack, i, &mut edits);
                 } else if obsidian::is_callout_title_end(html) {
                     // The title ends; the callout's content follows.
-                } else if html.as_ref() == tables::OPEN {
+                } else if tables::is_open(html) {
                     stack.push(open(Frame::TableWrap, i));
                 } else if html.as_ref() == tables::CLOSE && top == Frame::TableWrap {
                     close(&mut stack, i, &mut edits);
@@ -397,7 +397,7 @@ mod tests {
             .map(|_| super::super::Resolution::Keep)
             .collect();
         let html = (0..parsed.blocks.len())
-            .map(|i| render_block(&parsed, i, &keep, ""))
+            .map(|i| render_block(&parsed, i, &keep, "", 1))
             .collect();
         (parsed.blocks, html)
     }

@@ -5,8 +5,7 @@
 use super::Spanned;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-const TABLE_OPEN: &str = "<div class=\"table-wrap\">";
-const TABLE_CLOSE: &str = "</div>\n";
+use super::tables::CLOSE as TABLE_CLOSE;
 
 fn callout_open(html: &str) -> bool {
     html.starts_with("<div class=\"callout") || html.starts_with("<details class=\"callout")
@@ -62,7 +61,7 @@ pub fn block_end(events: &[Spanned], i: usize) -> usize {
             }
             events.len()
         }
-        Event::Html(h) if h.as_ref() == TABLE_OPEN && i + 1 < events.len() => {
+        Event::Html(h) if super::tables::is_open(h) && i + 1 < events.len() => {
             let after = block_end(events, i + 1);
             match events.get(after) {
                 Some((Event::Html(c), _)) if c.as_ref() == TABLE_CLOSE => after + 1,

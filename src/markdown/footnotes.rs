@@ -279,9 +279,10 @@ mod tests {
         );
         let keep = vec![Resolution::Keep; parsed.links.len()];
         assert_eq!(parsed.headings.len(), 1);
-        assert!(render_section(&parsed, 0, &keep, "").contains(">i</h1>"));
+        // Shown inside a page, under its title: an h2.
+        assert!(render_section(&parsed, 0, &keep, "", 1).contains(">i</h2>"));
         render_without_heading(&parsed, 0, &keep);
-        render_excerpt(&parsed, Some(0), 10, &keep, "");
+        render_excerpt(&parsed, Some(0), 10, &keep, "", 2);
     }
 
     #[test]

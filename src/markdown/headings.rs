@@ -12,8 +12,12 @@ pub struct Heading {
     pub level: u8,
     /// The text as a reader sees it, without markers.
     pub text: String,
-    /// The `id` of the heading element, unique on the page.
+    /// The `id` of the heading element, unique on the page (and never a template's id).
     pub anchor: String,
+    /// The anchor GitHub gives this heading, when it differs from `anchor` because a template
+    /// id was in the way (`content` for the heading "Content", whose id is `content-1`):
+    /// hand-written links to it still land here.
+    pub github_anchor: Option<String>,
     /// The file line of the heading.
     pub line: usize,
     /// The flashcard tag that ended the heading (`card`, `card/reverse`, …), if any.
@@ -28,7 +32,9 @@ pub struct Heading {
 
 /// Gives every heading its anchor and self-link, and collects the headings.
 pub fn anchor(events: Vec<Spanned>, body: &str, lines: &LineIndex) -> (Vec<Spanned>, Vec<Heading>) {
-    let mut slugger = Slugger::new();
+    let mut slugger = Slugger::for_page();
+    // What GitHub would number, for hand-written links written against GitHub's anchors.
+    let mut github = Slugger::new();
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut headings = Vec::new();
     let mut iter = events.into_iter();
@@ -52,14 +58,23 @@ pub fn anchor(events: Vec<Spanned>, body: &str, lines: &LineIndex) -> (Vec<Spann
         }
         let markers = strip_markers(&mut inner);
         let text = plain_text(&inner);
-        let anchor = match id {
-            Some(id) => id.to_string(),
-            None => slugger.slug(&text),
+        let (anchor, github_anchor) = match id {
+            Some(id) if super::anchors::is_template_id(&id) => {
+                (slugger.unique(id.to_string()), Some(id.to_string()))
+            }
+            Some(id) => (id.to_string(), None),
+            None => {
+                let anchor = slugger.slug(&text);
+                let plain = github.slug(&text);
+                let differs = plain != anchor;
+                (anchor, differs.then_some(plain))
+            }
         };
         headings.push(Heading {
             level: level as u8,
             text,
             anchor: anchor.clone(),
+            github_anchor,
             line: lines.line_col(body, offset).0,
             card: markers.card,
             card_tags: markers.card_tags,

@@ -253,6 +253,7 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
                     event,
                     &crate::paths::marked_dest(url),
                 )));
+                // An image's text is its alternative text.
                 match text {
                     Some(t) => out.push(Event::Text(CowStr::from(t.clone()))),
                     None => out.extend(inner.iter().map(borrow)),

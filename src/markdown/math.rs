@@ -202,7 +202,7 @@ impl Converter {
             });
         };
         converted
-            .map(|r| annotate(r.mathml, source, prepared.verbatim))
+            .map(|r| annotate(valid_tables(r.mathml), source, prepared.verbatim))
             .map_err(|e| Failure {
                 message: e.error_message(),
                 at: prepared.verbatim.then_some(e.0.start),
@@ -228,6 +228,49 @@ impl Converter {
             }
         }
     }
+}
+
+/// The converter puts `scriptlevel` on `<mtable>`, which MathML (and so the Nu checker) allows
+/// only on `<mstyle>`: such a table is wrapped in an `<mstyle>` carrying its attributes, which
+/// renders the same.
+fn valid_tables(mathml: String) -> String {
+    if !mathml.contains("<mtable ") {
+        return mathml;
+    }
+    let mut out = String::with_capacity(mathml.len() + 32);
+    let mut wrapped: Vec<bool> = Vec::new();
+    let mut rest = mathml.as_str();
+    loop {
+        let (at, is_close) = match (rest.find("<mtable"), rest.find("</mtable>")) {
+            (Some(open), Some(close)) if close < open => (close, true),
+            (Some(open), _) => (open, false),
+            (None, Some(close)) => (close, true),
+            (None, None) => break,
+        };
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if is_close {
+            out.push_str("</mtable>");
+            if wrapped.pop() == Some(true) {
+                out.push_str("</mstyle>");
+            }
+            rest = &rest["</mtable>".len()..];
+            continue;
+        }
+        let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+        let tag = &rest[..end];
+        let attrs = tag["<mtable".len()..].trim_end_matches('>');
+        if attrs.contains("scriptlevel=") {
+            out.push_str(&format!("<mstyle{attrs}><mtable>"));
+            wrapped.push(true);
+        } else {
+            out.push_str(tag);
+            wrapped.push(false);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Runs `f` on a thread of its own with a [`DEEP_STACK`] (a formula too deep for the build's).
@@ -284,6 +327,17 @@ fn build(user: &[(String, String)]) -> Result<LatexToMathML, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tables_with_a_script_level_are_wrapped_in_mstyle() {
+        let html = super::valid_tables(
+            "<math><mtable displaystyle=\"true\" scriptlevel=\"0\"><mtr><mtd><mtable><mtr></mtr></mtable></mtd></mtr></mtable><mi>x</mi></math>".into(),
+        );
+        assert_eq!(
+            html,
+            "<math><mstyle displaystyle=\"true\" scriptlevel=\"0\"><mtable><mtr><mtd><mtable><mtr></mtr></mtable></mtd></mtr></mtable></mstyle><mi>x</mi></math>"
+        );
+    }
+
     use super::super::tests::html_of;
     use super::super::{Highlighter, ParseOptions, parse};
 

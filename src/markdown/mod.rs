@@ -17,6 +17,7 @@ mod code_cache;
 mod code_classes;
 mod code_html;
 mod code_memo;
+pub mod embedded;
 mod footnotes;
 mod headings;
 mod html;
@@ -26,6 +27,7 @@ mod obsidian;
 mod render;
 mod tables;
 pub mod tags;
+mod tasks;
 
 pub use blocks::{Block, BlockKind};
 pub use code::{CodeText, DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
@@ -34,8 +36,8 @@ pub use footnotes::Footnotes;
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
 pub use render::{
-    block_events, footnote_links, links_in, render, render_block, render_embedded, render_excerpt,
-    render_part, render_section, render_without_heading, section_events,
+    block_events, excerpt_events, footnote_links, links_in, render, render_block, render_embedded,
+    render_excerpt, render_part, render_section, render_without_heading, section_events,
 };
 pub use tags::tag_path;
 
@@ -185,6 +187,7 @@ pub fn parse(
     let (events, math) = math::render(events, body, &lines);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
+    let events = tasks::label(events);
     let events = autolink::citations(events);
     let events = autolink::autolink_bare_urls(events);
     let (events, found_tags) = tags::link(events, body, &lines);
@@ -198,7 +201,9 @@ pub fn parse(
         blocks::follow(&mut blocks, &map);
     }
     // Last of the passes that move events: card spans are event indices.
-    let card_scan = cards::find(&events, &headings, body, &lines, cloze_problems);
+    // Only the body: a last card's back ends before the footnotes, which follow the body.
+    let body_events = &events[..footnotes.start.min(events.len())];
+    let card_scan = cards::find(body_events, &headings, body, &lines, cloze_problems);
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);

@@ -1,16 +1,18 @@
 //! Writing parsed notes as HTML: a whole note, or a part of it (a section, a block, the start
 //! of a section) to be shown inside another page, each with its footnotes listed at the end.
-//! Links are replaced by their resolutions, in [`ParsedNote::links`] order.
+//! Links are replaced by their resolutions, in [`ParsedNote::links`] order. A part shown
+//! inside another page has no ids and its headings nest under `under`, the level of the
+//! heading it is shown beneath (see [`super::embedded`]).
 
 use super::footnotes::{MARK, ref_suffix};
-use super::{BlockKind, ParsedNote, Resolution, headings, links};
+use super::{BlockKind, ParsedNote, Resolution, embedded, headings, links};
 use pulldown_cmark::{Event, TagEnd};
 use std::ops::Range;
 
 /// Writes a parsed note as HTML, replacing each link with its resolution (in `links` order).
 pub fn render(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
-    let mut html = render_range(parsed, 0, parsed.body_end(), resolutions, false);
-    html.push_str(&all_footnotes(parsed, resolutions, false));
+    let mut html = render_range(parsed, 0, parsed.body_end(), resolutions, None);
+    html.push_str(&all_footnotes(parsed, resolutions, None));
     with_prefix(html, "")
 }
 
@@ -33,30 +35,41 @@ pub fn render_without_heading(
         .iter()
         .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
         .map_or(body_end, |i| h.event_index + i + 1);
-    let mut html = render_range(parsed, 0, h.event_index, resolutions, false);
-    html.push_str(&render_range(parsed, end, body_end, resolutions, false));
-    html.push_str(&all_footnotes(parsed, resolutions, false));
+    let mut html = render_range(parsed, 0, h.event_index, resolutions, None);
+    html.push_str(&render_range(parsed, end, body_end, resolutions, None));
+    html.push_str(&all_footnotes(parsed, resolutions, None));
     with_prefix(html, "")
 }
 
 /// Writes a note for embedding in another page: no heading ids or self-links, so the
-/// embedding page keeps unique ids; its footnotes' ids start with `prefix`.
-pub fn render_embedded(parsed: &ParsedNote, resolutions: &[Resolution], prefix: &str) -> String {
-    let mut html = render_range(parsed, 0, parsed.body_end(), resolutions, true);
-    html.push_str(&all_footnotes(parsed, resolutions, true));
+/// embedding page keeps unique ids; its footnotes' ids start with `prefix`; its headings nest
+/// under a heading of level `under`.
+pub fn render_embedded(
+    parsed: &ParsedNote,
+    resolutions: &[Resolution],
+    prefix: &str,
+    under: u8,
+) -> String {
+    let shift = Some(embedded::shift_for(parsed, 0..parsed.body_end(), under));
+    let mut html = render_range(parsed, 0, parsed.body_end(), resolutions, shift);
+    html.push_str(&all_footnotes(parsed, resolutions, shift));
     with_prefix(html, prefix)
 }
 
 /// Writes the section under heading `heading` (up to the next heading of the same or a higher
-/// level) for embedding in another page.
+/// level) for embedding in another page, under a heading of level `under`.
 pub fn render_section(
     parsed: &ParsedNote,
     heading: usize,
     resolutions: &[Resolution],
     prefix: &str,
+    under: u8,
 ) -> String {
     match section_events(parsed, heading) {
-        Some(range) => part_with_notes(parsed, range, resolutions, prefix),
+        Some(range) => {
+            let shift = embedded::shift_for(parsed, range.clone(), under);
+            part_with_notes(parsed, range, resolutions, prefix, shift)
+        }
         None => String::new(),
     }
 }
@@ -67,17 +80,19 @@ pub fn render_block(
     block: usize,
     resolutions: &[Resolution],
     prefix: &str,
+    under: u8,
 ) -> String {
     let Some(b) = parsed.blocks.get(block) else {
         return String::new();
     };
-    let html = render_range(parsed, b.start, b.end, resolutions, true);
+    let shift = Some(embedded::shift_for(parsed, b.start..b.end, under));
+    let html = render_range(parsed, b.start, b.end, resolutions, shift);
     let html = match b.kind {
         BlockKind::Item { ordered: Some(n) } => format!("<ol start=\"{n}\">\n{html}</ol>\n"),
         BlockKind::Item { ordered: None } => format!("<ul>\n{html}</ul>\n"),
         _ => html,
     };
-    let notes = footnotes_in(parsed, b.start..b.end, resolutions);
+    let notes = footnotes_in(parsed, b.start..b.end, resolutions, shift);
     with_prefix(html + &notes, prefix)
 }
 
@@ -99,6 +114,23 @@ pub fn section_events(parsed: &ParsedNote, heading: usize) -> Option<Range<usize
     Some(h.event_index..end)
 }
 
+/// The events an excerpt of a section (or of the whole note) is taken from: after its
+/// heading (or the note's leading title heading), which the gathering page shows itself.
+pub fn excerpt_events(parsed: &ParsedNote, heading: Option<usize>) -> Range<usize> {
+    let after_heading = |from: usize, end: usize| {
+        parsed.events[from..end]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+            .map_or(end, |i| from + i + 1)
+    };
+    let body_end = parsed.body_end();
+    match heading {
+        Some(h) => section_events(parsed, h).map_or(0..0, |r| after_heading(r.start, r.end)..r.end),
+        None if parsed.starts_with_h1 => after_heading(0, body_end)..body_end,
+        None => 0..body_end,
+    }
+}
+
 /// The events of a block (`^id`).
 pub fn block_events(parsed: &ParsedNote, block: usize) -> Option<Range<usize>> {
     parsed.blocks.get(block).map(|b| b.start..b.end)
@@ -115,8 +147,9 @@ pub fn footnote_links(parsed: &ParsedNote) -> Range<usize> {
     links_in(parsed, parsed.body_end()..parsed.events.len())
 }
 
-/// Writes the start of a section (or of the whole note), for pages that gather many: its
-/// heading and whole blocks up to about `chars` characters of text (at least one block).
+/// Writes the start of a section (or of the whole note), for pages that gather many, which
+/// show its heading (or the note's title) themselves: whole blocks after that heading up to
+/// about `chars` characters of text (at least one block), its headings nested under `under`.
 /// Returns the HTML and whether it was cut.
 pub fn render_excerpt(
     parsed: &ParsedNote,
@@ -124,12 +157,11 @@ pub fn render_excerpt(
     chars: usize,
     resolutions: &[Resolution],
     prefix: &str,
+    under: u8,
 ) -> (String, bool) {
-    let range = match heading {
-        Some(h) => section_events(parsed, h).unwrap_or(0..0),
-        None => 0..parsed.body_end(),
-    };
+    let range = excerpt_events(parsed, heading);
     let (start, end) = (range.start, range.end);
+    let shift = embedded::shift_for(parsed, range, under);
     let mut depth = 0usize;
     let mut text = 0usize;
     let mut blocks = 0usize;
@@ -139,6 +171,9 @@ pub fn render_excerpt(
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => text += t.chars().count(),
+            Event::Html(h) => {
+                depth = (depth as isize + embedded::html_nesting(h)).max(0) as usize;
+            }
             _ => {}
         }
         let closes_block = depth == 0 && !matches!(event, Event::Start(_));
@@ -153,19 +188,22 @@ pub fn render_excerpt(
             }
         }
     }
-    let html = part_with_notes(parsed, start..cut, resolutions, prefix);
+    let html = part_with_notes(parsed, start..cut, resolutions, prefix, shift);
     (html, cut < end)
 }
 
 /// Writes events `range.0..range.1` of a note (a card's front or back) for showing elsewhere:
-/// links resolved as on the page, no heading ids, the footnotes it refers to after it.
+/// links resolved as on the page, no heading ids, headings from `h2` down (under the deck
+/// page's title), the footnotes it refers to after it.
 pub fn render_part(
     parsed: &ParsedNote,
     range: (usize, usize),
     resolutions: &[Resolution],
 ) -> String {
     let end = range.1.min(parsed.events.len());
-    part_with_notes(parsed, range.0.min(end)..end, resolutions, "card-")
+    let range = range.0.min(end)..end;
+    let shift = embedded::shift_for(parsed, range.clone(), 1);
+    part_with_notes(parsed, range, resolutions, "card-", shift)
 }
 
 /// A part of a note shown in another page, with the footnotes it refers to.
@@ -174,29 +212,33 @@ fn part_with_notes(
     range: Range<usize>,
     resolutions: &[Resolution],
     prefix: &str,
+    shift: i32,
 ) -> String {
-    let mut html = render_range(parsed, range.start, range.end, resolutions, true);
-    html.push_str(&footnotes_in(parsed, range, resolutions));
+    let shift = Some(shift);
+    let mut html = render_range(parsed, range.start, range.end, resolutions, shift);
+    html.push_str(&footnotes_in(parsed, range, resolutions, shift));
     with_prefix(html, prefix)
 }
 
+/// Writes events `start..end`; `inside` another page (by how much its headings move), with
+/// no heading ids.
 fn render_range(
     parsed: &ParsedNote,
     start: usize,
     end: usize,
     resolutions: &[Resolution],
-    embedded: bool,
+    inside: Option<i32>,
 ) -> String {
     let events = &parsed.events[start..end];
     let skipped = links::count_links(&parsed.events[..start]);
     let resolutions = resolutions.get(skipped..).unwrap_or(&[]);
     let mut events = links::rewrite(events, resolutions);
-    if embedded {
-        events = headings::without_ids(events);
+    if let Some(shift) = inside {
+        events = embedded::shift_headings(headings::without_ids(events), shift);
     }
     let mut html = String::with_capacity(events.len() * 16);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+    super::tables::empty_headers_as_cells(html)
 }
 
 /// Puts the footnote id prefix in place.
@@ -209,7 +251,7 @@ fn with_prefix(html: String, prefix: &str) -> String {
 }
 
 /// Every footnote, with a back-link to each reference.
-fn all_footnotes(parsed: &ParsedNote, resolutions: &[Resolution], embedded: bool) -> String {
+fn all_footnotes(parsed: &ParsedNote, resolutions: &[Resolution], inside: Option<i32>) -> String {
     let notes = &parsed.footnotes;
     let listed: Vec<(usize, Vec<usize>)> = (1..=notes.notes.len())
         .map(|n| {
@@ -222,11 +264,16 @@ fn all_footnotes(parsed: &ParsedNote, resolutions: &[Resolution], embedded: bool
             (n, ks)
         })
         .collect();
-    footnote_list(parsed, &listed, resolutions, embedded)
+    footnote_list(parsed, &listed, resolutions, inside)
 }
 
 /// The footnotes referred to from a range of events, with back-links to those references.
-fn footnotes_in(parsed: &ParsedNote, range: Range<usize>, resolutions: &[Resolution]) -> String {
+fn footnotes_in(
+    parsed: &ParsedNote,
+    range: Range<usize>,
+    resolutions: &[Resolution],
+    inside: Option<i32>,
+) -> String {
     let mut listed: Vec<(usize, Vec<usize>)> = Vec::new();
     for &(at, n, k) in &parsed.footnotes.refs {
         if !range.contains(&at) {
@@ -237,7 +284,7 @@ fn footnotes_in(parsed: &ParsedNote, range: Range<usize>, resolutions: &[Resolut
             None => listed.push((n, vec![k])),
         }
     }
-    footnote_list(parsed, &listed, resolutions, true)
+    footnote_list(parsed, &listed, resolutions, inside)
 }
 
 /// The list of footnotes `listed` (number, and the references to link back to).
@@ -245,7 +292,7 @@ fn footnote_list(
     parsed: &ParsedNote,
     listed: &[(usize, Vec<usize>)],
     resolutions: &[Resolution],
-    embedded: bool,
+    inside: Option<i32>,
 ) -> String {
     if listed.is_empty() {
         return String::new();
@@ -255,7 +302,7 @@ fn footnote_list(
         let Some(range) = parsed.footnotes.notes.get(n - 1) else {
             continue;
         };
-        let mut body = render_range(parsed, range.start, range.end, resolutions, embedded);
+        let mut body = render_range(parsed, range.start, range.end, resolutions, inside);
         let back: String = ks
             .iter()
             .map(|&k| {

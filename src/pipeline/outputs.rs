@@ -30,7 +30,10 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
         .into_iter()
         .map(|p| (OutputKey::Page(p), None))
         .collect();
-    specs.push((OutputKey::Sitemap, None));
+    // A sitemap lists absolute URLs: without a host there is none to write.
+    if l.site.config.has_host() {
+        specs.push((OutputKey::Sitemap, None));
+    }
     specs.extend(
         l.taxonomy
             .decks
@@ -165,7 +168,7 @@ pub fn produce(
         OutputKey::SearchIndex => {
             let mut cache = search.lock().unwrap_or_else(|p| p.into_inner());
             let index = cache.index(&ctx.linked.site);
-            Ok((Produced::Many(index.files().to_vec()), Vec::new()))
+            Ok((Produced::Many(index.into_files()), Vec::new()))
         }
         // publish hook: the feed and robots.txt.
         OutputKey::Feed => {

@@ -9,7 +9,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::graph::{Graph, Part, Target};
-use crate::markdown::{self, Resolution, escape_html};
+use crate::markdown::{self, Resolution, embedded, escape_html};
 use crate::paths;
 use crate::site::Site;
 use crate::vault::NoteId;
@@ -20,6 +20,33 @@ pub const MAX_EMBED_DEPTH: usize = 5;
 
 /// How many bytes of embedded notes one page may show.
 pub const EMBED_BUDGET: usize = 2 << 20;
+
+/// Where a note's links sit on the page being rendered: how much its headings moved, and the
+/// heading level its content before its first heading sits under.
+#[derive(Debug, Clone, Copy)]
+struct Host {
+    shift: i32,
+    under: u8,
+}
+
+impl Host {
+    /// A page's own note: its headings as written, under the page's `h1`.
+    const PAGE: Host = Host { shift: 0, under: 1 };
+
+    /// Events `range` of a note shown under a heading of level `under`.
+    fn inside(parsed: &markdown::ParsedNote, range: std::ops::Range<usize>, under: u8) -> Host {
+        let shift = embedded::shift_for(parsed, range, under);
+        Host { shift, under }
+    }
+
+    /// The level of the heading that link `i` of a note sits under, as shown.
+    fn level_of(self, levels: &[Option<u8>], i: usize) -> u8 {
+        match levels.get(i).copied().flatten() {
+            Some(level) => ((i32::from(level) + self.shift).clamp(1, 6) as u8).max(self.under),
+            None => self.under,
+        }
+    }
+}
 
 /// What is being expanded: the chain of notes shown and the embeds that show them, and what
 /// is left of the page's budget.
@@ -90,7 +117,7 @@ pub fn note_html(
     let html = match site.pages.get(id) {
         Some(page) => {
             let shown = Shown::of(&page.parsed, Part::Whole);
-            let resolutions = resolutions(site, graph, id, &shown, &mut x);
+            let resolutions = resolutions(site, graph, id, &shown, Host::PAGE, &mut x);
             match without {
                 Some(h) => markdown::render_without_heading(&page.parsed, h, &resolutions),
                 None => markdown::render(&page.parsed, &resolutions),
@@ -119,11 +146,23 @@ pub fn section_html(
     let mut x = Expansion::new(id);
     let part = heading.map_or(Part::Whole, Part::Section);
     let shown = Shown::of(&page.parsed, part);
-    let resolutions = resolutions(site, graph, id, &shown, &mut x);
+    // The page shows the section's title as an `h2`: its content nests under it.
+    let host = Host::inside(
+        &page.parsed,
+        markdown::excerpt_events(&page.parsed, heading),
+        2,
+    );
+    let resolutions = resolutions(site, graph, id, &shown, host, &mut x);
     // Sections of many notes share the page: their footnotes' ids are told apart by note.
     let prefix = format!("s{:x}-", crate::hash::digest(&(id, heading)) & 0xff_ffff);
-    let (body, cut) =
-        markdown::render_excerpt(&page.parsed, heading, EXCERPT_CHARS, &resolutions, &prefix);
+    let (body, cut) = markdown::render_excerpt(
+        &page.parsed,
+        heading,
+        EXCERPT_CHARS,
+        &resolutions,
+        &prefix,
+        host.under,
+    );
     let path = section_path(page, heading);
     let title = section_title(page, heading);
     let more = if cut {
@@ -136,7 +175,7 @@ pub fn section_html(
         String::new()
     };
     let html = format!(
-        "<div class=\"embed\"><div class=\"embed-source\"><a href=\"{}\">{}</a></div><div class=\"embed-body\">{}</div>{more}</div>\n",
+        "<div class=\"embed\"><h2 class=\"embed-source\"><a href=\"{}\">{}</a></h2><div class=\"embed-body\">{}</div>{more}</div>\n",
         paths::marked(&path),
         escape_html(&title),
         in_page_links_to(&body, &page.path)
@@ -301,7 +340,7 @@ pub(super) fn note_resolutions(site: &Site, graph: &Graph, id: &NoteId) -> Vec<R
     let mut x = Expansion::new(id);
     let page = &site.pages[id];
     let within = Shown::of(&page.parsed, Part::Whole);
-    resolutions(site, graph, id, &within, &mut x)
+    resolutions(site, graph, id, &within, Host::PAGE, &mut x)
 }
 
 /// The markdown resolutions of a note's links, with the embeds among the links `within`
@@ -311,11 +350,20 @@ fn resolutions(
     graph: &Graph,
     id: &NoteId,
     within: &Shown,
+    host: Host,
     x: &mut Expansion,
 ) -> Vec<Resolution> {
     let page = &site.pages[id];
-    graph
-        .targets(id)
+    let targets = graph.targets(id);
+    let embeds = targets
+        .iter()
+        .any(|t| matches!(t, Target::Transclude { .. }));
+    let levels = if embeds {
+        embedded::link_levels(&page.parsed)
+    } else {
+        Vec::new()
+    };
+    targets
         .iter()
         .enumerate()
         .map(|(i, target)| match target {
@@ -324,7 +372,8 @@ fn resolutions(
             Target::Transclude { note, part } => {
                 let link = &page.parsed.links[i];
                 let at = (&page.note.file, link.line, link.col);
-                Resolution::Block(embed(site, graph, (id, i), note, *part, at, x))
+                let under = host.level_of(&levels, i);
+                Resolution::Block(embed(site, graph, (id, i), note, *part, (at, under), x))
             }
         })
         .collect()
@@ -337,7 +386,7 @@ fn embed(
     link: (&NoteId, usize),
     note: &NoteId,
     part: Part,
-    at: (&std::path::PathBuf, usize, usize),
+    (at, under): ((&std::path::PathBuf, usize, usize), u8),
     x: &mut Expansion,
 ) -> String {
     let Some(page) = site.pages.get(note) else {
@@ -405,15 +454,17 @@ fn embed(
     }
     x.notes.push(note.clone());
     x.links.push((link.0.clone(), link.1));
-    let resolutions = resolutions(site, graph, note, &links, x);
+    let shown = part_events(&page.parsed, part).unwrap_or(0..0);
+    let host = Host::inside(&page.parsed, shown, under);
+    let resolutions = resolutions(site, graph, note, &links, host, x);
     x.links.pop();
     x.notes.pop();
     x.embeds += 1;
     let prefix = format!("e{}-", x.embeds);
     let body = match part {
-        Part::Whole => markdown::render_embedded(&page.parsed, &resolutions, &prefix),
-        Part::Section(h) => markdown::render_section(&page.parsed, h, &resolutions, &prefix),
-        Part::Block(b) => markdown::render_block(&page.parsed, b, &resolutions, &prefix),
+        Part::Whole => markdown::render_embedded(&page.parsed, &resolutions, &prefix, under),
+        Part::Section(h) => markdown::render_section(&page.parsed, h, &resolutions, &prefix, under),
+        Part::Block(b) => markdown::render_block(&page.parsed, b, &resolutions, &prefix, under),
     };
     let html =
         format!("<div class=\"embed\">{source}<div class=\"embed-body\">{body}</div></div>\n");

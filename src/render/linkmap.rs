@@ -1,6 +1,9 @@
 //! Link maps drawn at build time as SVG, no script needed: a small one-hop map on each note
 //! (what it links to and what links to it), and a map of the whole vault laid out with a
 //! deterministic force-directed layout.
+//!
+//! A map is a labelled group of links (`<svg role="group">`), each link named by its note's
+//! title (`<title>`, also the tooltip): a picture (`role="img"`) may not hold links.
 
 use crate::markdown::escape_html;
 use std::collections::HashMap;
@@ -38,7 +41,7 @@ pub fn local_map(center: &MapNode, neighbours: &[(MapNode, bool)]) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"linkmap linkmap-local\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Notes linked with {}\">",
+        "<svg class=\"linkmap linkmap-local\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"Notes linked with {}\">",
         escape_html(&center.title)
     );
     let n = shown.len().max(1) as f64;
@@ -77,10 +80,10 @@ pub fn local_map(center: &MapNode, neighbours: &[(MapNode, bool)]) -> String {
         };
         let _ = write!(
             svg,
-            "<a href=\"{}\"><circle class=\"linkmap-node g{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\"><title>{}</title></circle><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text></a>",
+            "<a href=\"{}\"><title>{}</title><circle class=\"linkmap-node g{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" aria-hidden=\"true\">{}</text></a>",
             escape_html(&node.url),
-            node.group % 8,
             escape_html(&node.title),
+            node.group % 8,
             x + dx,
             y + dy,
             escape_html(&truncate(&node.title, 22))
@@ -261,7 +264,7 @@ pub fn vault_map(nodes: &[MapNode], edges: &[(usize, usize)], cache: &LayoutCach
     let mut svg = String::with_capacity(nodes.len() * 200 + edges.len() * 80);
     let _ = write!(
         svg,
-        "<svg class=\"linkmap linkmap-vault\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Map of all {} notes and their links\"><g class=\"linkmap-edges\">",
+        "<svg class=\"linkmap linkmap-vault\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"Map of all {} notes and their links\"><g class=\"linkmap-edges\" aria-hidden=\"true\">",
         nodes.len()
     );
     for &(a, b) in edges {
@@ -277,15 +280,15 @@ pub fn vault_map(nodes: &[MapNode], edges: &[(usize, usize)], cache: &LayoutCach
         let r = 3.0 + (degree[i] as f64).sqrt() * 1.5;
         let _ = write!(
             svg,
-            "<a href=\"{}\"><circle class=\"linkmap-node g{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"><title>{}</title></circle>",
+            "<a href=\"{}\"><title>{}</title><circle class=\"linkmap-node g{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/>",
             escape_html(&node.url),
+            escape_html(&node.title),
             node.group % 8,
-            escape_html(&node.title)
         );
         if labelled.contains(&i) {
             let _ = write!(
                 svg,
-                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" aria-hidden=\"true\">{}</text>",
                 y - r - 3.0,
                 escape_html(&truncate(&node.title, 24))
             );
@@ -344,6 +347,9 @@ mod tests {
         let svg = local_map(&node("center"), &neighbours);
         assert_eq!(svg.matches("<a href=").count(), LOCAL_LIMIT);
         assert!(svg.contains("+6 more"));
-        assert!(svg.contains("role=\"img\""));
+        // A group of links: a picture (`role="img"`) may not hold links.
+        assert!(svg.contains("role=\"group\""));
+        assert!(!svg.contains("role=\"img\""));
+        assert!(svg.contains("<a href=\"/n0/\"><title>n0</title>"), "{svg}");
     }
 }

@@ -193,6 +193,10 @@ pub fn render(
                 let title_index = p.parsed.title_heading(&p.title);
                 let (html, found) = note_html(&l.site, &l.graph, b, title_index);
                 diagnostics.extend(found);
+                // Raw HTML in a note writes URLs from the note's page, not from the sheet.
+                let page_url = g.links.href(&page_path);
+                let way = page_url.strip_suffix("index.html").unwrap_or(&page_url);
+                let html = rebase_raw(&html, way);
                 open_callouts(&scope_ids(&g.links.resolve(&html), &id))
             }
             None => String::new(),
@@ -270,6 +274,46 @@ fn prefix_lists(html: &str, attribute: &str, prefix: &str) -> String {
     out
 }
 
+/// Prefixes `way` (the way from the sheet to the note's page folder, `../a/`) to every relative
+/// URL that raw HTML in a note wrote (`href`, `src`): those are relative to the note's page.
+/// URLs studysite wrote are marked site paths ([`crate::paths::MARK`]), resolved afterwards.
+pub fn rebase_raw(html: &str, way: &str) -> String {
+    if way.is_empty() || way == "./" {
+        return html.to_string();
+    }
+    // Where each attribute's value starts, in one pass per attribute name.
+    let mut starts: Vec<usize> = [" href=\"", " src=\""]
+        .iter()
+        .flat_map(|a| html.match_indices(a).map(|(i, m)| i + m.len()))
+        .collect();
+    starts.sort_unstable();
+    let mut out = String::with_capacity(html.len());
+    let mut done = 0;
+    for start in starts {
+        let value = &html[start..];
+        let end = value.find('"').unwrap_or(value.len());
+        if is_page_relative(&value[..end]) {
+            out.push_str(&html[done..start]);
+            out.push_str(way);
+            done = start;
+        }
+    }
+    out.push_str(&html[done..]);
+    out
+}
+
+/// Whether a URL is relative to the page it is on (`../x/`, `pic.png`), not marked, not an
+/// in-page anchor, not rooted and without a scheme (`https:`, `mailto:`, `data:`).
+fn is_page_relative(url: &str) -> bool {
+    let scheme = url
+        .find(':')
+        .is_some_and(|c| url.find(['/', '?', '#']).is_none_or(|s| c < s));
+    !(url.is_empty()
+        || url.starts_with(crate::paths::MARK)
+        || url.starts_with(['#', '/', '?'])
+        || scheme)
+}
+
 /// Folded callouts open, so a printed sheet shows what they hold.
 fn open_callouts(html: &str) -> String {
     html.replace("<details class=\"callout", "<details open class=\"callout")
@@ -286,6 +330,16 @@ mod tests {
             scope_ids(html, "p2"),
             r##"<h2 id="p2-spot">Spot</h2><a href="#p2-spot">x</a><a href="../a/">y</a><svg><path marker-end="url(#p2-dg1-arrow)"/></svg><label for="p2-q">Q</label><div aria-labelledby="p2-a p2-b"></div><code>id=&quot;no&quot;</code>"##
         );
+    }
+
+    #[test]
+    fn raw_relative_urls_are_rebased_from_the_note_page_to_the_sheet() {
+        let html = r##"<a href="../gone/index.html">x</a><img src="pic.png"><a href="%01a/b/">m</a><a href="#h">h</a><a href="/abs">r</a><a href="https://e.x/">e</a><a href="mailto:a@b">m</a><img src="data:image/png;base64,AA">"##;
+        assert_eq!(
+            rebase_raw(html, "../ec2/a/"),
+            r##"<a href="../ec2/a/../gone/index.html">x</a><img src="../ec2/a/pic.png"><a href="%01a/b/">m</a><a href="#h">h</a><a href="/abs">r</a><a href="https://e.x/">e</a><a href="mailto:a@b">m</a><img src="data:image/png;base64,AA">"##
+        );
+        assert_eq!(rebase_raw(html, ""), html);
     }
 
     #[test]

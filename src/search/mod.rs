@@ -94,6 +94,11 @@ impl SearchIndex {
         &self.files
     }
 
+    /// The files, given away.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.files
+    }
+
     /// Sizes and counts.
     pub fn stats(&self) -> &Stats {
         &self.stats
@@ -135,10 +140,13 @@ pub fn build_index(site: &Site) -> SearchIndex {
 
 /// Merges entries (in site order) into an index.
 pub fn merge(entries: &[&NoteEntry]) -> SearchIndex {
+    index_of(shards::merge(entries))
+}
+
+fn index_of(merged: shards::Files) -> SearchIndex {
     let started = Instant::now();
-    let merged = shards::merge(entries);
     let mut stats = Stats {
-        notes: entries.len(),
+        notes: merged.docs,
         records: merged.records,
         terms: merged.terms,
         term_shards: merged.leaves,
@@ -163,8 +171,19 @@ pub fn merge(entries: &[&NoteEntry]) -> SearchIndex {
 /// notes whose inputs changed (checked with a hash of what the entry is made from).
 #[derive(Debug, Default)]
 pub struct SearchCache {
-    entries: HashMap<NoteId, (u64, Arc<NoteEntry>)>,
+    entries: HashMap<NoteId, (u64, Arc<NoteEntry>), std::hash::BuildHasherDefault<FastHasher>>,
     last: Stats,
+    merged: Option<Merged>,
+}
+
+/// What the last merge was made of, for patching it after an edit.
+#[derive(Debug)]
+struct Merged {
+    /// The indexed notes, in order.
+    order: Vec<NoteId>,
+    lists: shards::TermLists,
+    /// The note files, in order.
+    docs: Vec<(String, Vec<u8>)>,
 }
 
 /// A hash of everything [`note_entry`] reads. `content_key` (see
@@ -176,6 +195,10 @@ fn input_key(page: &Page, content_key: Option<u64>) -> u64 {
     (&front.tags, &front.aliases, &page.parsed.tags).hash(&mut h);
     match content_key {
         Some(key) => key.hash(&mut h),
+        // The source's hash stands for the body (notes made in memory have none).
+        None if page.note.source_hash != 0 => {
+            (&page.title, &page.path, page.note.source_hash).hash(&mut h);
+        }
         None => {
             (&page.title, &page.path, &page.note.body).hash(&mut h);
         }
@@ -184,6 +207,38 @@ fn input_key(page: &Page, content_key: Option<u64>) -> u64 {
 }
 
 impl SearchCache {
+    /// Patches the last merge for entries that changed in place: the same notes in the same
+    /// order, each changed one with as many sections as before (so no record moves). Returns
+    /// false, leaving `m` as it may be, when the merge must be done again.
+    fn patch(&self, m: &mut Merged, entries: &[(NoteId, u64, Arc<NoteEntry>)]) -> bool {
+        if m.order.len() != entries.len()
+            || m.order.iter().zip(entries).any(|(a, (b, _, _))| a != b)
+        {
+            return false;
+        }
+        let mut changed = Vec::new();
+        let mut base = 0u32;
+        for (n, (id, _, new)) in entries.iter().enumerate() {
+            let Some((_, old)) = self.entries.get(id) else {
+                return false;
+            };
+            if !Arc::ptr_eq(old, new) {
+                if old.sections.len() != new.sections.len() {
+                    return false;
+                }
+                changed.push((n, base, old, new));
+            }
+            base += new.sections.len() as u32;
+        }
+        let mut touched = std::collections::HashSet::new();
+        for (n, base, old, new) in changed {
+            m.lists.replace(old, new, base, &mut touched);
+            m.docs[n] = shards::doc_file(n, new);
+        }
+        m.lists.reencode(&touched);
+        true
+    }
+
     /// What the last index held.
     pub fn last_stats(&self) -> Stats {
         self.last.clone()
@@ -204,6 +259,7 @@ impl SearchCache {
         let config = &site.config.search;
         if !config.enabled {
             self.entries.clear();
+            self.merged = None;
             return SearchIndex::default();
         }
         let pages: Vec<&Page> = site
@@ -227,7 +283,25 @@ impl SearchCache {
             })
             .collect();
         let refs: Vec<&NoteEntry> = entries.iter().map(|(_, _, e)| e.as_ref()).collect();
-        let mut index = merge(&refs);
+        let patched = self
+            .merged
+            .take()
+            .and_then(|mut m| self.patch(&mut m, &entries).then_some(m));
+        let merged = match patched {
+            Some(m) => m,
+            None => Merged {
+                order: entries.iter().map(|(id, _, _)| id.clone()).collect(),
+                lists: shards::term_lists(&refs),
+                docs: refs
+                    .par_iter()
+                    .enumerate()
+                    .map(|(n, e)| shards::doc_file(n, e))
+                    .collect(),
+            },
+        };
+        let mut merged = merged;
+        let mut index = index_of(shards::files(&mut merged.lists, &refs, merged.docs.clone()));
+        self.merged = Some(merged);
         index.stats.elapsed = started.elapsed();
         self.last = index.stats.clone();
         self.entries = entries

@@ -93,10 +93,30 @@ struct Doc<'a> {
 /// Every record of every term, sorted by impact (highest first), then record.
 type Postings = Vec<(u32, u8)>;
 
+/// Every term's postings (records in ascending order) and their encoding: what the term shards
+/// are written from, kept between merges so an edit re-encodes only the terms it touched.
+#[derive(Debug, Clone, Default)]
+pub struct TermLists {
+    lists: HashMap<String, (Postings, String), std::hash::BuildHasherDefault<super::FastHasher>>,
+    /// The encoded summary of each wide prefix written last, until a term it covers changes.
+    summaries: HashMap<String, String, std::hash::BuildHasherDefault<super::FastHasher>>,
+}
+
 /// Merges note entries (in site order) into the index files.
-pub fn merge<'a>(entries: &[&'a NoteEntry]) -> Files {
-    let mut bases = Vec::with_capacity(entries.len());
+pub fn merge(entries: &[&NoteEntry]) -> Files {
+    let mut lists = term_lists(entries);
+    let docs = entries
+        .par_iter()
+        .enumerate()
+        .map(|(n, e)| doc_file(n, e))
+        .collect();
+    files(&mut lists, entries, docs)
+}
+
+/// The term lists of note entries (in site order).
+pub fn term_lists<'a>(entries: &[&'a NoteEntry]) -> TermLists {
     let mut records = 0u32;
+    let mut bases = Vec::with_capacity(entries.len());
     for e in entries {
         bases.push(records);
         records += e.sections.len() as u32;
@@ -139,16 +159,121 @@ pub fn merge<'a>(entries: &[&'a NoteEntry]) -> Files {
             lists[global[e.term_count() + f] as usize].1.push((base, 1));
         }
     }
-    let mut terms = lists;
-    terms.par_sort_unstable_by(|a, b| js_cmp(a.0, b.0));
-    let encoded: Vec<String> = terms
-        .par_iter()
-        .map(|(_, p)| {
-            let mut s = String::new();
-            encode::postings(&mut s, p);
-            s
+    let lists = lists
+        .into_par_iter()
+        .map(|(term, postings)| {
+            let mut code = String::new();
+            encode::postings(&mut code, &postings);
+            (term.to_string(), (postings, code))
         })
         .collect();
+    TermLists {
+        lists,
+        summaries: HashMap::default(),
+    }
+}
+
+/// One note's postings, per term of the note: `(term, [(record, impact)])`, records from
+/// `base`, in ascending order.
+fn note_postings(e: &NoteEntry, base: u32) -> Vec<(&str, Postings)> {
+    let mut per_term: Vec<Postings> = vec![Vec::new(); e.term_count()];
+    for (r, terms) in e.records.iter().enumerate() {
+        for &(t, w) in terms {
+            per_term[t as usize].push((base + r as u32, w));
+        }
+    }
+    let mut out: Vec<(&str, Postings)> = per_term
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (e.term(i), p))
+        .collect();
+    out.extend(e.filters.iter().map(|f| (f.as_str(), vec![(base, 1)])));
+    out
+}
+
+impl TermLists {
+    /// Replaces what `old` put in the lists with what `new` puts: the same note at the same
+    /// place, with as many sections (so no other note's records move), its records from
+    /// `base`. The terms whose lists changed are added to `touched`.
+    pub fn replace(
+        &mut self,
+        old: &NoteEntry,
+        new: &NoteEntry,
+        base: u32,
+        touched: &mut HashSet<String>,
+    ) {
+        debug_assert_eq!(old.sections.len(), new.sections.len());
+        let end = base + old.sections.len() as u32;
+        // Records are in ascending order, so the note's postings are one run in each list:
+        // found by binary search and replaced in one splice.
+        let mut splice =
+            |term: &str, added: Postings, lists: &mut HashMap<_, (Postings, String), _>| {
+                let (postings, _) = lists.entry(term.to_string()).or_default();
+                let lo = postings.partition_point(|&(r, _)| r < base);
+                let hi = lo + postings[lo..].partition_point(|&(r, _)| r < end);
+                if postings[lo..hi] != added[..] {
+                    postings.splice(lo..hi, added);
+                    touched.insert(term.to_string());
+                }
+            };
+        let new_postings = note_postings(new, base);
+        let new_terms: HashSet<&str> = new_postings.iter().map(|(t, _)| *t).collect();
+        for (term, _) in note_postings(old, base) {
+            if !new_terms.contains(term) && self.lists.contains_key(term) {
+                splice(term, Vec::new(), &mut self.lists);
+            }
+        }
+        for (term, added) in new_postings {
+            splice(term, added, &mut self.lists);
+        }
+    }
+
+    /// Encodes the touched terms' lists again, and drops the lists left empty and the
+    /// summaries of the prefixes they start with.
+    pub fn reencode(&mut self, touched: &HashSet<String>) {
+        for term in touched {
+            for (i, c) in term.char_indices() {
+                self.summaries.remove(&term[..i + c.len_utf8()]);
+            }
+            let Some((postings, code)) = self.lists.get_mut(term.as_str()) else {
+                continue;
+            };
+            if postings.is_empty() {
+                self.lists.remove(term.as_str());
+            } else {
+                code.clear();
+                encode::postings(code, postings);
+            }
+        }
+    }
+}
+
+/// The file of note `n`: what its results show.
+pub fn doc_file(n: usize, e: &NoteEntry) -> (String, Vec<u8>) {
+    let mut bytes = format!("{REGISTER}(\"d\",{n},").into_bytes();
+    let doc = Doc {
+        t: &e.title,
+        u: &e.path,
+        s: &e.sections,
+    };
+    serde_json::to_writer(&mut bytes, &doc).expect("a note file always serializes");
+    bytes.extend_from_slice(b");\n");
+    (format!("{DIR}/d/{n}.js"), bytes)
+}
+
+/// Writes the index files: term and dictionary shards from the term lists, the note files
+/// `docs` (one per entry, in order) and `meta.js`.
+pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, Vec<u8>)>) -> Files {
+    let TermLists {
+        lists,
+        summaries: summary_cache,
+    } = lists;
+    let records: u32 = entries.iter().map(|e| e.sections.len() as u32).sum();
+    let mut sorted: Vec<(&str, &(Postings, String))> =
+        lists.iter().map(|(t, v)| (t.as_str(), v)).collect();
+    sorted.par_sort_unstable_by(|a, b| js_cmp(a.0, b.0));
+    let terms: Vec<(&str, &Postings)> = sorted.iter().map(|(t, (p, _))| (*t, p)).collect();
+    let encoded: Vec<&str> = sorted.iter().map(|(_, (_, c))| c.as_str()).collect();
     let mut out = Files {
         terms: terms.len(),
         records: records as usize,
@@ -223,13 +348,19 @@ pub fn merge<'a>(entries: &[&'a NoteEntry]) -> Files {
         .collect();
     let firsts: Vec<&str> = leaf_meta.iter().map(|(f, _)| *f).collect();
     let mut summaries: Vec<String> = vec![String::new(); dicts.len()];
-    for p in wide_prefixes(&firsts) {
+    let wide = wide_prefixes(&firsts);
+    summary_cache.retain(|p, _| wide.contains(p));
+    for p in wide {
         let shard = leaf_range(&dict_firsts, &p).0;
-        let best = summary(&terms, &p);
         let body = &mut summaries[shard];
         body.push_str(&p);
         body.push(' ');
-        encode::postings(body, &best);
+        let code = summary_cache.entry(p).or_insert_with_key(|p| {
+            let mut code = String::new();
+            encode::postings(&mut code, &summary(&terms, p));
+            code
+        });
+        body.push_str(code);
         body.push(',');
     }
     let mut dict_meta = Vec::new();
@@ -259,22 +390,6 @@ pub fn merge<'a>(entries: &[&'a NoteEntry]) -> Files {
     }
     out.dicts = dicts.len();
 
-    // One file per note: what results show.
-    let docs: Vec<(String, Vec<u8>)> = entries
-        .par_iter()
-        .enumerate()
-        .map(|(n, e)| {
-            let mut bytes = format!("{REGISTER}(\"d\",{n},").into_bytes();
-            let doc = Doc {
-                t: &e.title,
-                u: &e.path,
-                s: &e.sections,
-            };
-            serde_json::to_writer(&mut bytes, &doc).expect("a note file always serializes");
-            bytes.extend_from_slice(b");\n");
-            (format!("{DIR}/d/{n}.js"), bytes)
-        })
-        .collect();
     out.docs = docs.len();
     out.files.extend(docs);
 
@@ -320,12 +435,12 @@ fn wide_prefixes(firsts: &[&str]) -> BTreeSet<String> {
 }
 
 /// The best records for prefix `p`: highest impact first, then site order.
-fn summary(terms: &[(&str, Postings)], p: &str) -> Vec<(u32, u8)> {
+fn summary(terms: &[(&str, &Postings)], p: &str) -> Vec<(u32, u8)> {
     let from = terms.partition_point(|(t, _)| js_cmp(t, p) == std::cmp::Ordering::Less);
     let range: Vec<&Postings> = terms[from..]
         .iter()
         .take_while(|(t, _)| t.starts_with(p))
-        .map(|(_, postings)| postings)
+        .map(|(_, postings)| *postings)
         .collect();
     let mut chosen: Vec<(u32, u8)> = Vec::new();
     let mut seen: HashSet<u32> = HashSet::new();

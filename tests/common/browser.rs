@@ -177,6 +177,11 @@ fn serve_one(mut stream: TcpStream, root: &Path, prefix: &str) {
     stream.write_all(&body).ok();
 }
 
+/// Decodes `%xx` escapes (invalid ones are kept).
+pub fn percent_decoded(s: &str) -> String {
+    percent_decode(s)
+}
+
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::new();

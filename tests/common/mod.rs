@@ -4,8 +4,10 @@
 
 pub mod browser;
 pub mod bundled;
+pub mod checkers;
 pub mod http;
 pub mod obsidian;
+pub mod vault;
 
 use scraper::{ElementRef, Html, Selector};
 use std::fs;

@@ -217,17 +217,17 @@ fn render_every_way(parsed: &ParsedNote, rng: &mut Rng) -> Result<(), String> {
     let html = markdown::render(parsed, &random);
     let short = &random[..random.len() / 2];
     markdown::render(parsed, short);
-    markdown::render_embedded(parsed, &random, "e1-");
-    markdown::render_excerpt(parsed, None, rng.below(400), &random, "x-");
+    markdown::render_embedded(parsed, &random, "e1-", rng.below(7) as u8);
+    markdown::render_excerpt(parsed, None, rng.below(400), &random, "x-", 2);
     if !parsed.headings.is_empty() {
         let h = rng.below(parsed.headings.len() + 1);
-        markdown::render_section(parsed, h, &random, "s-");
+        markdown::render_section(parsed, h, &random, "s-", rng.below(7) as u8);
         markdown::render_without_heading(parsed, h, short);
-        markdown::render_excerpt(parsed, Some(h), rng.below(400), &random, "x-");
+        markdown::render_excerpt(parsed, Some(h), rng.below(400), &random, "x-", 2);
     }
     if !parsed.blocks.is_empty() {
         let b = rng.below(parsed.blocks.len() + 1);
-        markdown::render_block(parsed, b, &random, "b-");
+        markdown::render_block(parsed, b, &random, "b-", rng.below(7) as u8);
     }
     for card in &parsed.card_scan.candidates {
         markdown::render_part(parsed, card.span, &random);
