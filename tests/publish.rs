@@ -190,7 +190,7 @@ fn pages_carry_canonical_links_and_preview_metadata_when_base_url_has_a_host() {
 
 #[test]
 fn without_a_host_there_is_no_feed_and_no_absolute_url() {
-    let site = dated_site("title = \"Local\"\nbase_url = \"/notes/\"\n");
+    let site = dated_site("title = \"Local\"\n");
     let report = site.build_ok();
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
     assert!(!site.public().join("feed.xml").exists());
@@ -211,7 +211,7 @@ fn without_a_host_there_is_no_feed_and_no_absolute_url() {
     // Asking for a feed without a host is a warning that says why there is none.
     site.file(
         "studysite.toml",
-        "title = \"Local\"\nbase_url = \"/notes/\"\n[feed]\nenabled = true\n",
+        "title = \"Local\"\n[feed]\nenabled = true\n",
     );
     let report = site.build_ok();
     let messages: Vec<&str> = report

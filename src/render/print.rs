@@ -243,7 +243,7 @@ const ID_LISTS: &[&str] = &[
 /// links, `url(#id)` in diagrams, `aria-labelledby`, `for`), so notes on one page keep
 /// their ids apart. Text is escaped in the HTML (`"` is `&quot;`), so only markup matches.
 pub fn scope_ids(html: &str, prefix: &str) -> String {
-    let mut out = html
+    let mut out = unlink_missing(html)
         .replace(" id=\"", &format!(" id=\"{prefix}-"))
         .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
         .replace(" xlink:href=\"#", &format!(" xlink:href=\"#{prefix}-"))
@@ -251,6 +251,32 @@ pub fn scope_ids(html: &str, prefix: &str) -> String {
     for attribute in ID_LISTS {
         out = prefix_lists(&out, attribute, prefix);
     }
+    out
+}
+
+/// In-page links whose target is not in the note lose their `href` (kept as `data-anchor`): the
+/// note's own check reports them at their line, and on a sheet they would lead to nothing.
+fn unlink_missing(html: &str) -> String {
+    let ids: std::collections::HashSet<&str> = html
+        .match_indices(" id=\"")
+        .map(|(i, m)| {
+            let value = &html[i + m.len()..];
+            &value[..value.find('"').unwrap_or(value.len())]
+        })
+        .collect();
+    let mut out = String::with_capacity(html.len());
+    let mut done = 0;
+    for (i, m) in html.match_indices(" href=\"#") {
+        let value = &html[i + m.len()..];
+        let fragment = &value[..value.find('"').unwrap_or(value.len())];
+        let target = crate::paths::decode_path(fragment);
+        if !fragment.is_empty() && !ids.contains(fragment) && !ids.contains(target.as_str()) {
+            out.push_str(&html[done..i]);
+            out.push_str(" data-anchor=\"");
+            done = i + m.len();
+        }
+    }
+    out.push_str(&html[done..]);
     out
 }
 
@@ -325,6 +351,14 @@ mod tests {
 
     #[test]
     fn ids_and_what_refers_to_them_get_the_prefix() {
+        assert_eq!(
+            scope_ids(
+                r##"<a href="#gone">g</a><p id="here"></p><a href="#here">h</a>"##,
+                "p1"
+            ),
+            r##"<a data-anchor="gone">g</a><p id="p1-here"></p><a href="#p1-here">h</a>"##,
+            "a link to an id the note does not have leads nowhere on the sheet"
+        );
         let html = r##"<h2 id="spot">Spot</h2><a href="#spot">x</a><a href="../a/">y</a><svg><path marker-end="url(#dg1-arrow)"/></svg><label for="q">Q</label><div aria-labelledby="a b"></div><code>id=&quot;no&quot;</code>"##;
         assert_eq!(
             scope_ids(html, "p2"),

@@ -13,6 +13,10 @@ pub fn bundled(base_url: Option<&str>) -> Fixture {
     copy_dir(&repo.join("content"), &site.root().join("content"));
     let mut config = fs::read_to_string(repo.join("studysite.toml")).unwrap();
     if let Some(url) = base_url {
+        if !config.lines().any(|l| l.starts_with("base_url")) {
+            // Top-level keys go before the first table.
+            config = format!("base_url = \"/\"\n{config}");
+        }
         config = config
             .lines()
             .map(|l| {
