@@ -196,9 +196,19 @@ pub fn parse(
     let events = footnotes::inline(events);
     let (events, cloze_problems) = cloze::transform(events);
     let (events, mut blocks, block_ids) = blocks::mark(events);
+    let mut headings = headings;
+    headings::locate(&mut headings, &events);
     let (events, footnotes, moved) = footnotes::arrange(events);
     if let Some(map) = moved {
         blocks::follow(&mut blocks, &map);
+        // A heading inside a footnote's definition moves with it to the end: headings stay
+        // in the order of their events (found by fuzzing).
+        for h in &mut headings {
+            if let Some(&at) = map.get(h.event_index).filter(|&&at| at != usize::MAX) {
+                h.event_index = at;
+            }
+        }
+        headings.sort_by_key(|h| h.event_index);
     }
     // Last of the passes that move events: card spans are event indices.
     // Only the body: a last card's back ends before the footnotes, which follow the body.
@@ -207,8 +217,6 @@ pub fn parse(
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);
-    let mut headings = headings;
-    headings::locate(&mut headings, &events);
     locate_diagrams(&mut diagrams, &events, body, &lines);
     locate_code(&mut code, &events);
     ParsedNote {
@@ -278,12 +286,13 @@ fn locate_diagrams(
     let mut from = 0;
     for diagram in diagrams {
         diagram.line = lines.line_col(body, diagram.offset).0;
-        if let Some(i) = events[from..]
-            .iter()
-            .position(|(e, o)| *o == diagram.offset && matches!(e, Event::Html(_)))
-        {
+        let is_it = |(e, o): &Spanned| *o == diagram.offset && matches!(e, Event::Html(_));
+        // In order, except for a diagram in a footnote, which moved to the end.
+        if let Some(i) = events[from..].iter().position(is_it) {
             diagram.event = from + i;
             from += i + 1;
+        } else if let Some(i) = events.iter().position(is_it) {
+            diagram.event = i;
         }
     }
 }
