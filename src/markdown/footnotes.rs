@@ -301,13 +301,13 @@ mod tests {
         for h in &parsed.headings {
             assert!(
                 matches!(
-                    parsed.events[h.event_index],
+                    parsed.events.get()[h.event_index],
                     Event::Start(Tag::Heading { .. })
                 ),
                 "{}",
                 h.text
             );
-            let text: String = parsed.events[h.event_index..]
+            let text: String = parsed.events.get()[h.event_index..]
                 .iter()
                 .skip(1)
                 .take_while(|e| !matches!(e, Event::End(_)))

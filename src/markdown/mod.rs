@@ -18,6 +18,7 @@ mod code_classes;
 mod code_html;
 mod code_memo;
 pub mod embedded;
+mod events;
 mod footnotes;
 mod headings;
 mod html;
@@ -32,6 +33,7 @@ mod tasks;
 pub use blocks::{Block, BlockKind};
 pub use code::{CodeText, DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
 pub use code_classes::{ClassSet, TokenClass};
+pub use events::Events;
 pub use footnotes::Footnotes;
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
@@ -50,7 +52,7 @@ type Spanned = (Event<'static>, usize);
 #[derive(Debug, Clone, Default)]
 pub struct ParsedNote {
     /// The note's events, ready for link rewriting and HTML output.
-    pub events: Vec<Event<'static>>,
+    pub events: Events,
     /// Headings in order, with their anchors.
     pub headings: Vec<Heading>,
     /// Links and images in the order their events appear.
@@ -220,7 +222,11 @@ pub fn parse(
     locate_diagrams(&mut diagrams, &events, body, &lines);
     locate_code(&mut code, &events);
     ParsedNote {
-        events: events.into_iter().map(|(e, _)| e).collect(),
+        events: events
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect::<Vec<_>>()
+            .into(),
         headings,
         links,
         starts_with_h1,
