@@ -94,7 +94,8 @@ impl State {
     /// What is on disk now under each changed content path.
     fn scan(&self, paths: &BTreeSet<std::path::PathBuf>) -> (Vec<String>, BTreeMap<String, Found>) {
         let content_dir = &self.project.content_dir;
-        let excluded = self.project.load_options().exclude;
+        let options = self.project.load_options();
+        let (excluded, ignore) = (options.exclude, options.ignore);
         let mut changed = Vec::new();
         let mut found = BTreeMap::new();
         for path in paths {
@@ -103,6 +104,7 @@ impl State {
             };
             if rel.split('/').any(|p| p.starts_with('.'))
                 || excluded.iter().any(|x| path.starts_with(x))
+                || (!rel.is_empty() && ignore.ignores(&rel))
             {
                 continue;
             }
@@ -114,10 +116,16 @@ impl State {
                     format!("{rel}/")
                 };
                 for (r, p) in inside.notes {
-                    found.insert(format!("{prefix}{r}"), Found::Note(p));
+                    let r = format!("{prefix}{r}");
+                    if !ignore.ignores(&r) {
+                        found.insert(r, Found::Note(p));
+                    }
                 }
                 for (r, a) in inside.assets {
-                    found.insert(format!("{prefix}{r}"), Found::Asset(a.source));
+                    let r = format!("{prefix}{r}");
+                    if !ignore.ignores(&r) {
+                        found.insert(r, Found::Asset(a.source));
+                    }
                 }
             } else if path.is_file() {
                 let kind = if walk::is_note(path) {
