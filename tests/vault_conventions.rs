@@ -150,3 +150,149 @@ fn excluded_files_stay_out_after_edits_as_in_a_fresh_build() {
     );
     assert!(files.contains_key("b/index.html"));
 }
+
+#[test]
+fn publish_false_leaves_a_note_out_like_a_draft() {
+    let site = vault();
+    site.note("open.md", "# Open\n\n[[hidden]]\n")
+        .note("hidden.md", "---\npublish: false\n---\n# Hidden\n");
+    let report = site.build_ok();
+    assert!(!site.public().join("hidden").exists());
+    assert!(site.public().join("open/index.html").is_file());
+    assert_eq!(report.notes, 1);
+    let drafts = site.cli(&["build", "--drafts"]);
+    assert!(drafts.status.success(), "{drafts:?}");
+    assert!(site.public().join("hidden/index.html").is_file());
+}
+
+#[test]
+fn permalink_sets_the_url_and_links_follow_it() {
+    let site = vault();
+    site.note(
+        "deep/inside/start here.md",
+        "---\npermalink: guides/Begin\n---\n# Start here\n",
+    )
+    .note("index.md", "# Home\n\n[[start here]]\n")
+    .note(
+        "zz/clash.md",
+        "---\npermalink: guides/begin\n---\n# Clash\n",
+    )
+    .note("taken.md", "---\npermalink: tags\n---\n# Taken\n");
+    let report = site.build_ok();
+    let page = site.page("guides/begin/");
+    assert!(page.texts("h1").contains(&"Start here".to_string()));
+    assert!(!site.public().join("deep/inside/start-here").exists());
+    let home = site.page("");
+    let links: Vec<String> = home
+        .urls(".note-body a[href]", "href")
+        .iter()
+        .filter(|u| !u.starts_with('#'))
+        .map(|u| site_path("index.html", u))
+        .collect();
+    assert_eq!(links, ["/guides/begin/"]);
+    let all = messages(&report);
+    // Two notes want one URL: the first in path order keeps it, the other is named.
+    assert!(
+        all.iter().any(|m| m.starts_with("content/zz/clash.md")
+            && m.contains("`deep/inside/start here.md`")
+            && m.contains("/guides/begin/")),
+        "{all:#?}"
+    );
+    assert!(
+        site.page("guides/begin-2/")
+            .texts("h1")
+            .contains(&"Clash".to_string())
+    );
+    // A reserved URL is not taken from the site.
+    assert!(
+        all.iter()
+            .any(|m| m.contains("content/taken.md") && m.contains("tags pages")),
+        "{all:#?}"
+    );
+    assert!(
+        site.page("tags-notes/")
+            .texts("h1")
+            .contains(&"Taken".to_string())
+    );
+}
+
+#[test]
+fn cssclasses_are_on_the_pages_body_sanitised() {
+    let site = vault();
+    site.note(
+        "wide.md",
+        "---\ncssclasses: [wide-page, \"no<script>\"]\n---\n# Wide\n",
+    )
+    .note("one.md", "---\ncssclasses: cards_view\n---\n# One\n")
+    .note("plain.md", "# Plain\n");
+    site.build_ok();
+    let classes = |path: &str| -> Vec<String> {
+        let page = site.page(path);
+        let body = page.one("body");
+        body.value().classes().map(str::to_string).collect()
+    };
+    let wide = classes("wide/");
+    assert!(wide.contains(&"wide-page".to_string()), "{wide:?}");
+    assert!(wide.contains(&"noscript".to_string()), "{wide:?}");
+    assert!(classes("one/").contains(&"cards_view".to_string()));
+    assert_eq!(classes("plain/"), ["kind-note"]);
+}
+
+#[test]
+fn aliases_get_redirect_pages_unless_a_page_is_there() {
+    let site = vault();
+    site.note(
+        "lang/Rust ownership.md",
+        "---\naliases: [Borrowing, Lifetimes]\n---\n# Rust ownership\n",
+    )
+    .note("lang/Lifetimes.md", "# Lifetimes\n");
+    let report = site.build_ok();
+    let redirect = site.page("lang/borrowing/");
+    let canonical = redirect.attrs("link[rel=canonical]", "href");
+    assert_eq!(canonical.len(), 1);
+    assert!(!canonical[0].starts_with('/') && !canonical[0].contains("://"));
+    let refresh = redirect.attrs("meta[http-equiv=refresh]", "content");
+    assert_eq!(refresh, [format!("0; url={}", canonical[0])]);
+    assert_eq!(
+        site_path("lang/borrowing/index.html", &canonical[0]),
+        "/lang/rust-ownership/"
+    );
+    // A real page keeps its URL; the alias is named.
+    assert!(
+        site.page("lang/lifetimes/")
+            .all("meta[http-equiv=refresh]")
+            .is_empty()
+    );
+    let all = messages(&report);
+    assert!(
+        all.iter()
+            .any(|m| m.contains("Rust ownership.md") && m.contains("`Lifetimes`")),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn front_matter_conventions_after_edits_match_a_fresh_build() {
+    let site = vault();
+    site.note("a.md", "---\naliases: [First]\n---\n# A\n\n[[b]]\n")
+        .note("b.md", "# B\n");
+    let mut session = Session::open(&site.options()).expect("session");
+    let edits: &[(&str, Option<&str>)] = &[
+        (
+            "b.md",
+            Some("---\npermalink: elsewhere/b\ncssclasses: x\n---\n# B\n"),
+        ),
+        (
+            "a.md",
+            Some("---\naliases: [Second, b]\n---\n# A\n\n[[b]]\n"),
+        ),
+        ("b.md", Some("---\npublish: false\n---\n# B\n")),
+        ("c.md", Some("---\npermalink: second\n---\n# C\n")),
+        ("b.md", Some("# B\n")),
+        ("c.md", None),
+        ("a.md", Some("# A\n")),
+    ];
+    for (path, text) in edits {
+        rebuilds::change(&site, &mut session, path, *text);
+    }
+}

@@ -37,6 +37,9 @@ pub fn summary(note: &Note, parsed: &ParsedNote) -> u64 {
         &front.updated,
         front.weight,
         &front.aliases,
+        // Issue 10 hook: a permalink moves the page; classes are on it.
+        &front.permalink,
+        &front.cssclasses,
     )
         .hash(&mut h);
     for (key, value) in &front.extra {
@@ -245,7 +248,8 @@ impl State {
             match self.linked.site.pages.get_mut(&id) {
                 Some(page) => {
                     keys.extend(graph::note_keys(page));
-                    reordered |= page.note.front.weight != note.front.weight;
+                    reordered |= page.note.front.weight != note.front.weight
+                        || page.note.front.permalink != note.front.permalink;
                     retagged |=
                         page.note.front.tags != note.front.tags || page.parsed.tags != parsed.tags;
                     carded |= has_cards(&page.parsed) || has_cards(&parsed);

@@ -25,6 +25,11 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     /// Other names of the note, for links and topics.
     pub aliases: Vec<String>,
+    /// Classes for the page's `<body>` (Obsidian's `cssclasses`), sanitised to
+    /// `[A-Za-z0-9_-]`.
+    pub cssclasses: Vec<String>,
+    /// The page's URL as a site path (`guides/start`), overriding the one from its file.
+    pub permalink: Option<String>,
     /// Every other key, for templates.
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -152,6 +157,11 @@ struct Known {
     weight: Option<i64>,
     #[serde(deserialize_with = "one_or_many", alias = "alias")]
     aliases: Vec<String>,
+    /// `publish: false` (Obsidian Publish) leaves the note out, as `draft: true` does.
+    publish: Option<bool>,
+    #[serde(deserialize_with = "one_or_many", alias = "cssclass")]
+    cssclasses: Vec<String>,
+    permalink: Option<Scalar>,
 }
 
 /// A string-like scalar: YAML readers see `2026-03-14` or `42` as text we keep verbatim.
@@ -246,6 +256,10 @@ const KNOWN_KEYS: &[&str] = &[
     "aliases",
     "alias",
     "tag",
+    "publish",
+    "cssclasses",
+    "cssclass",
+    "permalink",
 ];
 
 impl Known {
@@ -277,9 +291,23 @@ impl Known {
             tags: self.tags,
             date: text("date", self.date),
             updated: text("updated", self.updated),
-            draft: self.draft.unwrap_or(false),
+            draft: self.draft.unwrap_or(false) || self.publish == Some(false),
             weight: self.weight,
             aliases: self.aliases,
+            cssclasses: self
+                .cssclasses
+                .iter()
+                .flat_map(|c| c.split_whitespace())
+                .map(|c| {
+                    c.chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                        .collect::<String>()
+                })
+                .filter(|c| !c.is_empty())
+                .collect(),
+            permalink: text("permalink", self.permalink)
+                .map(|p| p.trim().trim_matches('/').to_string())
+                .filter(|p| !p.is_empty()),
             extra,
         }
     }
