@@ -296,3 +296,59 @@ fn front_matter_conventions_after_edits_match_a_fresh_build() {
         rebuilds::change(&site, &mut session, path, *text);
     }
 }
+
+#[test]
+fn files_no_note_uses_are_not_published_and_the_summary_says_so() {
+    let site = vault();
+    site.note(
+        "notes.md",
+        "# Notes\n\n![[chart.png]]\n\n[the data](data.csv) and ![[talk.mp3]]\n",
+    )
+    .bytes("content/chart.png", b"\x89PNG\r\n\x1a\n")
+    .bytes("content/unused.png", b"\x89PNG\r\n\x1a\n")
+    .file("content/data.csv", "a,b\n")
+    .bytes("content/talk.mp3", b"ID3")
+    .file("content/notes.md.bak", "old")
+    .file("content/tool.py", "print(1)\n")
+    .bytes("content/all.zip", b"PK")
+    .file("static/robots-extra.txt", "kept\n");
+    let out = site.cli(&["build"]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(", 4 unreferenced files not published)"),
+        "{stdout}"
+    );
+    let public = site.public();
+    for kept in ["chart.png", "data.csv", "talk.mp3", "robots-extra.txt"] {
+        assert!(public.join(kept).is_file(), "{kept} missing");
+    }
+    for gone in ["unused.png", "notes.md.bak", "tool.py", "all.zip"] {
+        assert!(!public.join(gone).exists(), "{gone} published");
+    }
+    let page = site.page("notes/");
+    assert_eq!(page.all(".note-body audio").len(), 1);
+
+    site.file("studysite.toml", "publish_unreferenced = true\n");
+    let report = site.build_ok();
+    assert_eq!(report.unreferenced, 0);
+    for file in ["unused.png", "notes.md.bak", "tool.py", "all.zip"] {
+        assert!(public.join(file).is_file(), "{file} not published");
+    }
+}
+
+#[test]
+fn unreferenced_files_after_edits_match_a_fresh_build() {
+    let site = vault();
+    site.note("a.md", "# A\n")
+        .bytes("content/pic.png", b"\x89PNG\r\n\x1a\n")
+        .file("content/old.bak", "x");
+    let mut session = Session::open(&site.options()).expect("session");
+    assert!(!session.files().contains_key("pic.png"));
+    rebuilds::change(&site, &mut session, "a.md", Some("# A\n\n![[pic.png]]\n"));
+    assert!(session.files().contains_key("pic.png"));
+    rebuilds::change(&site, &mut session, "b.md", Some("# B\n\n[old](old.bak)\n"));
+    rebuilds::change(&site, &mut session, "a.md", Some("# A\n"));
+    rebuilds::change(&site, &mut session, "b.md", None);
+    assert!(!session.files().contains_key("old.bak"));
+}

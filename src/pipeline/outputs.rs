@@ -75,8 +75,12 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
             ));
         }
     }
+    // Files no note links or embeds are left out (unless `publish_unreferenced`).
+    let left_out = crate::graph::assets::unreferenced(&l.site, &l.graph);
     for (path, asset) in &l.site.assets {
-        specs.push((OutputKey::Asset(path.clone()), Some(asset.source.clone())));
+        if !left_out.contains(path) {
+            specs.push((OutputKey::Asset(path.clone()), Some(asset.source.clone())));
+        }
     }
     specs.extend(
         statics
