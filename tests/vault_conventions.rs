@@ -302,8 +302,9 @@ fn files_no_note_uses_are_not_published_and_the_summary_says_so() {
     let site = vault();
     site.note(
         "notes.md",
-        "# Notes\n\n![[chart.png]]\n\n[the data](data.csv) and ![[talk.mp3]]\n",
+        "---\ncover: \"[[poster.jpg]]\"\n---\n# Notes\n\n![[chart.png]]\n\n[the data](data.csv) and ![[talk.mp3]]\n",
     )
+    .bytes("content/img/poster.jpg", b"\xff\xd8\xff")
     .bytes("content/chart.png", b"\x89PNG\r\n\x1a\n")
     .bytes("content/unused.png", b"\x89PNG\r\n\x1a\n")
     .file("content/data.csv", "a,b\n")
@@ -320,7 +321,13 @@ fn files_no_note_uses_are_not_published_and_the_summary_says_so() {
         "{stdout}"
     );
     let public = site.public();
-    for kept in ["chart.png", "data.csv", "talk.mp3", "robots-extra.txt"] {
+    for kept in [
+        "chart.png",
+        "data.csv",
+        "talk.mp3",
+        "img/poster.jpg",
+        "robots-extra.txt",
+    ] {
         assert!(public.join(kept).is_file(), "{kept} missing");
     }
     for gone in ["unused.png", "notes.md.bak", "tool.py", "all.zip"] {

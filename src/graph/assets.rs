@@ -46,9 +46,51 @@ pub fn unreferenced(site: &Site, graph: &Graph) -> BTreeSet<String> {
             }
         }
     }
+    // Properties link too, as Obsidian reads them: `cover: "[[poster.png]]"`.
+    let mut by_name: HashMap<String, Vec<&str>> = HashMap::new();
+    for p in site.assets.keys() {
+        let name = p.rsplit('/').next().unwrap_or(p).to_lowercase();
+        by_name.entry(name).or_default().push(p.as_str());
+        by_name
+            .entry(p.to_lowercase())
+            .or_default()
+            .push(p.as_str());
+    }
+    for page in site.pages.values() {
+        for value in page.note.front.extra.values() {
+            for target in property_links(value) {
+                let target = target.trim_start_matches('/').to_lowercase();
+                used.extend(by_name.get(&target).into_iter().flatten().copied());
+            }
+        }
+    }
     site.assets
         .keys()
         .filter(|p| !used.contains(p.as_str()))
         .cloned()
         .collect()
+}
+
+/// The targets of the `[[wikilinks]]` in a front matter value (strings, at any depth).
+fn property_links(value: &serde_json::Value) -> Vec<&str> {
+    match value {
+        serde_json::Value::String(s) => {
+            let mut found = Vec::new();
+            let mut rest = s.as_str();
+            while let Some(i) = rest.find("[[") {
+                rest = &rest[i + 2..];
+                let Some(end) = rest.find("]]") else { break };
+                let inner = &rest[..end];
+                let target = inner.split(['|', '#']).next().unwrap_or(inner).trim();
+                if !target.is_empty() {
+                    found.push(target);
+                }
+                rest = &rest[end + 2..];
+            }
+            found
+        }
+        serde_json::Value::Array(items) => items.iter().flat_map(property_links).collect(),
+        serde_json::Value::Object(map) => map.values().flat_map(property_links).collect(),
+        _ => Vec::new(),
+    }
 }
