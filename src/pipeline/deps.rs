@@ -36,6 +36,8 @@ pub enum OutputKey {
     SearchIndex,
     /// The data script of one note's flashcards.
     CardData(NoteId),
+    /// An alias's redirect page: its site path, and the note it leads to.
+    Redirect(String, NoteId),
 }
 
 /// Something an output reads.
@@ -141,6 +143,8 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
             });
             facts
         }
+        // The note's title and place; which redirects there are is in the key.
+        OutputKey::Redirect(_, id) => vec![Fact::Source(id.clone())],
         OutputKey::Sitemap => vec![Fact::Sitemap],
         OutputKey::SearchIndex => vec![Fact::SearchIndex],
         OutputKey::CardData(id) => vec![

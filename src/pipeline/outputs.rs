@@ -43,6 +43,13 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
     if l.site.config.search.enabled {
         specs.push((OutputKey::SearchIndex, None));
     }
+    let (redirects, problems) = render::redirects::redirects(&l.site);
+    diagnostics.extend(problems);
+    specs.extend(
+        redirects
+            .into_iter()
+            .map(|(path, id)| (OutputKey::Redirect(path, id), None)),
+    );
     specs.push((OutputKey::SyntaxCss, None));
     let statics = static_files(project, &mut diagnostics);
     let math = l.site.pages.values().any(|p| p.parsed.has_math);
@@ -68,8 +75,12 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
             ));
         }
     }
+    // Files no note links or embeds are left out (unless `publish_unreferenced`).
+    let left_out = crate::graph::assets::unreferenced(&l.site, &l.graph);
     for (path, asset) in &l.site.assets {
-        specs.push((OutputKey::Asset(path.clone()), Some(asset.source.clone())));
+        if !left_out.contains(path) {
+            specs.push((OutputKey::Asset(path.clone()), Some(asset.source.clone())));
+        }
     }
     specs.extend(
         statics
@@ -158,6 +169,18 @@ pub fn produce(
             let mut cache = search.lock().unwrap_or_else(|p| p.into_inner());
             let index = cache.index(&ctx.linked.site);
             Ok((Produced::Many(index.into_files()), Vec::new()))
+        }
+        OutputKey::Redirect(from, id) => {
+            let site = &ctx.linked.site;
+            let page = site
+                .pages
+                .get(id)
+                .ok_or_else(|| Diagnostic::error(id.as_str(), 0, 0, "no such note"))?;
+            let html = render::redirects::page(from, &page.path, &page.title, site);
+            Ok((
+                Produced::Bytes(paths::page_file(from), html.into_bytes()),
+                Vec::new(),
+            ))
         }
         OutputKey::Asset(path) => copy(ctx.linked.site.asset_path(path).to_string()),
         OutputKey::Static(path) => copy(path.clone()),

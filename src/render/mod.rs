@@ -8,6 +8,7 @@ pub mod fragments;
 pub mod linkmap;
 mod listing;
 mod pages;
+pub mod redirects;
 pub mod views;
 
 pub use content::{Needs, content_key, note_html};

@@ -113,6 +113,7 @@ impl<'a> PageContext<'a> {
             has_browser_diagrams: false,
             has_math: false,
             has_cards: !self.linked.taxonomy.decks.cards.is_empty(),
+            css_classes: String::new(),
         }
     }
 
@@ -140,6 +141,7 @@ impl<'a> PageContext<'a> {
         chrome.has_math = needs.math;
         chrome.title_anchor = title_heading.map(|h| h.anchor.as_str());
         chrome.description = page.note.front.description.as_deref();
+        chrome.css_classes = page.note.front.cssclasses.join(" ");
         chrome.toc = parsed
             .headings
             .iter()
