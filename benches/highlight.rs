@@ -33,7 +33,7 @@ fn run(project: &Project, label: &str, highlighter: Highlighter) {
     let mut markup = 0usize;
     let mut blocks = 0usize;
     for (_, p) in &parsed {
-        for event in &p.events {
+        for event in p.events.get().iter() {
             if let pulldown_cmark::Event::Html(html) = event
                 && html.starts_with("<pre class=\"code highlighted\"")
             {

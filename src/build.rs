@@ -80,6 +80,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Per stage.
     pub timings: Timings,
+    /// Attachments not published because no note links or embeds them.
+    pub unreferenced: usize,
     /// What the diagram stage did.
     pub diagrams: DiagramStats,
     /// How many code blocks were highlighted, and how many came from the cache.
@@ -130,6 +132,9 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport> {
         }
     };
     report.notes = state.notes();
+    // Issue 10 hook: files left out of the site, for the summary line.
+    report.unreferenced =
+        crate::graph::assets::unreferenced(&state.linked.site, &state.linked.graph).len();
     report.diagrams = state.diagram_stats;
     report.code = state.code_stats();
     let mut diagnostics = state.diagnostics();

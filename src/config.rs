@@ -34,6 +34,11 @@ pub struct Config {
     /// Links end in `/` (pretty URLs, for servers) instead of `index.html` (which also works
     /// from a folder opened on disk).
     pub pretty_urls: bool,
+    /// Files left out of the site, notes and attachments alike: gitignore-style globs over
+    /// content paths (`drafts/**`, `*.bak`, `private/`).
+    pub exclude: Vec<String>,
+    /// Whether files in the content folder that no note links or embeds are published.
+    pub publish_unreferenced: bool,
     /// Markdown and code highlighting.
     pub markdown: MarkdownConfig,
     /// Mermaid diagrams.
@@ -243,6 +248,8 @@ impl Default for Config {
             drafts: false,
             title_from: TitleFrom::Auto,
             pretty_urls: false,
+            exclude: Vec::new(),
+            publish_unreferenced: false,
             markdown: MarkdownConfig::default(),
             mermaid: MermaidConfig::default(),
             search: SearchConfig::default(),
@@ -266,6 +273,8 @@ const KNOWN_TOP: &[&str] = &[
     "drafts",
     "title_from",
     "pretty_urls",
+    "exclude",
+    "publish_unreferenced",
     "markdown",
     "mermaid",
     "search",
@@ -417,6 +426,19 @@ impl Config {
                 line,
                 0,
                 "`mermaid.time_limit` must be a number of seconds above 0",
+            ));
+        }
+        if let Some(bad) = config
+            .exclude
+            .iter()
+            .find(|g| g.trim().is_empty() || g.starts_with('/'))
+        {
+            let line = find_key_line(text, "exclude");
+            return Err(Diagnostic::error(
+                file,
+                line,
+                0,
+                format!("`exclude` globs are paths relative to the content folder, got `{bad}`"),
             ));
         }
         if let Some(bad) = config

@@ -431,8 +431,20 @@ fn run_build(cli: &Cli, options: BuildOptions, watch: bool) -> anyhow::Result<Ex
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
+        // Issue 10 hook: how many files of the content folder were left out.
+        let left_out = match report.unreferenced {
+            0 => String::new(),
+            n => format!(
+                ", {}",
+                plural(
+                    n,
+                    "unreferenced file not published",
+                    "unreferenced files not published"
+                )
+            ),
+        };
         println!(
-            "Built {} into {} ({} files, {} changed) in {:.2} s, {} → {out}",
+            "Built {} into {} ({} files, {} changed{left_out}) in {:.2} s, {} → {out}",
             plural(report.notes, "note", "notes"),
             plural(report.pages, "page", "pages"),
             report.files,

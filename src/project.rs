@@ -248,6 +248,11 @@ impl Project {
             display_root: &self.root,
             exclude,
             drafts: self.config.drafts,
+            // Issue 10 hook: files left out by `exclude` and the vault's settings.
+            ignore: crate::vault::ignore::Ignore::new(
+                &self.config.exclude,
+                &absolute(&self.content_dir),
+            ),
         }
     }
 

@@ -342,13 +342,22 @@ fn note_site_path(
     diagnostics: &mut Diagnostics,
 ) -> String {
     let id = &page.note.id;
-    let natural = match folder_paths.get(id.folder()) {
-        Some(folder) => format!("{folder}{}/", paths::slugify(id.stem())),
-        None => paths::note_path(id.folder(), id.stem()),
+    // `permalink: guides/start` sets the page's URL (each part made a slug, as folders are).
+    let permalink = page
+        .note
+        .front
+        .permalink
+        .as_deref()
+        .map(paths::folder_path)
+        .filter(|p| !p.is_empty());
+    let natural = match (&permalink, folder_paths.get(id.folder())) {
+        (Some(p), _) => p.clone(),
+        (None, Some(folder)) => format!("{folder}{}/", paths::slugify(id.stem())),
+        (None, None) => paths::note_path(id.folder(), id.stem()),
     };
     let (path, reserved) = paths::publish_path(&natural);
     if let Some(what) = reserved
-        && id.folder().is_empty()
+        && (id.folder().is_empty() || permalink.is_some())
     {
         diagnostics.push(Diagnostic::warning(
             &page.note.file,

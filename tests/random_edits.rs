@@ -160,14 +160,26 @@ fn change(site: &Fixture, rng: &mut Rng, step: usize) -> (String, Changes) {
         (4, Some(n)) => {
             edit(n, &|t| {
                 let body = t.rsplit("\n---\n").next().unwrap_or(&t).to_string();
+                // Vault conventions too (issue 10): alias redirects, permalinks, classes,
+                // publish: false.
+                let conventions = match step % 5 {
+                    0 => "aliases: [Second, alpha]\n".to_string(),
+                    1 => format!(
+                        "permalink: moved/p{}\ncssclasses: [w{}]\n",
+                        step % 2,
+                        step % 3
+                    ),
+                    2 => "publish: false\n".to_string(),
+                    _ => String::new(),
+                };
                 format!(
-                    "---\ntitle: Renamed {step}\ntags: [aws, t{}]\nweight: {}\n---\n{body}",
+                    "---\ntitle: Renamed {step}\ntags: [aws, t{}]\nweight: {}\n{conventions}---\n{body}",
                     step % 3,
                     step % 4
                 )
             });
             touch(n.clone(), &mut changes);
-            "new front matter: title, tags, weight"
+            "new front matter: title, tags, weight, aliases, permalink, publish"
         }
         (5, Some(n)) => {
             edit(n, &|t| format!("{t}\n{DIAGRAM}"));

@@ -311,10 +311,11 @@ pub fn render_all(notes: &mut [(Note, ParsedNote)], options: &DiagramOptions) ->
                     html::invalid(message, &block.source)
                 }
             };
-            if let Some(event) = parsed.events.get_mut(block.event) {
+            if let Some(event) = parsed.events.make_mut().get_mut(block.event) {
                 *event = Event::Html(html.into());
             }
         }
+        parsed.events.pack();
         // Parsing's own warnings (formulas, encoding) come first and stay.
         parsed.diagnostics.extend(diagnostics);
         parsed.browser_diagrams = browser;

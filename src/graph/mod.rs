@@ -7,6 +7,7 @@
 //! when several notes share the name, the nearest to the linking note wins, and only a tie is
 //! reported as ambiguous. Attachments (`![[image.png]]`) are found the same way by file name.
 
+pub mod assets;
 mod index;
 mod media;
 mod resolve;

@@ -70,8 +70,9 @@ struct Edits {
 }
 
 impl Edits {
-    fn insert(&mut self, before: usize, event: Event<'static>, roles: &[(usize, Role)]) {
-        self.inserts.push((before, (event, roles.to_vec())));
+    fn insert(&mut self, before: usize, event: Event<'_>, roles: &[(usize, Role)]) {
+        self.inserts
+            .push((before, (event.into_static(), roles.to_vec())));
     }
 }
 
@@ -100,7 +101,7 @@ pub fn apply(parsed: &mut ParsedNote, chosen: Vec<Activation>) {
     if chosen.is_empty() {
         return;
     }
-    let events = &parsed.events;
+    let events = parsed.events.get();
     let mut edits = Edits::default();
     for (k, a) in chosen.iter().enumerate() {
         let c = &candidates[a.candidate];
@@ -264,9 +265,8 @@ pub fn apply(parsed: &mut ParsedNote, chosen: Vec<Activation>) {
             }
         }
     }
-    let (events, positions, old_to_new) =
-        rebuild(std::mem::take(&mut parsed.events), edits, chosen.len());
-    parsed.events = events;
+    let (events, positions, old_to_new) = rebuild(parsed.events.take(), edits, chosen.len());
+    parsed.events = events.into();
     relocate(parsed, &old_to_new);
     for (k, a) in chosen.into_iter().enumerate() {
         let c = &candidates[a.candidate];
@@ -339,8 +339,8 @@ fn rebuild(
 
 /// Points headings and diagrams at their events again.
 fn relocate(parsed: &mut ParsedNote, old_to_new: &[usize]) {
-    let starts = parsed
-        .events
+    let all = parsed.events.get();
+    let starts = all
         .iter()
         .enumerate()
         .filter(|(_, e)| matches!(e, Event::Start(Tag::Heading { .. })))

@@ -128,19 +128,27 @@ impl Highlighter {
 /// to it; real code rarely nests past a dozen.
 const MAX_BRACKET_DEPTH: usize = 24;
 
-/// How deep `(`, `[` and `{` nest in `code` (strings and comments included: a guess that only
-/// errs towards plain code).
+/// How deep `(`, `[` and `{` nest in `code`, each closed only by its own kind (strings and
+/// comments included: a guess that only errs towards plain code). Counting them apart matters:
+/// lines of `if (x];` never close their `(`, and syntect spins on those too (found by fuzzing).
 fn bracket_depth(code: &str) -> usize {
-    let mut depth = 0usize;
+    let mut open = [0usize; 3];
     let mut deepest = 0;
     for b in code.bytes() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+        let (kind, opens) = match b {
+            b'(' => (0, true),
+            b'[' => (1, true),
+            b'{' => (2, true),
+            b')' => (0, false),
+            b']' => (1, false),
+            b'}' => (2, false),
+            _ => continue,
+        };
+        if opens {
+            open[kind] += 1;
+            deepest = deepest.max(open.iter().sum());
+        } else {
+            open[kind] = open[kind].saturating_sub(1);
         }
     }
     deepest
@@ -349,6 +357,27 @@ mod tests {
             shallow.is_some(),
             "code nested 16 deep is still highlighted"
         );
+    }
+
+    #[test]
+    fn brackets_closed_by_another_kind_still_count_as_open() {
+        // The fuzz-found hang: TSX lines that open `(` and close `]`.
+        let code = "\tif (tex];\n".repeat(40);
+        let md = format!("```tsx\n{code}```\n");
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let options = super::super::ParseOptions {
+                highlight_code: true,
+                ..Default::default()
+            };
+            let parsed = super::super::parse(&md, 0, &options, &Highlighter::default());
+            let _ = done.send(parsed.has_code);
+        });
+        let highlighted = finished
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("highlighting returns");
+        assert!(!highlighted, "shown as plain code");
+        assert_eq!(super::bracket_depth("f([x], {a: (1)})"), 3);
     }
 
     #[test]

@@ -8,9 +8,14 @@ use std::ops::Range;
 
 /// How much the headings of `range` move so that its highest one is shown at `under + 1`.
 pub fn shift_for(parsed: &ParsedNote, range: Range<usize>, under: u8) -> i32 {
-    let end = range.end.min(parsed.events.len());
+    shift_in(&parsed.events.get(), range, under)
+}
+
+/// [`shift_for`] on events already unpacked.
+pub fn shift_in(events: &[Event<'_>], range: Range<usize>, under: u8) -> i32 {
+    let end = range.end.min(events.len());
     let start = range.start.min(end);
-    parsed.events[start..end]
+    events[start..end]
         .iter()
         .filter_map(|e| match e {
             Event::Start(Tag::Heading { level, .. }) => Some(*level as i32),
@@ -65,7 +70,7 @@ pub(super) fn html_nesting(html: &str) -> isize {
 pub fn link_levels(parsed: &ParsedNote) -> Vec<Option<u8>> {
     let mut levels = Vec::with_capacity(parsed.links.len());
     let mut current = None;
-    for event in &parsed.events {
+    for event in parsed.events.get().iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => current = Some(*level as u8),
             Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {

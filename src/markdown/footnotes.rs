@@ -285,6 +285,41 @@ mod tests {
         render_excerpt(&parsed, Some(0), 10, &keep, "", 2);
     }
 
+    /// Found by fuzzing: with a heading in a footnote defined before the body's headings,
+    /// every heading's event index must still point at its own heading.
+    #[test]
+    fn headings_point_at_their_events_when_a_footnote_holds_one() {
+        use super::super::{Highlighter, ParseOptions, parse};
+        use pulldown_cmark::{Event, Tag};
+        let parsed = parse(
+            "[^n]: note\n    # Inside\n\n# Body one\n\nText[^n].\n\n## Body two\n",
+            0,
+            &ParseOptions::default(),
+            &Highlighter::default(),
+        );
+        assert_eq!(parsed.headings.len(), 3);
+        for h in &parsed.headings {
+            assert!(
+                matches!(
+                    parsed.events.get()[h.event_index],
+                    Event::Start(Tag::Heading { .. })
+                ),
+                "{}",
+                h.text
+            );
+            let text: String = parsed.events.get()[h.event_index..]
+                .iter()
+                .skip(1)
+                .take_while(|e| !matches!(e, Event::End(_)))
+                .filter_map(|e| match e {
+                    Event::Text(t) => Some(t.to_string()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(text, h.text, "heading {} points at another", h.text);
+        }
+    }
+
     #[test]
     fn footnotes_are_numbered_by_reference_and_listed_at_the_end() {
         let html = html_of(

@@ -223,7 +223,7 @@ fn floor(text: &str, mut i: usize) -> usize {
 }
 
 /// Applies the resolutions (one per collected link, in order) to the events.
-pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> Vec<Event<'a>> {
+pub fn rewrite<'a>(events: &'a [Event<'a>], resolutions: &[Resolution]) -> Vec<Event<'a>> {
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut next = 0;
     let mut i = 0;
@@ -332,8 +332,8 @@ pub fn rewrite<'a>(events: &'a [Event<'static>], resolutions: &[Resolution]) -> 
 
 /// A view of a stored event that borrows its text instead of copying it (rendering walks
 /// every event of every page, so copies add up).
-fn borrow<'a>(event: &'a Event<'static>) -> Event<'a> {
-    let text = |s: &'a CowStr<'static>| CowStr::Borrowed(s.as_ref());
+fn borrow<'a>(event: &'a Event<'_>) -> Event<'a> {
+    let text = |s: &'a CowStr<'_>| CowStr::Borrowed(s.as_ref());
     match event {
         Event::Text(s) => Event::Text(text(s)),
         Event::Code(s) => Event::Code(text(s)),
@@ -345,7 +345,7 @@ fn borrow<'a>(event: &'a Event<'static>) -> Event<'a> {
 }
 
 /// The index of the end event that closes the link or image starting at `start`.
-fn matching_end(events: &[Event<'static>], start: usize) -> usize {
+fn matching_end(events: &[Event<'_>], start: usize) -> usize {
     let mut depth = 0usize;
     for (j, e) in events.iter().enumerate().skip(start) {
         match e {
@@ -363,7 +363,7 @@ fn matching_end(events: &[Event<'static>], start: usize) -> usize {
 }
 
 /// How many links and images start in `events`.
-pub fn count_links(events: &[Event<'static>]) -> usize {
+pub fn count_links(events: &[Event<'_>]) -> usize {
     events
         .iter()
         .filter(|e| {
@@ -375,7 +375,7 @@ pub fn count_links(events: &[Event<'static>]) -> usize {
         .count()
 }
 
-fn dest<'a>(event: &'a Event<'static>) -> &'a str {
+fn dest<'a>(event: &'a Event<'_>) -> &'a str {
     match event {
         Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
             dest_url
@@ -384,7 +384,7 @@ fn dest<'a>(event: &'a Event<'static>) -> &'a str {
     }
 }
 
-fn with_dest(event: &Event<'static>, url: &str) -> Tag<'static> {
+fn with_dest<'a>(event: &Event<'a>, url: &str) -> Tag<'a> {
     match event {
         Event::Start(Tag::Link {
             link_type,

@@ -18,6 +18,7 @@ mod code_classes;
 mod code_html;
 mod code_memo;
 pub mod embedded;
+mod events;
 mod footnotes;
 mod headings;
 mod html;
@@ -32,6 +33,7 @@ mod tasks;
 pub use blocks::{Block, BlockKind};
 pub use code::{CodeText, DiagramBlock, HIGHLIGHTED_CODE, HighlightStats, Highlighter};
 pub use code_classes::{ClassSet, TokenClass};
+pub use events::Events;
 pub use footnotes::Footnotes;
 pub use headings::Heading;
 pub use links::{LinkKind, LinkRef, Resolution, wiki_display};
@@ -50,7 +52,7 @@ type Spanned = (Event<'static>, usize);
 #[derive(Debug, Clone, Default)]
 pub struct ParsedNote {
     /// The note's events, ready for link rewriting and HTML output.
-    pub events: Vec<Event<'static>>,
+    pub events: Events,
     /// Headings in order, with their anchors.
     pub headings: Vec<Heading>,
     /// Links and images in the order their events appear.
@@ -196,9 +198,19 @@ pub fn parse(
     let events = footnotes::inline(events);
     let (events, cloze_problems) = cloze::transform(events);
     let (events, mut blocks, block_ids) = blocks::mark(events);
+    let mut headings = headings;
+    headings::locate(&mut headings, &events);
     let (events, footnotes, moved) = footnotes::arrange(events);
     if let Some(map) = moved {
         blocks::follow(&mut blocks, &map);
+        // A heading inside a footnote's definition moves with it to the end: headings stay
+        // in the order of their events (found by fuzzing).
+        for h in &mut headings {
+            if let Some(&at) = map.get(h.event_index).filter(|&&at| at != usize::MAX) {
+                h.event_index = at;
+            }
+        }
+        headings.sort_by_key(|h| h.event_index);
     }
     // Last of the passes that move events: card spans are event indices.
     // Only the body: a last card's back ends before the footnotes, which follow the body.
@@ -207,12 +219,14 @@ pub fn parse(
     let links = links::collect(&events, body, &lines);
     let html_ids = html::ids(&events);
     let html_anchor_links = html::anchor_links(&events, body, &lines);
-    let mut headings = headings;
-    headings::locate(&mut headings, &events);
     locate_diagrams(&mut diagrams, &events, body, &lines);
     locate_code(&mut code, &events);
     ParsedNote {
-        events: events.into_iter().map(|(e, _)| e).collect(),
+        events: events
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect::<Vec<_>>()
+            .into(),
         headings,
         links,
         starts_with_h1,
@@ -278,12 +292,13 @@ fn locate_diagrams(
     let mut from = 0;
     for diagram in diagrams {
         diagram.line = lines.line_col(body, diagram.offset).0;
-        if let Some(i) = events[from..]
-            .iter()
-            .position(|(e, o)| *o == diagram.offset && matches!(e, Event::Html(_)))
-        {
+        let is_it = |(e, o): &Spanned| *o == diagram.offset && matches!(e, Event::Html(_));
+        // In order, except for a diagram in a footnote, which moved to the end.
+        if let Some(i) = events[from..].iter().position(is_it) {
             diagram.event = from + i;
             from += i + 1;
+        } else if let Some(i) = events.iter().position(is_it) {
+            diagram.event = i;
         }
     }
 }

@@ -7,12 +7,29 @@
 use super::footnotes::{MARK, ref_suffix};
 use super::{BlockKind, ParsedNote, Resolution, embedded, headings, links};
 use pulldown_cmark::{Event, TagEnd};
+use std::borrow::Cow;
 use std::ops::Range;
+
+/// A note with its events unpacked once, for everything one call writes of it.
+struct Note<'a> {
+    parsed: &'a ParsedNote,
+    events: Cow<'a, [Event<'a>]>,
+}
+
+impl<'a> Note<'a> {
+    fn of(parsed: &'a ParsedNote) -> Note<'a> {
+        Note {
+            parsed,
+            events: parsed.events.get(),
+        }
+    }
+}
 
 /// Writes a parsed note as HTML, replacing each link with its resolution (in `links` order).
 pub fn render(parsed: &ParsedNote, resolutions: &[Resolution]) -> String {
-    let mut html = render_range(parsed, 0, parsed.body_end(), resolutions, None);
-    html.push_str(&all_footnotes(parsed, resolutions, None));
+    let n = Note::of(parsed);
+    let mut html = render_range(&n, 0, parsed.body_end(), resolutions, None);
+    html.push_str(&all_footnotes(&n, resolutions, None));
     with_prefix(html, "")
 }
 
@@ -31,13 +48,14 @@ pub fn render_without_heading(
     else {
         return render(parsed, resolutions);
     };
-    let end = parsed.events[h.event_index..body_end]
+    let n = Note::of(parsed);
+    let end = n.events[h.event_index..body_end]
         .iter()
         .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
         .map_or(body_end, |i| h.event_index + i + 1);
-    let mut html = render_range(parsed, 0, h.event_index, resolutions, None);
-    html.push_str(&render_range(parsed, end, body_end, resolutions, None));
-    html.push_str(&all_footnotes(parsed, resolutions, None));
+    let mut html = render_range(&n, 0, h.event_index, resolutions, None);
+    html.push_str(&render_range(&n, end, body_end, resolutions, None));
+    html.push_str(&all_footnotes(&n, resolutions, None));
     with_prefix(html, "")
 }
 
@@ -50,9 +68,10 @@ pub fn render_embedded(
     prefix: &str,
     under: u8,
 ) -> String {
-    let shift = Some(embedded::shift_for(parsed, 0..parsed.body_end(), under));
-    let mut html = render_range(parsed, 0, parsed.body_end(), resolutions, shift);
-    html.push_str(&all_footnotes(parsed, resolutions, shift));
+    let n = Note::of(parsed);
+    let shift = Some(embedded::shift_in(&n.events, 0..parsed.body_end(), under));
+    let mut html = render_range(&n, 0, parsed.body_end(), resolutions, shift);
+    html.push_str(&all_footnotes(&n, resolutions, shift));
     with_prefix(html, prefix)
 }
 
@@ -67,8 +86,9 @@ pub fn render_section(
 ) -> String {
     match section_events(parsed, heading) {
         Some(range) => {
-            let shift = embedded::shift_for(parsed, range.clone(), under);
-            part_with_notes(parsed, range, resolutions, prefix, shift)
+            let n = Note::of(parsed);
+            let shift = embedded::shift_in(&n.events, range.clone(), under);
+            part_with_notes(&n, range, resolutions, prefix, shift)
         }
         None => String::new(),
     }
@@ -85,14 +105,15 @@ pub fn render_block(
     let Some(b) = parsed.blocks.get(block) else {
         return String::new();
     };
-    let shift = Some(embedded::shift_for(parsed, b.start..b.end, under));
-    let html = render_range(parsed, b.start, b.end, resolutions, shift);
+    let n = Note::of(parsed);
+    let shift = Some(embedded::shift_in(&n.events, b.start..b.end, under));
+    let html = render_range(&n, b.start, b.end, resolutions, shift);
     let html = match b.kind {
         BlockKind::Item { ordered: Some(n) } => format!("<ol start=\"{n}\">\n{html}</ol>\n"),
         BlockKind::Item { ordered: None } => format!("<ul>\n{html}</ul>\n"),
         _ => html,
     };
-    let notes = footnotes_in(parsed, b.start..b.end, resolutions, shift);
+    let notes = footnotes_in(&n, b.start..b.end, resolutions, shift);
     with_prefix(html + &notes, prefix)
 }
 
@@ -117,8 +138,13 @@ pub fn section_events(parsed: &ParsedNote, heading: usize) -> Option<Range<usize
 /// The events an excerpt of a section (or of the whole note) is taken from: after its
 /// heading (or the note's leading title heading), which the gathering page shows itself.
 pub fn excerpt_events(parsed: &ParsedNote, heading: Option<usize>) -> Range<usize> {
+    excerpt_range(&Note::of(parsed), heading)
+}
+
+fn excerpt_range(n: &Note<'_>, heading: Option<usize>) -> Range<usize> {
+    let parsed = n.parsed;
     let after_heading = |from: usize, end: usize| {
-        parsed.events[from..end]
+        n.events[from..end]
             .iter()
             .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
             .map_or(end, |i| from + i + 1)
@@ -138,8 +164,8 @@ pub fn block_events(parsed: &ParsedNote, block: usize) -> Option<Range<usize>> {
 
 /// The indices (in [`ParsedNote::links`]) of the links and images within a range of events.
 pub fn links_in(parsed: &ParsedNote, events: Range<usize>) -> Range<usize> {
-    let first = links::count_links(&parsed.events[..events.start]);
-    first..first + links::count_links(&parsed.events[events])
+    let first = parsed.events.count_links(0..events.start);
+    first..first + parsed.events.count_links(events)
 }
 
 /// The indices of the links and images in the note's footnotes.
@@ -159,14 +185,15 @@ pub fn render_excerpt(
     prefix: &str,
     under: u8,
 ) -> (String, bool) {
-    let range = excerpt_events(parsed, heading);
+    let n = Note::of(parsed);
+    let range = excerpt_range(&n, heading);
     let (start, end) = (range.start, range.end);
-    let shift = embedded::shift_for(parsed, range, under);
+    let shift = embedded::shift_in(&n.events, range, under);
     let mut depth = 0usize;
     let mut text = 0usize;
     let mut blocks = 0usize;
     let mut cut = end;
-    for (i, event) in parsed.events[start..end].iter().enumerate() {
+    for (i, event) in n.events[start..end].iter().enumerate() {
         match event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
@@ -188,7 +215,7 @@ pub fn render_excerpt(
             }
         }
     }
-    let html = part_with_notes(parsed, start..cut, resolutions, prefix, shift);
+    let html = part_with_notes(&n, start..cut, resolutions, prefix, shift);
     (html, cut < end)
 }
 
@@ -202,35 +229,37 @@ pub fn render_part(
 ) -> String {
     let end = range.1.min(parsed.events.len());
     let range = range.0.min(end)..end;
-    let shift = embedded::shift_for(parsed, range.clone(), 1);
-    part_with_notes(parsed, range, resolutions, "card-", shift)
+    let n = Note::of(parsed);
+    let shift = embedded::shift_in(&n.events, range.clone(), 1);
+    part_with_notes(&n, range, resolutions, "card-", shift)
 }
 
 /// A part of a note shown in another page, with the footnotes it refers to.
 fn part_with_notes(
-    parsed: &ParsedNote,
+    n: &Note<'_>,
     range: Range<usize>,
     resolutions: &[Resolution],
     prefix: &str,
     shift: i32,
 ) -> String {
     let shift = Some(shift);
-    let mut html = render_range(parsed, range.start, range.end, resolutions, shift);
-    html.push_str(&footnotes_in(parsed, range, resolutions, shift));
+    let mut html = render_range(n, range.start, range.end, resolutions, shift);
+    html.push_str(&footnotes_in(n, range, resolutions, shift));
     with_prefix(html, prefix)
 }
 
 /// Writes events `start..end`; `inside` another page (by how much its headings move), with
 /// no heading ids.
 fn render_range(
-    parsed: &ParsedNote,
+    n: &Note<'_>,
     start: usize,
     end: usize,
     resolutions: &[Resolution],
     inside: Option<i32>,
 ) -> String {
-    let events = &parsed.events[start..end];
-    let skipped = links::count_links(&parsed.events[..start]);
+    let all = &n.events;
+    let events = &all[start..end];
+    let skipped = n.parsed.events.count_links(0..start);
     let resolutions = resolutions.get(skipped..).unwrap_or(&[]);
     let mut events = links::rewrite(events, resolutions);
     if let Some(shift) = inside {
@@ -251,8 +280,8 @@ fn with_prefix(html: String, prefix: &str) -> String {
 }
 
 /// Every footnote, with a back-link to each reference.
-fn all_footnotes(parsed: &ParsedNote, resolutions: &[Resolution], inside: Option<i32>) -> String {
-    let notes = &parsed.footnotes;
+fn all_footnotes(n: &Note<'_>, resolutions: &[Resolution], inside: Option<i32>) -> String {
+    let notes = &n.parsed.footnotes;
     let listed: Vec<(usize, Vec<usize>)> = (1..=notes.notes.len())
         .map(|n| {
             let ks = notes
@@ -264,32 +293,32 @@ fn all_footnotes(parsed: &ParsedNote, resolutions: &[Resolution], inside: Option
             (n, ks)
         })
         .collect();
-    footnote_list(parsed, &listed, resolutions, inside)
+    footnote_list(n, &listed, resolutions, inside)
 }
 
 /// The footnotes referred to from a range of events, with back-links to those references.
 fn footnotes_in(
-    parsed: &ParsedNote,
+    n: &Note<'_>,
     range: Range<usize>,
     resolutions: &[Resolution],
     inside: Option<i32>,
 ) -> String {
     let mut listed: Vec<(usize, Vec<usize>)> = Vec::new();
-    for &(at, n, k) in &parsed.footnotes.refs {
+    for &(at, number, k) in &n.parsed.footnotes.refs {
         if !range.contains(&at) {
             continue;
         }
-        match listed.iter_mut().find(|(m, _)| *m == n) {
+        match listed.iter_mut().find(|(m, _)| *m == number) {
             Some((_, ks)) => ks.push(k),
-            None => listed.push((n, vec![k])),
+            None => listed.push((number, vec![k])),
         }
     }
-    footnote_list(parsed, &listed, resolutions, inside)
+    footnote_list(n, &listed, resolutions, inside)
 }
 
 /// The list of footnotes `listed` (number, and the references to link back to).
 fn footnote_list(
-    parsed: &ParsedNote,
+    note: &Note<'_>,
     listed: &[(usize, Vec<usize>)],
     resolutions: &[Resolution],
     inside: Option<i32>,
@@ -299,10 +328,10 @@ fn footnote_list(
     }
     let mut html = String::from("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
     for (n, ks) in listed {
-        let Some(range) = parsed.footnotes.notes.get(n - 1) else {
+        let Some(range) = note.parsed.footnotes.notes.get(n - 1) else {
             continue;
         };
-        let mut body = render_range(parsed, range.start, range.end, resolutions, inside);
+        let mut body = render_range(note, range.start, range.end, resolutions, inside);
         let back: String = ks
             .iter()
             .map(|&k| {

@@ -40,6 +40,8 @@ pub enum OutputKey {
     Feed,
     /// `robots.txt`.
     Robots,
+    /// An alias's redirect page: its site path, and the note it leads to.
+    Redirect(String, NoteId),
 }
 
 /// Something an output reads.
@@ -160,6 +162,8 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
             });
             facts
         }
+        // The note's title and place; which redirects there are is in the key.
+        OutputKey::Redirect(_, id) => vec![Fact::Source(id.clone())],
         OutputKey::Sitemap => vec![Fact::Sitemap],
         OutputKey::Feed => vec![Fact::Feed],
         // Made from the config alone: a config change rebuilds everything.

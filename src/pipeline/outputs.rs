@@ -44,6 +44,13 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
     if l.site.config.search.enabled {
         specs.push((OutputKey::SearchIndex, None));
     }
+    let (redirects, problems) = render::redirects::redirects(&l.site);
+    diagnostics.extend(problems);
+    specs.extend(
+        redirects
+            .into_iter()
+            .map(|(path, id)| (OutputKey::Redirect(path, id), None)),
+    );
     specs.push((OutputKey::SyntaxCss, None));
     let statics = static_files(project, &mut diagnostics);
     // publish hook: the feed and robots.txt (a file of the site's own static folder wins).
@@ -78,8 +85,12 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
             ));
         }
     }
+    // Files no note links or embeds are left out (unless `publish_unreferenced`).
+    let left_out = crate::graph::assets::unreferenced(&l.site, &l.graph);
     for (path, asset) in &l.site.assets {
-        specs.push((OutputKey::Asset(path.clone()), Some(asset.source.clone())));
+        if !left_out.contains(path) {
+            specs.push((OutputKey::Asset(path.clone()), Some(asset.source.clone())));
+        }
     }
     specs.extend(
         statics
@@ -182,6 +193,18 @@ pub fn produce(
             let text = publish::robots::robots(&project.config);
             Ok((
                 Produced::Bytes(publish::robots::PATH.into(), text.into_bytes()),
+                Vec::new(),
+            ))
+        }
+        OutputKey::Redirect(from, id) => {
+            let site = &ctx.linked.site;
+            let page = site
+                .pages
+                .get(id)
+                .ok_or_else(|| Diagnostic::error(id.as_str(), 0, 0, "no such note"))?;
+            let html = render::redirects::page(from, &page.path, &page.title, site);
+            Ok((
+                Produced::Bytes(paths::page_file(from), html.into_bytes()),
                 Vec::new(),
             ))
         }

@@ -71,6 +71,8 @@ pub fn parse(
                 let mut parsed = markdown::parse_note(&note, &options, highlighter);
                 // The note's flashcards, chosen by its front matter.
                 crate::cards::prepare(&note, &mut parsed, &project.config);
+                // Final but for diagrams, which unpack and pack again the few notes they touch.
+                parsed.events.pack();
                 parsed
             }));
             let parsed = run.unwrap_or_else(|panic| {

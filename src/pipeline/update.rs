@@ -37,6 +37,9 @@ pub fn summary(note: &Note, parsed: &ParsedNote) -> u64 {
         &front.updated,
         front.weight,
         &front.aliases,
+        // Issue 10 hook: a permalink moves the page; classes are on it.
+        &front.permalink,
+        &front.cssclasses,
     )
         .hash(&mut h);
     for (key, value) in &front.extra {
@@ -94,7 +97,8 @@ impl State {
     /// What is on disk now under each changed content path.
     fn scan(&self, paths: &BTreeSet<std::path::PathBuf>) -> (Vec<String>, BTreeMap<String, Found>) {
         let content_dir = &self.project.content_dir;
-        let excluded = self.project.load_options().exclude;
+        let options = self.project.load_options();
+        let (excluded, ignore) = (options.exclude, options.ignore);
         let mut changed = Vec::new();
         let mut found = BTreeMap::new();
         for path in paths {
@@ -103,6 +107,7 @@ impl State {
             };
             if rel.split('/').any(|p| p.starts_with('.'))
                 || excluded.iter().any(|x| path.starts_with(x))
+                || (!rel.is_empty() && ignore.ignores(&rel))
             {
                 continue;
             }
@@ -114,10 +119,16 @@ impl State {
                     format!("{rel}/")
                 };
                 for (r, p) in inside.notes {
-                    found.insert(format!("{prefix}{r}"), Found::Note(p));
+                    let r = format!("{prefix}{r}");
+                    if !ignore.ignores(&r) {
+                        found.insert(r, Found::Note(p));
+                    }
                 }
                 for (r, a) in inside.assets {
-                    found.insert(format!("{prefix}{r}"), Found::Asset(a.source));
+                    let r = format!("{prefix}{r}");
+                    if !ignore.ignores(&r) {
+                        found.insert(r, Found::Asset(a.source));
+                    }
                 }
             } else if path.is_file() {
                 let kind = if walk::is_note(path) {
@@ -245,7 +256,8 @@ impl State {
             match self.linked.site.pages.get_mut(&id) {
                 Some(page) => {
                     keys.extend(graph::note_keys(page));
-                    reordered |= page.note.front.weight != note.front.weight;
+                    reordered |= page.note.front.weight != note.front.weight
+                        || page.note.front.permalink != note.front.permalink;
                     retagged |=
                         page.note.front.tags != note.front.tags || page.parsed.tags != parsed.tags;
                     carded |= has_cards(&page.parsed) || has_cards(&parsed);

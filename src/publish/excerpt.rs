@@ -14,7 +14,7 @@ pub fn description(page: &Page) -> Option<String> {
     {
         return Some(d.to_string());
     }
-    first_paragraph(&page.parsed.events)
+    first_paragraph(&page.parsed.events.get())
 }
 
 /// The text of the first paragraph at the top level of a note (not in a list, quote, callout

@@ -9,6 +9,7 @@ pub mod linkmap;
 mod listing;
 mod pages;
 pub mod print;
+pub mod redirects;
 pub mod views;
 
 pub use content::{Needs, content_key, note_html};

@@ -114,6 +114,7 @@ impl<'a> PageContext<'a> {
             has_browser_diagrams: false,
             has_math: false,
             has_cards: !self.linked.taxonomy.decks.cards.is_empty(),
+            css_classes: String::new(),
         }
     }
 
@@ -142,6 +143,7 @@ impl<'a> PageContext<'a> {
         chrome.title_anchor = title_heading.map(|h| h.anchor.as_str());
         chrome.description = page.note.front.description.as_deref();
         chrome.summary = crate::publish::excerpt::description(page);
+        chrome.css_classes = page.note.front.cssclasses.join(" ");
         chrome.toc = parsed
             .headings
             .iter()

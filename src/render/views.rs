@@ -134,6 +134,8 @@ pub struct Chrome<'a> {
     pub has_math: bool,
     /// Whether the site has flashcards (the top bar links to `cards/` then).
     pub has_cards: bool,
+    /// The note's `cssclasses`, space-separated, for the page's `<body>`.
+    pub css_classes: String,
 }
 
 /// A tag of a page.

@@ -335,7 +335,8 @@ pub fn note_entry_with(page: &Page, scratch: &mut Scratch) -> NoteEntry {
     let mut blocks = parsed.code.iter().peekable();
     let mut in_heading = 0usize;
     let mut r = 0;
-    for (i, event) in parsed.events.iter().enumerate() {
+    let events = parsed.events.get();
+    for (i, event) in events.iter().enumerate() {
         if parsed
             .headings
             .get(next)

@@ -25,6 +25,11 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     /// Other names of the note, for links and topics.
     pub aliases: Vec<String>,
+    /// Classes for the page's `<body>` (Obsidian's `cssclasses`), sanitised to
+    /// `[A-Za-z0-9_-]`.
+    pub cssclasses: Vec<String>,
+    /// The page's URL as a site path (`guides/start`), overriding the one from its file.
+    pub permalink: Option<String>,
     /// Every other key, for templates.
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -38,6 +43,9 @@ pub struct Split<'a> {
     pub body: &'a str,
     /// How many lines come before the body in the file, to turn body lines into file lines.
     pub body_line_offset: usize,
+    /// Keys whose values could not be used (a template's `title: {{TOPIC NAME}}` is a YAML
+    /// mapping, not text): each left out, with its line in the file.
+    pub warnings: Vec<FrontMatterError>,
 }
 
 /// Why front matter could not be read: a message and a 1-based line (and column when known)
@@ -69,6 +77,7 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
                 front: FrontMatter::default(),
                 body: text,
                 body_line_offset: 0,
+                warnings: Vec::new(),
             });
         }
     };
@@ -93,18 +102,41 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
         let current = text[offset..end].trim_end();
         if fence.contains(&current) {
             let block = &text[block_start..offset];
-            let front = match format {
+            let (front, unusable) = match format {
                 Format::Yaml => parse_yaml(block)?,
-                Format::Toml => parse_toml(block)?,
+                Format::Toml => (parse_toml(block)?, Vec::new()),
             };
+            let warnings = unusable
+                .into_iter()
+                .map(|key| FrontMatterError {
+                    // The block starts on the file's second line.
+                    line: key_line(block, &key).map_or(1, |l| l + 1),
+                    col: 1,
+                    message: format!(
+                        "front matter `{key}` is not text (an unfilled template placeholder such as `{{{{date}}}}`?); ignored"
+                    ),
+                })
+                .collect();
             return Ok(Split {
                 front,
                 body: &text[end..],
                 body_line_offset: line,
+                warnings,
             });
         }
         offset = end;
     }
+}
+
+/// The 1-based line in `block` where the top-level `key:` is written.
+fn key_line(block: &str, key: &str) -> Option<usize> {
+    block
+        .lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 fn first_line(text: &str) -> &str {
@@ -125,6 +157,11 @@ struct Known {
     weight: Option<i64>,
     #[serde(deserialize_with = "one_or_many", alias = "alias")]
     aliases: Vec<String>,
+    /// `publish: false` (Obsidian Publish) leaves the note out, as `draft: true` does.
+    publish: Option<bool>,
+    #[serde(deserialize_with = "one_or_many", alias = "cssclass")]
+    cssclasses: Vec<String>,
+    permalink: Option<Scalar>,
 }
 
 /// A string-like scalar: YAML readers see `2026-03-14` or `42` as text we keep verbatim.
@@ -136,25 +173,39 @@ enum Scalar {
     Int(i64),
     Float(f64),
     Bool(bool),
+    /// A mapping or list where text belongs (`{{date}}` in a template): not used.
+    Other(serde::de::IgnoredAny),
 }
 
 impl Scalar {
-    fn into_string(self) -> String {
-        match self {
+    /// The value as text, `None` for a mapping or list.
+    fn text(self) -> Option<String> {
+        Some(match self {
             Scalar::Text(s) => s,
             Scalar::TomlDate(d) => d.to_string(),
             Scalar::Int(i) => i.to_string(),
             Scalar::Float(f) => f.to_string(),
             Scalar::Bool(b) => b.to_string(),
-        }
+            Scalar::Other(_) => return None,
+        })
     }
+}
+
+/// Any front matter value: JSON for templates, or something JSON cannot hold (a mapping
+/// with a mapping as its key, as `{{date}}` reads in YAML).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Loose {
+    Json(serde_json::Value),
+    Other(serde::de::IgnoredAny),
 }
 
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum OneOrMany {
-    One(Scalar),
+    // A list first: a `Scalar` takes anything, as `Scalar::Other`.
     Many(Vec<Item>),
+    One(Scalar),
     Nothing(()),
     /// A mapping, say: nothing usable as names.
     Other(serde::de::IgnoredAny),
@@ -173,14 +224,15 @@ enum Item {
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let items = match OneOrMany::deserialize(d)? {
         OneOrMany::One(s) => s
-            .into_string()
+            .text()
+            .unwrap_or_default()
             .split(',')
             .map(str::to_string)
             .collect::<Vec<_>>(),
         OneOrMany::Many(v) => v
             .into_iter()
             .filter_map(|i| match i {
-                Item::Name(s) => Some(s.into_string()),
+                Item::Name(s) => s.text(),
                 Item::Other(_) => None,
             })
             .collect(),
@@ -204,31 +256,67 @@ const KNOWN_KEYS: &[&str] = &[
     "aliases",
     "alias",
     "tag",
+    "publish",
+    "cssclasses",
+    "cssclass",
+    "permalink",
 ];
 
 impl Known {
     fn into_front(self, all: BTreeMap<String, serde_json::Value>) -> FrontMatter {
+        self.into_front_checked(all, &mut Vec::new())
+    }
+
+    /// The front matter, naming in `unusable` the known keys whose values are not text.
+    fn into_front_checked(
+        self,
+        all: BTreeMap<String, serde_json::Value>,
+        unusable: &mut Vec<String>,
+    ) -> FrontMatter {
         let extra = all
             .into_iter()
             .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
             .collect();
+        let mut text = |key: &str, value: Option<Scalar>| {
+            let value = value?;
+            let text = value.text();
+            if text.is_none() {
+                unusable.push(key.to_string());
+            }
+            text
+        };
         FrontMatter {
-            title: self.title.map(Scalar::into_string),
-            description: self.description.map(Scalar::into_string),
+            title: text("title", self.title),
+            description: text("description", self.description),
             tags: self.tags,
-            date: self.date.map(Scalar::into_string),
-            updated: self.updated.map(Scalar::into_string),
-            draft: self.draft.unwrap_or(false),
+            date: text("date", self.date),
+            updated: text("updated", self.updated),
+            draft: self.draft.unwrap_or(false) || self.publish == Some(false),
             weight: self.weight,
             aliases: self.aliases,
+            cssclasses: self
+                .cssclasses
+                .iter()
+                .flat_map(|c| c.split_whitespace())
+                .map(|c| {
+                    c.chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                        .collect::<String>()
+                })
+                .filter(|c| !c.is_empty())
+                .collect(),
+            permalink: text("permalink", self.permalink)
+                .map(|p| p.trim().trim_matches('/').to_string())
+                .filter(|p| !p.is_empty()),
             extra,
         }
     }
 }
 
-fn parse_yaml(block: &str) -> Result<FrontMatter, FrontMatterError> {
+/// The front matter and the keys whose values could not be used.
+fn parse_yaml(block: &str) -> Result<(FrontMatter, Vec<String>), FrontMatterError> {
     if block.trim().is_empty() {
-        return Ok(FrontMatter::default());
+        return Ok((FrontMatter::default(), Vec::new()));
     }
     let yaml_error = |e: serde_saphyr::Error| {
         // YAML counts a lone `\r` as a line break too; the file's lines are the `\n` ones.
@@ -243,15 +331,33 @@ fn parse_yaml(block: &str) -> Result<FrontMatter, FrontMatterError> {
             message: format!("invalid YAML front matter: {}", yaml_message(&e)),
         }
     };
-    let all: BTreeMap<String, serde_json::Value> = match serde_saphyr::from_str(block) {
+    let loose: BTreeMap<String, Loose> = match serde_saphyr::from_str(block) {
         Ok(map) => map,
         Err(e) => {
             // A block that is valid YAML but not a mapping (`--- just text`) is named as such.
             return Err(yaml_error(e));
         }
     };
+    let mut unusable = Vec::new();
+    let mut all = BTreeMap::new();
+    for (key, value) in loose {
+        match value {
+            Loose::Json(v) => {
+                all.insert(key, v);
+            }
+            Loose::Other(_) => unusable.push(key),
+        }
+    }
     let known: Known = serde_saphyr::from_str(block).map_err(yaml_error)?;
-    Ok(known.into_front(all))
+    let mut known_unusable = Vec::new();
+    let front = known.into_front_checked(all, &mut known_unusable);
+    for key in known_unusable {
+        if !unusable.contains(&key) {
+            unusable.push(key);
+        }
+    }
+    unusable.sort();
+    Ok((front, unusable))
 }
 
 /// The byte offset in `block` of YAML's 1-based `line` and `col` (in characters), where

@@ -5,6 +5,7 @@
 
 pub mod fix_mojibake;
 pub mod front_matter;
+pub mod ignore;
 pub mod mojibake;
 pub mod walk;
 
@@ -112,13 +113,17 @@ pub struct LoadOptions<'a> {
     pub exclude: Vec<PathBuf>,
     /// Whether drafts are kept.
     pub drafts: bool,
+    /// Files left out (`exclude` globs, Obsidian's templates folder and excluded files).
+    pub ignore: ignore::Ignore,
 }
 
 /// Walks and reads the content folder. Problems with single files become diagnostics;
 /// the other files still load.
 pub fn load(options: &LoadOptions<'_>) -> (Vault, Diagnostics) {
-    let (found, mut diagnostics) =
+    let (mut found, mut diagnostics) =
         walk(options.content_dir, &options.exclude, options.display_root);
+    found.notes.retain(|(rel, _)| !options.ignore.ignores(rel));
+    found.assets.retain(|rel, _| !options.ignore.ignores(rel));
     type Read = (Result<Option<Note>, Diagnostic>, Option<Asset>);
     let read: Vec<Read> = found
         .notes
@@ -209,6 +214,9 @@ pub fn read_note(
         return Ok(None);
     }
     let mut warnings = mojibake::warnings(&text, &file);
+    for w in std::mem::take(&mut split.warnings) {
+        warnings.push(Diagnostic::warning(&file, w.line, w.col, w.message));
+    }
     // Tags too big to be pages are left out, with a warning at the `tags` line.
     split.front.tags.retain(|tag| {
         let Some(why) = crate::markdown::tags::too_big(tag) else {

@@ -149,7 +149,7 @@ fn check_structure(parsed: &ParsedNote) -> Result<(), String> {
     let mut anchors = HashSet::new();
     for h in &parsed.headings {
         if !matches!(
-            parsed.events.get(h.event_index),
+            parsed.events.get().get(h.event_index),
             Some(Event::Start(Tag::Heading { .. }))
         ) {
             return Err(format!(
@@ -165,7 +165,7 @@ fn check_structure(parsed: &ParsedNote) -> Result<(), String> {
         }
     }
     for d in &parsed.diagrams {
-        if !matches!(parsed.events.get(d.event), Some(Event::Html(_))) {
+        if !matches!(parsed.events.get().get(d.event), Some(Event::Html(_))) {
             return Err("a diagram's event index points elsewhere".into());
         }
     }
