@@ -47,6 +47,10 @@ pub struct Config {
     pub search: SearchConfig,
     /// `[cards]`: flashcards.
     pub cards: CardsConfig,
+    /// `[feed]`: the Atom feed of recently changed notes.
+    pub feed: FeedConfig,
+    /// `[print]`: the sections' print sheets.
+    pub print: PrintConfig,
     /// Free-form values handed to templates as `site.extra`.
     pub extra: toml::Table,
 }
@@ -193,6 +197,41 @@ impl Default for CardsConfig {
     }
 }
 
+/// `[feed]`: the Atom feed (`feed.xml`) of the most recently changed notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeedConfig {
+    /// Whether to write the feed. Unset, it is written when `base_url` has a host (a feed
+    /// needs absolute URLs); set to `true` without one, the build warns that there is none.
+    pub enabled: Option<bool>,
+    /// How many notes the feed lists.
+    pub limit: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        Self {
+            enabled: None,
+            limit: 20,
+        }
+    }
+}
+
+/// `[print]`: a print sheet (`print.html`) beside every section page, with all its notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrintConfig {
+    /// Whether sections get print sheets. They repeat every note's body once per folder above
+    /// it (a third more output on the shared 1,000-note corpus), so a big vault may turn them off.
+    pub enabled: bool,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
+}
+
 /// The mermaid themes `mermaid.theme` accepts.
 pub const MERMAID_THEMES: &[&str] = &["auto", "default", "neutral", "forest", "dark"];
 
@@ -215,6 +254,8 @@ impl Default for Config {
             mermaid: MermaidConfig::default(),
             search: SearchConfig::default(),
             cards: CardsConfig::default(),
+            feed: FeedConfig::default(),
+            print: PrintConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -238,6 +279,8 @@ const KNOWN_TOP: &[&str] = &[
     "mermaid",
     "search",
     "cards",
+    "feed",
+    "print",
     "extra",
 ];
 const KNOWN_MARKDOWN: &[&str] = &[
@@ -258,6 +301,8 @@ const KNOWN_MERMAID: &[&str] = &[
 ];
 const KNOWN_SEARCH: &[&str] = &["enabled", "exclude"];
 const KNOWN_CARDS: &[&str] = &["deck_tags"];
+const KNOWN_FEED: &[&str] = &["enabled", "limit"];
+const KNOWN_PRINT: &[&str] = &["enabled"];
 
 impl Config {
     /// Parses the text of a `studysite.toml`. `file` is only used to name the file in
@@ -285,6 +330,8 @@ impl Config {
                 "mermaid" => KNOWN_MERMAID,
                 "search" => KNOWN_SEARCH,
                 "cards" => KNOWN_CARDS,
+                "feed" => KNOWN_FEED,
+                "print" => KNOWN_PRINT,
                 _ => continue,
             };
             if let Some(sub_table) = value.get_ref().as_table() {

@@ -57,3 +57,34 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     Ok(created)
 }
+
+/// `studysite init [--github-pages] DIR`: a new site ([`init`]); with `github_pages`, also
+/// the GitHub Pages workflow ([`github_pages`]), and into an existing site the workflow alone.
+pub fn init_with(dir: &Path, github_pages: bool) -> Result<Vec<PathBuf>> {
+    let exists = dir.join(crate::config::CONFIG_FILE).exists();
+    let mut created = if github_pages && exists {
+        Vec::new()
+    } else {
+        init(dir)?
+    };
+    if github_pages {
+        created.push(self::github_pages(dir)?);
+    }
+    Ok(created)
+}
+
+/// Writes the GitHub Pages workflow (`.github/workflows/pages.yml`) into `dir`, the root of
+/// the repository that holds the site. Refuses to overwrite one.
+pub fn github_pages(dir: &Path) -> Result<PathBuf> {
+    let path = dir.join(crate::publish::workflow::PATH);
+    if path.exists() {
+        bail!("{} already exists; not overwriting it", path.display());
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    fs::write(&path, crate::publish::workflow::pages_yml())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}

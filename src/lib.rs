@@ -24,6 +24,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod progress;
 pub mod project;
+pub mod publish;
 pub mod render;
 pub mod search;
 pub mod serve;

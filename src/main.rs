@@ -117,6 +117,11 @@ enum Command {
     Init {
         /// The folder to create
         dir: PathBuf,
+        // publish hook: the GitHub Pages workflow.
+        /// Also write .github/workflows/pages.yml, which builds the site and deploys it to
+        /// GitHub Pages (into an existing site: only the workflow)
+        #[arg(long)]
+        github_pages: bool,
     },
 }
 
@@ -233,7 +238,7 @@ fn main() -> ExitCode {
         Command::Check {
             site, format, deny, ..
         } => run_check(&cli, site, *format, *deny),
-        Command::Init { dir } => run_init(&cli, dir),
+        Command::Init { dir, github_pages } => run_init(&cli, dir, *github_pages),
         Command::Cards { command } => run_cards(&cli, command),
     };
     match result {
@@ -592,8 +597,8 @@ struct CheckJson<'a> {
     diagnostics: &'a [Diagnostic],
 }
 
-fn run_init(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let created = studysite::init::init(dir)?;
+fn run_init(cli: &Cli, dir: &std::path::Path, github_pages: bool) -> anyhow::Result<ExitCode> {
+    let created = studysite::init::init_with(dir, github_pages)?; // publish hook
     if !cli.quiet {
         for path in &created {
             println!("created {}", path.display());

@@ -65,6 +65,8 @@ pub const RESERVED: &[(&str, &str)] = &[
     ("search.js", "the search script"),
     ("search-engine.js", "the search script"),
     ("index.html", "the home page"),
+    ("print.html", "the print page"),
+    ("print.css", "the print stylesheet"),
 ];
 
 /// What a reserved top-level name is used for, if it is one.

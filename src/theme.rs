@@ -28,6 +28,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../templates/search.html")),
     ("cards.html", include_str!("../templates/cards.html")),
     ("deck.html", include_str!("../templates/deck.html")),
+    ("print.html", include_str!("../templates/print.html")),
+    ("meta.html", include_str!("../templates/meta.html")),
 ];
 
 /// Built-in static files by site path; a site's `static/` folder replaces any of them.
@@ -56,6 +58,7 @@ pub const STATIC_FILES: &[(&str, &[u8])] = &[
     ),
     ("cards.js", include_bytes!("../static/cards.js")),
     ("fsrs.js", include_bytes!("../static/fsrs.js")),
+    ("print.css", include_bytes!("../static/print.css")),
 ];
 
 /// Whether a built-in file is only needed by pages with formulas (sites without math do not

@@ -8,6 +8,11 @@
   var script = document.currentScript;
   var base = script ? script.src : location.href;
   var root = document.documentElement.dataset.root || new URL(".", base).href;
+  // Links to folders end in index.html (so they open from a folder on disk) unless the site
+  // has pretty URLs (`data-index=""`).
+  var indexFile = document.documentElement.dataset.index;
+  if (indexFile == null) { indexFile = "index.html"; }
+  function pageOf(path) { return path === "" || /\/$/.test(path) ? path + indexFile : path; }
   var api = window.studysiteSearch = window.studysiteSearch || { loaded: [], timings: [] };
   var engine = null;
   var engineLoading = null;
@@ -50,7 +55,7 @@
 
   function urlOf(doc, section) {
     var anchor = doc.s[section][0];
-    return root + encodeURI(doc.u) + (anchor ? "#" + encodeURIComponent(anchor) : "");
+    return root + encodeURI(pageOf(doc.u)) + (anchor ? "#" + encodeURIComponent(anchor) : "");
   }
 
   // Appends `text` to `into`, with the words that match the query in <mark>, cut to a window
@@ -152,7 +157,7 @@
         options[k].scrollIntoView({ block: "nearest" });
       } else { input.removeAttribute("aria-activedescendant"); }
     }
-    function allResults(query) { return root + "search/?q=" + encodeURIComponent(query); }
+    function allResults(query) { return root + "search/" + indexFile + "?q=" + encodeURIComponent(query); }
     function option(href, id) {
       var li = el("li", "search-option");
       li.id = id;

@@ -66,13 +66,23 @@ fn a_body_edit_rerenders_only_the_note_and_its_embedders() {
     .unwrap();
     let update = session.apply(&changes(std::slice::from_ref(&beta)));
     assert!(!update.full);
-    // beta itself, gamma (embeds beta#Limits), the topic page gamma is on, and the search index.
-    assert_eq!(update.rendered, 4, "{update:?}");
+    // beta itself, gamma (embeds beta#Limits), the topic page gamma is on, the search index,
+    // and the print sheets that show beta's or gamma's body (their folders' and the site's).
+    assert_eq!(update.rendered, 7, "{update:?}");
     let (search, pages): (Vec<&String>, Vec<&String>) = update
         .changed
         .iter()
         .partition(|f| f.starts_with("search/"));
-    assert_eq!(pages, ["ebs/gamma/index.html", "ec2/beta/index.html"]);
+    assert_eq!(
+        pages,
+        [
+            "ebs/gamma/index.html",
+            "ebs/print.html",
+            "ec2/beta/index.html",
+            "ec2/print.html",
+            "print.html"
+        ]
+    );
     // The search index: beta's note file and the shards of the words it gained.
     assert!(
         search.iter().any(|f| f.starts_with("search/d/")),
@@ -229,12 +239,18 @@ fn template_and_static_changes() {
             .any(|e| e.starts_with("templates/page.html:1:")),
         "{errors:?}"
     );
+    // The site's own style.css replaces the theme's, under its plain name: the first time,
+    // every page changes to name it so; after that an edit of it is a stylesheet-only change.
     let css = site.root().join("static/style.css");
     site.file("static/style.css", "body { color: red }");
-    let update = session.apply(&Changes {
+    let statics = Changes {
         statics: [css].into(),
         ..Changes::default()
-    });
+    };
+    let update = session.apply(&statics);
+    assert!(update.changed.contains(&"ec2/alpha/index.html".to_string()));
+    site.file("static/style.css", "body { color: blue }");
+    let update = session.apply(&statics);
     assert_eq!(update.changed, ["style.css"]);
     assert!(update.css_only());
 }

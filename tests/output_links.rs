@@ -42,17 +42,30 @@ fn check_reports_dead_links_of_generated_pages_naming_the_page_and_writes_nothin
     let stdout = String::from_utf8_lossy(&out.stdout);
     let dead: Vec<&str> = stdout.lines().filter(|l| l.contains("dead link")).collect();
     let pages: Vec<&str> = dead.iter().map(|l| l.split(':').next().unwrap()).collect();
-    // The note's own page, and the page that embeds it (which the note check never reads).
+    // The note's own page, the page that embeds it (which the note check never reads), and
+    // the site's print sheet (a's body and b's embed of it), where the raw URL is rebased from
+    // each note's page to the sheet.
     assert_eq!(
         pages,
-        ["public/a/index.html", "public/b/index.html"],
+        [
+            "public/a/index.html",
+            "public/b/index.html",
+            "public/print.html",
+            "public/print.html"
+        ],
         "{stdout}"
     );
     assert!(
-        dead.iter().all(|l| l
+        dead[..2].iter().all(|l| l
             .ends_with("dead link `../gone/index.html`: the built site has no `gone/index.html`")),
         "{stdout}"
     );
+    for (line, page) in dead[2..].iter().zip(["a", "b"]) {
+        let wanted = format!(
+            "dead link `{page}/../gone/index.html`: the built site has no `gone/index.html`"
+        );
+        assert!(line.ends_with(&wanted), "{stdout}");
+    }
     assert!(!site.public().exists(), "check writes nothing");
 }
 

@@ -163,7 +163,13 @@ fn the_header_has_an_accessible_search_box_and_there_is_a_results_page() {
         ["/search/"],
         "without JavaScript the form opens the results page"
     );
-    assert_eq!(page.urls("script[src$='search.js']", "src"), ["/search.js"]);
+    let scripts: Vec<String> = page
+        .urls("script[src]", "src")
+        .iter()
+        .map(|s| common::plain_name(s))
+        .filter(|s| s.ends_with("search.js"))
+        .collect();
+    assert_eq!(scripts, ["/search.js"]);
     assert_eq!(page.attrs("html", "data-root"), ["../../"]);
     let results = site.page("search/");
     results.one(".search-page input[name=q]");
@@ -179,7 +185,12 @@ fn disabled_search_writes_no_index_box_or_page() {
     assert!(!site.public().join("search").exists());
     let page = site.page("compute/ec2/");
     assert!(page.all("form[role=search]").is_empty());
-    assert!(page.all("script[src$='search.js']").is_empty());
+    assert!(
+        !page
+            .attrs("script[src]", "src")
+            .iter()
+            .any(|s| common::plain_name(s).ends_with("search.js"))
+    );
 }
 
 #[test]

@@ -79,7 +79,11 @@ fn search(browser: &mut Cdp, query: &str) -> (String, String) {
 /// The four queries of the issue, from any page of the vault.
 fn check_queries(browser: &mut Cdp, base: &str) {
     let (first, text) = search(browser, "hibernation");
-    assert_eq!(first, format!("{base}compute/ec2/#hibernation"), "{text}");
+    assert_eq!(
+        first,
+        format!("{base}compute/ec2/index.html#hibernation"),
+        "{text}"
+    );
     assert!(
         text.contains("EC2 › Hibernation"),
         "heading path shown: {text}"
@@ -93,20 +97,28 @@ fn check_queries(browser: &mut Cdp, base: &str) {
     assert_eq!(marked, "restores", "and in the snippet");
 
     let (first, _) = search(browser, "hibernaton");
-    assert_eq!(first, format!("{base}compute/ec2/#hibernation"), "one typo");
+    assert_eq!(
+        first,
+        format!("{base}compute/ec2/index.html#hibernation"),
+        "one typo"
+    );
 
     let (first, text) = search(browser, "三つ");
-    assert_eq!(first, format!("{base}regions/tokyo/"), "{text}");
+    assert_eq!(first, format!("{base}regions/tokyo/index.html"), "{text}");
     let (first, text) = search(browser, "料金");
     assert_eq!(
         first,
-        format!("{base}regions/tokyo/#%E6%96%99%E9%87%91"),
+        format!("{base}regions/tokyo/index.html#%E6%96%99%E9%87%91"),
         "{text}"
     );
 
     // A phrase: the words in this order, next to each other (stop words aside).
     let (first, text) = search(browser, "\"restores the memory\"");
-    assert_eq!(first, format!("{base}compute/ec2/#hibernation"), "{text}");
+    assert_eq!(
+        first,
+        format!("{base}compute/ec2/index.html#hibernation"),
+        "{text}"
+    );
     search(browser, "memory restores");
     browser.eval(
         "(() => { const i = document.getElementById('search-input'); i.value = ''; i.focus(); })()",
@@ -121,10 +133,10 @@ fn check_queries(browser: &mut Cdp, base: &str) {
         "{status}"
     );
     let (first, text) = search(browser, "in:storage/ instances");
-    assert_eq!(first, format!("{base}storage/ebs/"), "{text}");
+    assert_eq!(first, format!("{base}storage/ebs/index.html"), "{text}");
 
     let (first, text) = search(browser, "tag:networking");
-    assert_eq!(first, format!("{base}networking/vpc/"), "{text}");
+    assert_eq!(first, format!("{base}networking/vpc/index.html"), "{text}");
     assert_eq!(
         browser.eval("document.querySelectorAll('.search-option:not(.search-all)').length"),
         1,
@@ -171,7 +183,10 @@ fn served_site_finds_body_words_typos_cjk_and_tags_and_enter_opens_the_heading()
     check_queries(&mut browser, &base);
 
     let opened = open_first_with_enter(&mut browser, "hibernation");
-    assert!(opened.ends_with("compute/ec2/#hibernation"));
+    assert!(
+        opened.ends_with("compute/ec2/index.html#hibernation"),
+        "{opened}"
+    );
     browser.wait_for("document.readyState === 'complete'", WAIT);
     assert_eq!(
         browser.eval("document.querySelector(':target') && document.querySelector(':target').id"),
@@ -189,7 +204,7 @@ fn served_site_finds_body_words_typos_cjk_and_tags_and_enter_opens_the_heading()
     browser.eval("window.beforeReload = 1");
     browser.wait_for("window.beforeReload === undefined && document.readyState === 'complete' && window.studysiteSearch", WAIT);
     let (first, _) = search(&mut browser, "quoxels");
-    assert_eq!(first, format!("{base}storage/ebs/"));
+    assert_eq!(first, format!("{base}storage/ebs/index.html"));
 }
 
 #[test]
@@ -271,7 +286,7 @@ fn keyboard_and_results_page_work_and_the_box_fits_a_phone() {
     );
     browser.wait_for("document.querySelector('.search-page-result a')", WAIT);
     let first = browser.eval("document.querySelector('.search-page-result a').href");
-    assert_eq!(first, format!("{base}storage/ebs/"));
+    assert_eq!(first, format!("{base}storage/ebs/index.html"));
     assert_eq!(
         browser.eval("document.getElementById('search-page-input').value"),
         "encrypted volumes"
@@ -337,12 +352,16 @@ fn a_built_folder_searches_from_file_urls() {
             .to_string();
         let decoded = percent_decode(&path);
         assert!(
-            Path::new(&decoded).join("index.html").is_file(),
+            // Links end in index.html: a folder URL would not open from file://.
+            decoded.ends_with("/index.html") && Path::new(&decoded).is_file(),
             "{query}: the first result's page exists: {decoded}"
         );
     }
     let opened = open_first_with_enter(&mut browser, "hibernation");
-    assert!(opened.starts_with("file://") && opened.ends_with("compute/ec2/#hibernation"));
+    assert!(
+        opened.starts_with("file://") && opened.ends_with("compute/ec2/index.html#hibernation"),
+        "{opened}"
+    );
 }
 
 #[test]
@@ -385,4 +404,30 @@ fn the_browser_tokenizes_like_the_index() {
 
 fn percent_decode(s: &str) -> String {
     studysite::paths::decode_path(s)
+}
+
+/// With `pretty_urls = true` (for servers that map folders to their index.html), results link
+/// to folder URLs, as the site's own links do.
+#[test]
+fn with_pretty_urls_results_link_to_folders() {
+    let Some(chromium) = browser_or_skip("with_pretty_urls_results_link_to_folders") else {
+        return;
+    };
+    let site = vault();
+    site.file(
+        "studysite.toml",
+        "title = \"Search test\"\npretty_urls = true\n",
+    );
+    site.build_ok();
+    let server = FileServer::start(&site.public());
+    let base = format!("{}/", server.base);
+    let mut browser = Cdp::launch(&chromium, &format!("{base}storage/ebs/"));
+    browser.wait_for(
+        "document.readyState === 'complete' && window.studysiteSearch",
+        WAIT,
+    );
+    let (first, text) = search(&mut browser, "hibernation");
+    assert_eq!(first, format!("{base}compute/ec2/#hibernation"), "{text}");
+    let all = browser.eval("document.querySelector('#search-option-all a').href");
+    assert_eq!(all, format!("{base}search/?q=hibernation"));
 }

@@ -20,6 +20,7 @@ fn note(path: &str, text: &str) -> (Note, ParsedNote) {
         body: split.body.to_string(),
         body_line_offset: split.body_line_offset,
         source_hash: 0,
+        modified: None,
         warnings: Vec::new(),
     };
     let mut parsed = markdown::parse(
@@ -376,6 +377,7 @@ fn configured_deck_tags_make_deck_notes() {
         body: split.body.to_string(),
         body_line_offset: split.body_line_offset,
         source_hash: 0,
+        modified: None,
         warnings: Vec::new(),
     };
     let mut parsed = markdown::parse(

@@ -36,6 +36,10 @@ pub enum OutputKey {
     SearchIndex,
     /// The data script of one note's flashcards.
     CardData(NoteId),
+    /// `feed.xml`.
+    Feed,
+    /// `robots.txt`.
+    Robots,
     /// An alias's redirect page: its site path, and the note it leads to.
     Redirect(String, NoteId),
 }
@@ -89,6 +93,12 @@ pub enum Fact {
     CardsOf(NoteId),
     /// A file on disk (size and modification time).
     File(PathBuf),
+    /// The fingerprinted names of the theme's files (they follow the site's `static/` folder).
+    Assets,
+    /// The feed's entries: the most recently changed notes, their titles, places and summaries.
+    Feed,
+    /// What a folder's print page lists: its folders and notes, their titles and places.
+    PrintList(String),
 }
 
 /// What an output reads. `source` gives the file an attachment, static file or script is
@@ -101,6 +111,7 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
             Fact::Sidebar(key.clone()),
             Fact::PrevNext(key.clone()),
             Fact::HasCards,
+            Fact::Assets,
         ];
         if let Some(folder) = crate::nav::Nav::crumbs_folder(key) {
             facts.push(Fact::Crumbs(folder.to_string()));
@@ -130,6 +141,14 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
             }
             facts
         }
+        // publish hook: a folder's print page reads its list of notes and each body on it.
+        OutputKey::Page(page @ PageRef::Print(folder)) => {
+            let mut facts = page_reads(render::template(page), &PageKey::Section(folder.clone()));
+            facts.push(Fact::PrintList(folder.clone()));
+            let sheet = render::print::sheet(l, folder);
+            facts.extend(render::print::bodies(l, &sheet).into_iter().map(Fact::Body));
+            facts
+        }
         OutputKey::Page(page) => {
             let mut facts = page_reads(render::template(page), &home);
             facts.push(match page {
@@ -146,6 +165,9 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
         // The note's title and place; which redirects there are is in the key.
         OutputKey::Redirect(_, id) => vec![Fact::Source(id.clone())],
         OutputKey::Sitemap => vec![Fact::Sitemap],
+        OutputKey::Feed => vec![Fact::Feed],
+        // Made from the config alone: a config change rebuilds everything.
+        OutputKey::Robots => Vec::new(),
         OutputKey::SearchIndex => vec![Fact::SearchIndex],
         OutputKey::CardData(id) => vec![
             Fact::Source(id.clone()),
@@ -155,8 +177,9 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
         OutputKey::Asset(_) | OutputKey::Static(_) | OutputKey::MermaidScript => source
             .map(|s| vec![Fact::File(s.clone())])
             .unwrap_or_default(),
-        // Built in, or made from the config: a config change rebuilds everything anyway.
-        OutputKey::Theme(_) | OutputKey::SyntaxCss => Vec::new(),
+        // Built in, or made from the config (a config change rebuilds everything anyway); their
+        // fingerprinted copies name each other.
+        OutputKey::Theme(_) | OutputKey::SyntaxCss => vec![Fact::Assets],
     }
 }
 
@@ -340,6 +363,9 @@ impl<'a> Digester<'a> {
                 .ok()
                 .map(|m| crate::output::Stamp::of_source(&m))
                 .hash(&mut h),
+            Fact::Assets => self.renderer.assets().hash(&mut h),
+            Fact::Feed => crate::publish::feed::entries(&l.site).hash(&mut h),
+            Fact::PrintList(folder) => render::print::list_key(l, folder).hash(&mut h),
         }
         h.finish()
     }

@@ -12,6 +12,7 @@ use crate::markdown;
 use crate::nav::PageKey;
 use crate::paths;
 use crate::project::Project;
+use crate::publish;
 use crate::render::{self, PageContext};
 use crate::site::Site;
 use crate::{diagrams, theme, vault};
@@ -52,6 +53,15 @@ pub fn list(l: &Linked, project: &Project) -> (Vec<Spec>, Diagnostics) {
     );
     specs.push((OutputKey::SyntaxCss, None));
     let statics = static_files(project, &mut diagnostics);
+    // publish hook: the feed and robots.txt (a file of the site's own static folder wins).
+    let config = &l.site.config;
+    if publish::feed::wanted(config) && !statics.contains_key(publish::feed::PATH) {
+        specs.push((OutputKey::Feed, None));
+    }
+    if !statics.contains_key(publish::robots::PATH) {
+        specs.push((OutputKey::Robots, None));
+    }
+    diagnostics.extend(publish::feed::warning(config));
     let math = l.site.pages.values().any(|p| p.parsed.has_math);
     let cards = !l.taxonomy.decks.cards.is_empty();
     for (path, _) in theme::STATIC_FILES {
@@ -141,10 +151,9 @@ pub fn produce(
             let md = &project.config.markdown;
             theme::syntax_css(&md.highlight_theme_light, &md.highlight_theme_dark)
                 .map(|css| {
-                    (
-                        Produced::Bytes(theme::SYNTAX_CSS.into(), css.into_bytes()),
-                        Vec::new(),
-                    )
+                    // publish hook: also under its fingerprinted name.
+                    let files = ctx.renderer.assets().files(theme::SYNTAX_CSS, css.into());
+                    (Produced::Many(files), Vec::new())
                 })
                 .map_err(|message| Diagnostic::error(CONFIG_FILE, 0, 0, message))
         }
@@ -154,7 +163,9 @@ pub fn produce(
                 .find(|(p, _)| p == path)
                 .map(|(_, b)| b.to_vec())
                 .unwrap_or_default();
-            Ok((Produced::Bytes(path.to_string(), bytes), Vec::new()))
+            // publish hook: also under its fingerprinted name.
+            let files = ctx.renderer.assets().files(path, bytes);
+            Ok((Produced::Many(files), Vec::new()))
         }
         OutputKey::MermaidScript => {
             let path = diagrams::script_file(&project.config, &project.root)
@@ -169,6 +180,21 @@ pub fn produce(
             let mut cache = search.lock().unwrap_or_else(|p| p.into_inner());
             let index = cache.index(&ctx.linked.site);
             Ok((Produced::Many(index.into_files()), Vec::new()))
+        }
+        // publish hook: the feed and robots.txt.
+        OutputKey::Feed => {
+            let xml = publish::feed::feed(&ctx.linked.site);
+            Ok((
+                Produced::Bytes(publish::feed::PATH.into(), xml.into_bytes()),
+                Vec::new(),
+            ))
+        }
+        OutputKey::Robots => {
+            let text = publish::robots::robots(&project.config);
+            Ok((
+                Produced::Bytes(publish::robots::PATH.into(), text.into_bytes()),
+                Vec::new(),
+            ))
         }
         OutputKey::Redirect(from, id) => {
             let site = &ctx.linked.site;

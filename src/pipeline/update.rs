@@ -155,6 +155,14 @@ impl State {
         if !changes.templates.is_empty() {
             self.load_templates();
         }
+        if !changes.statics.is_empty() {
+            // publish hook: fingerprinted names follow the site's static files.
+            let assets = crate::publish::assets::AssetNames::of_site(
+                &self.project.root,
+                &self.project.config,
+            );
+            self.renderer.set_assets(assets);
+        }
         let known = self.known();
         let (changed, found) = self.scan(&changes.content);
         let plan = plan::plan(&changed, &found, &known);
@@ -481,9 +489,10 @@ impl State {
             _ if everything => true,
             (Fact::Template(_), _) => scope.templates,
             (Fact::File(path), _) => scope.statics || scope.files.contains(path),
+            (Fact::Assets, _) => scope.statics || scope.templates,
             (Fact::Body(id), _) => bodies.contains(id),
             // Any note's text: refreshed by every change of notes.
-            (Fact::SearchIndex, _) => !scope.touched.is_empty(),
+            (Fact::SearchIndex | Fact::Feed, _) => !scope.touched.is_empty(),
             (_, None) => false,
             (Fact::Source(id), Some(r)) => r.notes.contains(id),
             (Fact::Sidebar(key), Some(r)) => r.reaches_sidebar(key),
@@ -506,7 +515,8 @@ impl State {
                 | Fact::Sitemap
                 | Fact::HasCards
                 | Fact::Decks
-                | Fact::CardsOf(_),
+                | Fact::CardsOf(_)
+                | Fact::PrintList(_),
                 Some(_),
             ) => true,
         };

@@ -144,7 +144,7 @@ pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diag
             g.finish(page, &view, &own, file, Vec::new())
         }
         PageRef::Cards(card_page) => super::cards::render(ctx, page, card_page),
-        PageRef::Nav(_) => super::pages::render(ctx, page),
+        PageRef::Nav(_) | PageRef::Print(_) => super::pages::render(ctx, page),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod fragments;
 pub mod linkmap;
 mod listing;
 mod pages;
+pub mod print;
 pub mod redirects;
 pub mod views;
 
@@ -38,6 +39,8 @@ pub enum PageRef {
     Search,
     /// A flashcard page: the deck tree, a study page.
     Cards(cards::CardPage),
+    /// A folder's print page (`print.html` beside its `index.html`), by content folder.
+    Print(String),
 }
 
 /// Every page of the site: the vault map first (the slowest single page, so it starts while
@@ -66,6 +69,9 @@ pub fn all_pages(linked: &Linked) -> Vec<PageRef> {
             .cloned()
             .map(PageRef::Nav),
     );
+    if linked.site.config.print.enabled {
+        pages.extend(linked.site.nav.sections.keys().cloned().map(PageRef::Print));
+    }
     pages.extend(
         cards::card_pages(&taxonomy.decks)
             .into_iter()
@@ -107,6 +113,8 @@ pub struct Renderer {
     /// Per template, a hash of its text and of every template it extends or includes: a
     /// page's fingerprint includes it, so a template change re-renders the pages that use it.
     template_hashes: BTreeMap<String, u64>,
+    /// The fingerprinted names of the theme's files, for the `asset()` function.
+    assets: crate::publish::assets::AssetNames,
 }
 
 /// How many distinct sidebars are kept before the cache starts over.
@@ -166,6 +174,7 @@ impl Renderer {
             .collect();
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        tera.register_function("asset", asset_function);
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
         {
@@ -185,6 +194,7 @@ impl Renderer {
             mermaid_local: crate::diagrams::script_file(config, root).is_some(),
             mermaid_theme: &config.mermaid.theme,
             search: config.search.enabled,
+            feed: crate::publish::feed::wanted(config),
             cards_key: crate::cards::site_key(config),
         };
         tera.global_context().insert("site", &site);
@@ -196,7 +206,18 @@ impl Renderer {
             pretty_urls: config.pretty_urls,
             card_html: cards::HtmlCache::default(),
             template_hashes,
+            assets: crate::publish::assets::AssetNames::of_site(root, config),
         })
+    }
+
+    /// The fingerprinted names of the theme's files.
+    pub fn assets(&self) -> &crate::publish::assets::AssetNames {
+        &self.assets
+    }
+
+    /// Uses other fingerprinted names (the site's `static/` folder changed).
+    pub fn set_assets(&mut self, assets: crate::publish::assets::AssetNames) {
+        self.assets = assets;
     }
 
     /// The sidebar with these entries, with the link to `current` marked
@@ -306,6 +327,21 @@ fn template_hashes(sources: &BTreeMap<String, (String, Origin)>) -> BTreeMap<Str
             (name.clone(), h.finish())
         })
         .collect()
+}
+
+/// `asset(path="style.css")`: the fingerprinted site path of a theme file (`style.3f2a9c1e.css`),
+/// or `path` itself for a file without one. Names come from the page's context.
+fn asset_function(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+    let path: String = kwargs.must_get("path")?;
+    let names: Option<tera::Value> = state.get(crate::publish::assets::CONTEXT_KEY)?;
+    let key = tera::value::Key::String(std::sync::Arc::from(path.as_str()));
+    let found = names
+        .as_ref()
+        .and_then(tera::Value::as_map)
+        .and_then(|m| m.get(&key))
+        .and_then(tera::Value::as_str)
+        .map(str::to_string);
+    Ok(found.unwrap_or(path))
 }
 
 /// Adds `aria-current="page"` to the first link to `url` in a piece of HTML.

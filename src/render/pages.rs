@@ -53,6 +53,7 @@ pub fn template(page: &PageRef) -> &'static str {
         PageRef::Search => "search.html",
         PageRef::Cards(super::cards::CardPage::Index) => "cards.html",
         PageRef::Cards(_) => "deck.html",
+        PageRef::Print(_) => "print.html",
     }
 }
 
@@ -85,16 +86,16 @@ impl<'a> PageContext<'a> {
             ),
             None => (Vec::new(), (None, None)),
         };
+        let config = &self.linked.site.config;
+        let permalink = config.absolute_url(&paths::encode_path(path));
         Chrome {
             kind,
             title,
             description: None,
             url: links.href(path),
-            permalink: self
-                .linked
-                .site
-                .config
-                .absolute_url(&paths::encode_path(path)),
+            canonical: (config.has_host() && kind != PageKind::NotFound).then(|| permalink.clone()),
+            summary: None,
+            permalink,
             root: links.root().to_string(),
             index: if self.linked.site.config.pretty_urls {
                 ""
@@ -141,6 +142,7 @@ impl<'a> PageContext<'a> {
         chrome.has_math = needs.math;
         chrome.title_anchor = title_heading.map(|h| h.anchor.as_str());
         chrome.description = page.note.front.description.as_deref();
+        chrome.summary = crate::publish::excerpt::description(page);
         chrome.css_classes = page.note.front.cssclasses.join(" ");
         chrome.toc = parsed
             .headings
@@ -157,7 +159,7 @@ impl<'a> PageContext<'a> {
     }
 
     /// Renders a view with the page's template and sidebar.
-    fn finish(
+    pub(super) fn finish(
         &self,
         page: &PageRef,
         key: &PageKey,
@@ -171,6 +173,10 @@ impl<'a> PageContext<'a> {
         let mut context = Context::new();
         context.insert("sidebar", &sidebar);
         context.insert("page", view);
+        context.insert(
+            crate::publish::assets::CONTEXT_KEY,
+            self.renderer.assets().pairs(),
+        );
         let html = self.renderer.render(template(page), &context)?;
         Ok(RenderedPage {
             file,
@@ -207,6 +213,7 @@ pub fn render(ctx: PageContext<'_>, page: &PageRef) -> Result<RenderedPage, Diag
             render_note(ctx, page, note)
         }
         PageRef::Nav(key @ PageKey::Section(folder)) => render_section(ctx, page, key, folder),
+        PageRef::Print(folder) => super::print::render(ctx, page, folder),
         _ => super::listing::render(ctx, page),
     }
 }
@@ -311,6 +318,13 @@ fn render_section(
             .collect(),
         source: note.map_or("", |n| n.note.id.as_str()),
         extra: note.map(|n| &n.note.front.extra),
+        print_url: ctx
+            .linked
+            .site
+            .config
+            .print
+            .enabled
+            .then(|| links.href(&format!("{}{}", section.path, super::print::FILE))),
     };
     let file = paths::page_file(&section.path);
     ctx.finish(page, key, &view, &own_url, &links, (file, diagnostics))

@@ -33,6 +33,8 @@ pub struct SiteView<'a> {
     pub mermaid_theme: &'a str,
     /// Whether the site has search (`search.enabled`): the header's search box and `search/`.
     pub search: bool,
+    /// Whether the site has an Atom feed (`feed.xml`): pages link it.
+    pub feed: bool,
     /// Keys the flashcard review history and quiz mode in the browser's storage, so sites
     /// opened from `file://` (which share one origin) keep theirs apart.
     pub cards_key: String,
@@ -67,6 +69,8 @@ pub enum PageKind {
     Cards,
     /// A study page (a deck, a tag, everything).
     Deck,
+    /// A folder's print page.
+    Print,
 }
 
 /// A link to a page.
@@ -102,6 +106,10 @@ pub struct Chrome<'a> {
     pub url: String,
     /// Absolute URL (when `base_url` has a host).
     pub permalink: String,
+    /// The canonical URL: the absolute URL when `base_url` has a host (not on the 404 page).
+    pub canonical: Option<String>,
+    /// What link previews show: the note's description, else its first paragraph.
+    pub summary: Option<String>,
     /// The way from this page to the site root (`""`, `../`, …): prefix for the theme's files.
     pub root: String,
     /// What links to a folder end with: `index.html` (works from a folder on disk), or
@@ -233,6 +241,8 @@ pub struct SectionPageView<'a> {
     pub source: &'a str,
     /// The folder note's front matter keys studysite does not use itself.
     pub extra: Option<&'a BTreeMap<String, serde_json::Value>>,
+    /// The folder's print page: all its notes on one page.
+    pub print_url: Option<String>,
 }
 
 /// An entry of a tags or topics index, or a tag page's sub-tag.

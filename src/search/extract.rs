@@ -435,6 +435,7 @@ mod tests {
             body: body.into(),
             body_line_offset: 0,
             source_hash: 0,
+            modified: None,
             warnings: Vec::new(),
         };
         let mut site = crate::site::assemble(

@@ -75,6 +75,9 @@ pub struct Note {
     pub body_line_offset: usize,
     /// A digest of the whole file: equal digests, equal notes.
     pub source_hash: u64,
+    /// When the file was last modified, in seconds since 1970 (the feed's date for notes
+    /// without `updated` or `date`).
+    pub modified: Option<i64>,
     /// Problems with the file's text itself (mojibake), with file positions.
     pub warnings: Vec<Diagnostic>,
 }
@@ -191,7 +194,7 @@ pub fn read_note(
     options: &LoadOptions<'_>,
 ) -> Result<Option<Note>, Diagnostic> {
     let file = display_path(abs, options.display_root);
-    let bytes = std::fs::read(abs)
+    let (bytes, modified) = read_with_time(abs)
         .map_err(|e| Diagnostic::error(&file, 0, 0, format!("cannot read note: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -235,8 +238,23 @@ pub fn read_note(
         body: split.body.to_string(),
         body_line_offset: split.body_line_offset,
         source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        modified,
         warnings,
     }))
+}
+
+/// A file's bytes and modification time, from one open.
+fn read_with_time(path: &Path) -> std::io::Result<(Vec<u8>, Option<i64>)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(crate::publish::dates::of_system_time);
+    Ok((bytes, modified))
 }
 
 #[cfg(test)]

@@ -83,20 +83,28 @@ pub struct FileServer {
 impl FileServer {
     /// Serves `root` until the test process ends.
     pub fn start(root: &Path) -> FileServer {
+        FileServer::start_under(root, "/")
+    }
+
+    /// Serves `root` under a sub-path (`/notes/`), as GitHub Pages serves a project site:
+    /// anything outside it is a bare 404, a missing file inside it gets the site's `404.html`.
+    pub fn start_under(root: &Path, prefix: &str) -> FileServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let root = root.to_path_buf();
+        let prefix = prefix.to_string();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let root = root.clone();
-                thread::spawn(move || serve_one(stream, &root));
+                let prefix = prefix.clone();
+                thread::spawn(move || serve_one(stream, &root, &prefix));
             }
         });
         FileServer { base }
     }
 }
 
-fn serve_one(mut stream: TcpStream, root: &Path) {
+fn serve_one(mut stream: TcpStream, root: &Path, prefix: &str) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request = String::new();
     if reader.read_line(&mut request).is_err() {
@@ -110,20 +118,44 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
     }
     let path = request.split_whitespace().nth(1).unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or("/");
+    let full = path;
+    let redirect = |stream: &mut TcpStream| {
+        // As static hosts do: a folder's URL without its slash is redirected.
+        let head = format!(
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: {full}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).ok();
+    };
+    if format!("{full}/") == prefix {
+        return redirect(&mut stream);
+    }
+    let Some(path) = path.strip_prefix(prefix) else {
+        let body = b"outside the site";
+        let head = format!(
+            "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).ok();
+        stream.write_all(body).ok();
+        return;
+    };
     let decoded = percent_decode(path.trim_start_matches('/'));
     let mut file = root.join(&decoded);
     if decoded.split('/').any(|p| p == "..") {
         file = root.join("404.html");
+    }
+    if file.is_dir() && !full.ends_with('/') {
+        return redirect(&mut stream);
     }
     if file.is_dir() {
         file = file.join("index.html");
     }
     let (status, body) = match std::fs::read(&file) {
         Ok(body) => ("200 OK", body),
-        Err(_) => (
-            "404 Not Found",
-            std::fs::read(root.join("404.html")).unwrap_or_default(),
-        ),
+        Err(_) => {
+            file = root.join("404.html");
+            ("404 Not Found", std::fs::read(&file).unwrap_or_default())
+        }
     };
     let kind = match file.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
@@ -132,6 +164,9 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
         Some("svg") => "image/svg+xml",
         Some("json") => "application/json",
         Some("png") => "image/png",
+        Some("xml") => "application/xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     };
     let head = format!(
@@ -176,6 +211,8 @@ pub struct Cdp {
     child: std::process::Child,
     socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
     next_id: u64,
+    /// Events that arrived while waiting for answers, oldest first.
+    events: Vec<serde_json::Value>,
     _profile: tempfile::TempDir,
 }
 
@@ -236,8 +273,83 @@ impl Cdp {
             child,
             socket,
             next_id: 1,
+            events: Vec::new(),
             _profile: profile,
         }
+    }
+
+    /// Starts Chromium on a blank page that reports what goes wrong (see [`Cdp::problems`])
+    /// from the first page it is sent to on.
+    pub fn launch_watched(chromium: &Path) -> Cdp {
+        let mut cdp = Cdp::launch(chromium, "about:blank");
+        for domain in ["Page", "Runtime", "Log", "Network"] {
+            cdp.call(&format!("{domain}.enable"), serde_json::json!({}));
+        }
+        cdp
+    }
+
+    /// Loads `url` and waits until the document at it is complete.
+    pub fn navigate(&mut self, url: &str) {
+        self.call("Page.navigate", serde_json::json!({ "url": url }));
+        self.wait_loaded(url);
+    }
+
+    /// Waits until the page shows `url` (without its `#fragment`), fully loaded.
+    pub fn wait_loaded(&mut self, url: &str) {
+        let wanted = serde_json::to_string(url.split('#').next().unwrap_or(url)).unwrap();
+        self.wait_for(
+            &format!(
+                "document.readyState === 'complete' && (location.origin + location.pathname + location.search) === {wanted}"
+            ),
+            std::time::Duration::from_secs(20),
+        );
+    }
+
+    /// What went wrong since the last call: uncaught exceptions, `console.error`, errors the
+    /// browser logged, requests that failed or were answered with an error status. Requests
+    /// cut short by leaving the page are not problems.
+    pub fn problems(&mut self) -> Vec<String> {
+        self.eval("0");
+        let mut urls = std::collections::HashMap::new();
+        let mut found = Vec::new();
+        for event in std::mem::take(&mut self.events) {
+            let p = &event["params"];
+            match event["method"].as_str().unwrap_or("") {
+                "Network.requestWillBeSent" => {
+                    urls.insert(
+                        p["requestId"].to_string(),
+                        p["request"]["url"].as_str().unwrap_or("").to_string(),
+                    );
+                }
+                "Network.loadingFailed" if p["canceled"] != true => found.push(format!(
+                    "request failed ({}): {}",
+                    p["errorText"],
+                    urls.get(&p["requestId"].to_string())
+                        .map_or("?", String::as_str)
+                )),
+                "Network.responseReceived" if p["response"]["status"].as_u64() >= Some(400) => {
+                    found.push(format!(
+                        "HTTP {}: {}",
+                        p["response"]["status"], p["response"]["url"]
+                    ))
+                }
+                "Runtime.exceptionThrown" => found.push(format!(
+                    "exception: {}",
+                    p["exceptionDetails"]["exception"]["description"]
+                        .as_str()
+                        .unwrap_or_else(|| p["exceptionDetails"]["text"].as_str().unwrap_or(""))
+                )),
+                "Runtime.consoleAPICalled" if p["type"] == "error" || p["type"] == "assert" => {
+                    found.push(format!("console.{}: {}", p["type"], p["args"]))
+                }
+                "Log.entryAdded" if p["entry"]["level"] == "error" => found.push(format!(
+                    "logged: {} ({})",
+                    p["entry"]["text"], p["entry"]["url"]
+                )),
+                _ => {}
+            }
+        }
+        found
     }
 
     /// Sends a DevTools command and returns its result.
@@ -259,6 +371,9 @@ impl Cdp {
             let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
             if value["id"] == id {
                 return value["result"].clone();
+            }
+            if value.get("method").is_some() {
+                self.events.push(value);
             }
         }
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod bundled;
 pub mod checkers;
 pub mod http;
 pub mod obsidian;
@@ -106,6 +107,25 @@ impl Fixture {
             .args(args)
             .output()
             .unwrap()
+    }
+}
+
+/// A theme file's URL without its fingerprint: `../style.2579ded3.css` → `../style.css`
+/// (`tests/publish.rs` checks the fingerprints themselves). Other URLs are returned as they are.
+pub fn plain_name(url: &str) -> String {
+    let (dir, name) = url.rsplit_once('/').map_or(("", url), |(d, n)| (d, n));
+    let parts: Vec<&str> = name.split('.').collect();
+    let n = parts.len();
+    let fingerprinted =
+        n >= 3 && parts[n - 2].len() == 8 && parts[n - 2].bytes().all(|b| b.is_ascii_hexdigit());
+    if !fingerprinted {
+        return url.to_string();
+    }
+    let plain = [&parts[..n - 2], &parts[n - 1..]].concat().join(".");
+    if url.contains('/') {
+        format!("{dir}/{plain}")
+    } else {
+        plain
     }
 }
 

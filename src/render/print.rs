@@ -1,0 +1,386 @@
+//! A folder's print page (`compute/ec2/print.html`, `print.html` for the whole site): every
+//! note of the folder and its sub-folders in reading order on one page, with their diagrams
+//! and formulas, to print as one study sheet (mdBook's print page is the model). One request:
+//! the notes' bodies are in the page. Each note's ids are prefixed with its place in the sheet,
+//! so headings and footnotes that several notes share stay distinct and in-page links keep
+//! their targets. A sheet shows at most [`MAX_NOTES`] notes and links the rest, so a huge
+//! vault's top sheet stays a page a browser can print.
+
+use super::PageRef;
+use super::content::{Needs, note_html};
+use super::pages::{Generated, PageContext, RenderedPage};
+use super::views::{Chrome, LinkView, PageKind};
+use crate::diagnostics::Diagnostic;
+use crate::linked::Linked;
+use crate::nav::{Child, PageKey};
+use crate::vault::NoteId;
+use serde::Serialize;
+use std::hash::{Hash, Hasher};
+
+/// How many notes one sheet shows; the others are listed as links.
+pub const MAX_NOTES: usize = 200;
+
+/// The file name of a folder's sheet, beside its `index.html`.
+pub const FILE: &str = "print.html";
+
+/// One part of a sheet: a folder (its title and its own text), or a note.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// A folder, by content folder.
+    Section(String),
+    /// A note.
+    Note(NoteId),
+}
+
+/// What a folder's sheet shows: its parts in reading order, and the notes left out past
+/// [`MAX_NOTES`].
+#[derive(Debug, Default)]
+pub struct Sheet {
+    /// Folders and notes in reading order (the folder itself first).
+    pub parts: Vec<(Part, usize)>,
+    /// Notes past the limit.
+    pub left_out: Vec<NoteId>,
+}
+
+/// The sheet of `folder`: the folder, then its notes and sub-folders as the sidebar orders
+/// them, each part with its depth below the folder.
+pub fn sheet(l: &Linked, folder: &str) -> Sheet {
+    let mut sheet = Sheet::default();
+    let mut notes = 0;
+    collect(l, folder, 0, &mut sheet, &mut notes);
+    sheet
+}
+
+fn collect(l: &Linked, folder: &str, depth: usize, sheet: &mut Sheet, notes: &mut usize) {
+    let Some(section) = l.site.nav.section(folder) else {
+        return;
+    };
+    sheet.parts.push((Part::Section(folder.to_string()), depth));
+    for child in &section.children {
+        match child {
+            Child::Note(id) if *notes < MAX_NOTES => {
+                *notes += 1;
+                sheet.parts.push((Part::Note(id.clone()), depth + 1));
+            }
+            Child::Note(id) => sheet.left_out.push(id.clone()),
+            Child::Section(sub) => collect(l, sub, depth + 1, sheet, notes),
+        }
+    }
+}
+
+/// The site path of a folder's sheet.
+pub fn path(l: &Linked, folder: &str) -> Option<String> {
+    let section = l.site.nav.section(folder)?;
+    Some(format!("{}{FILE}", section.path))
+}
+
+/// The notes whose bodies a sheet shows (the folders' own notes included).
+pub fn bodies(l: &Linked, sheet: &Sheet) -> Vec<NoteId> {
+    sheet
+        .parts
+        .iter()
+        .filter_map(|(part, _)| match part {
+            Part::Note(id) => Some(id.clone()),
+            Part::Section(f) => l.site.nav.section(f).and_then(|s| s.index.clone()),
+        })
+        .collect()
+}
+
+/// A digest of what a sheet lists (its parts' titles and places, and the notes left out):
+/// with the digests of its bodies, everything the sheet shows.
+pub fn list_key(l: &Linked, folder: &str) -> u64 {
+    let sheet = sheet(l, folder);
+    let mut h = crate::hash::Digester::new();
+    for (part, depth) in &sheet.parts {
+        let key = match part {
+            Part::Note(id) => PageKey::Note(id.clone()),
+            Part::Section(f) => PageKey::Section(f.clone()),
+        };
+        (part, depth, l.site.nav.title_path(&key)).hash(&mut h);
+    }
+    for id in &sheet.left_out {
+        (id, l.site.nav.title_path(&PageKey::Note(id.clone()))).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// One part as the template shows it.
+#[derive(Debug, Serialize)]
+pub struct PartView {
+    /// `section` or `note`.
+    pub kind: &'static str,
+    /// The id of the part's element (`p3`); the part's own ids start with it.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Its page.
+    pub url: String,
+    /// Depth below the sheet's folder.
+    pub depth: usize,
+    /// Its body, as HTML.
+    pub html: String,
+}
+
+/// `page` on a print page (`print.html`).
+#[derive(Debug, Serialize)]
+pub struct PrintView<'a> {
+    /// What every page has.
+    #[serde(flatten)]
+    pub chrome: Chrome<'a>,
+    /// The folder's page.
+    pub section_url: String,
+    /// The folders and notes, in reading order.
+    pub parts: Vec<PartView>,
+    /// Notes past the limit, as links.
+    pub left_out: Vec<LinkView>,
+}
+
+/// Renders a folder's print page.
+pub fn render(
+    ctx: PageContext<'_>,
+    page: &PageRef,
+    folder: &str,
+) -> Result<RenderedPage, Diagnostic> {
+    let l = ctx.linked;
+    let (Some(section), Some(path)) = (l.site.nav.section(folder), path(l, folder)) else {
+        return Err(Diagnostic::error(
+            folder,
+            0,
+            0,
+            "folder vanished while rendering",
+        ));
+    };
+    let key = PageKey::Section(folder.to_string());
+    let g = Generated::new(ctx, &path);
+    let title = format!("{} — all notes", section.title);
+    let mut chrome = g.chrome(PageKind::Print, &title);
+    chrome.breadcrumbs = super::fragments::breadcrumbs(l, &key)
+        .into_iter()
+        .chain([super::fragments::Item {
+            title: section.title.clone(),
+            path: section.path.clone(),
+        }])
+        .map(|i| g.link(i))
+        .collect();
+    let sheet = sheet(l, folder);
+    let mut diagnostics = Vec::new();
+    let mut parts = Vec::new();
+    for (n, (part, depth)) in sheet.parts.iter().enumerate() {
+        let (kind, title, page_path, body) = match part {
+            Part::Section(f) => {
+                let Some(s) = l.site.nav.section(f) else {
+                    continue;
+                };
+                ("section", s.title.clone(), s.path.clone(), s.index.clone())
+            }
+            Part::Note(id) => {
+                let Some(p) = l.site.pages.get(id) else {
+                    continue;
+                };
+                ("note", p.title.clone(), p.path.clone(), Some(id.clone()))
+            }
+        };
+        let id = format!("p{n}");
+        let html = match body
+            .as_ref()
+            .and_then(|b| l.site.pages.get(b).map(|p| (b, p)))
+        {
+            Some((b, p)) => {
+                let needs = Needs::of(&l.site, &l.graph, b);
+                chrome.has_code |= needs.code;
+                chrome.has_browser_diagrams |= needs.browser_diagrams;
+                chrome.has_math |= needs.math;
+                let title_index = p.parsed.title_heading(&p.title);
+                let (html, found) = note_html(&l.site, &l.graph, b, title_index);
+                diagnostics.extend(found);
+                // Raw HTML in a note writes URLs from the note's page, not from the sheet.
+                let page_url = g.links.href(&page_path);
+                let way = page_url.strip_suffix("index.html").unwrap_or(&page_url);
+                let html = rebase_raw(&html, way);
+                open_callouts(&scope_ids(&g.links.resolve(&html), &id))
+            }
+            None => String::new(),
+        };
+        parts.push(PartView {
+            kind,
+            id,
+            title,
+            url: g.links.href(&page_path),
+            depth: *depth,
+            html,
+        });
+    }
+    let left_out = sheet
+        .left_out
+        .iter()
+        .filter_map(|id| l.site.pages.get(id))
+        .map(|p| LinkView {
+            title: p.title.clone(),
+            url: g.links.href(&p.path),
+        })
+        .collect();
+    let own = chrome.url.clone();
+    let view = PrintView {
+        chrome,
+        section_url: g.links.href(&section.path),
+        parts,
+        left_out,
+    };
+    let file = path.clone();
+    g.ctx
+        .finish(page, &key, &view, &own, &g.links, (file, diagnostics))
+}
+
+/// Attributes whose values are ids of the same page (space-separated lists for `aria-*`).
+const ID_LISTS: &[&str] = &[
+    " aria-labelledby=\"",
+    " aria-describedby=\"",
+    " aria-controls=\"",
+    " for=\"",
+];
+
+/// Prefixes every id in a note's HTML with `prefix-`, and every reference to one (`#id`
+/// links, `url(#id)` in diagrams, `aria-labelledby`, `for`), so notes on one page keep
+/// their ids apart. Text is escaped in the HTML (`"` is `&quot;`), so only markup matches.
+pub fn scope_ids(html: &str, prefix: &str) -> String {
+    let mut out = unlink_missing(html)
+        .replace(" id=\"", &format!(" id=\"{prefix}-"))
+        .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
+        .replace(" xlink:href=\"#", &format!(" xlink:href=\"#{prefix}-"))
+        .replace("url(#", &format!("url(#{prefix}-"));
+    for attribute in ID_LISTS {
+        out = prefix_lists(&out, attribute, prefix);
+    }
+    out
+}
+
+/// In-page links whose target is not in the note lose their `href` (kept as `data-anchor`): the
+/// note's own check reports them at their line, and on a sheet they would lead to nothing.
+fn unlink_missing(html: &str) -> String {
+    let ids: std::collections::HashSet<&str> = html
+        .match_indices(" id=\"")
+        .map(|(i, m)| {
+            let value = &html[i + m.len()..];
+            &value[..value.find('"').unwrap_or(value.len())]
+        })
+        .collect();
+    let mut out = String::with_capacity(html.len());
+    let mut done = 0;
+    for (i, m) in html.match_indices(" href=\"#") {
+        let value = &html[i + m.len()..];
+        let fragment = &value[..value.find('"').unwrap_or(value.len())];
+        let target = crate::paths::decode_path(fragment);
+        if !fragment.is_empty() && !ids.contains(fragment) && !ids.contains(target.as_str()) {
+            out.push_str(&html[done..i]);
+            out.push_str(" data-anchor=\"");
+            done = i + m.len();
+        }
+    }
+    out.push_str(&html[done..]);
+    out
+}
+
+/// Prefixes each id in the values of one attribute.
+fn prefix_lists(html: &str, attribute: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(attribute) {
+        let start = i + attribute.len();
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find('"').unwrap_or(after.len());
+        let ids: Vec<String> = after[..end]
+            .split_whitespace()
+            .map(|id| format!("{prefix}-{id}"))
+            .collect();
+        out.push_str(&ids.join(" "));
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Prefixes `way` (the way from the sheet to the note's page folder, `../a/`) to every relative
+/// URL that raw HTML in a note wrote (`href`, `src`): those are relative to the note's page.
+/// URLs studysite wrote are marked site paths ([`crate::paths::MARK`]), resolved afterwards.
+pub fn rebase_raw(html: &str, way: &str) -> String {
+    if way.is_empty() || way == "./" {
+        return html.to_string();
+    }
+    // Where each attribute's value starts, in one pass per attribute name.
+    let mut starts: Vec<usize> = [" href=\"", " src=\""]
+        .iter()
+        .flat_map(|a| html.match_indices(a).map(|(i, m)| i + m.len()))
+        .collect();
+    starts.sort_unstable();
+    let mut out = String::with_capacity(html.len());
+    let mut done = 0;
+    for start in starts {
+        let value = &html[start..];
+        let end = value.find('"').unwrap_or(value.len());
+        if is_page_relative(&value[..end]) {
+            out.push_str(&html[done..start]);
+            out.push_str(way);
+            done = start;
+        }
+    }
+    out.push_str(&html[done..]);
+    out
+}
+
+/// Whether a URL is relative to the page it is on (`../x/`, `pic.png`), not marked, not an
+/// in-page anchor, not rooted and without a scheme (`https:`, `mailto:`, `data:`).
+fn is_page_relative(url: &str) -> bool {
+    let scheme = url
+        .find(':')
+        .is_some_and(|c| url.find(['/', '?', '#']).is_none_or(|s| c < s));
+    !(url.is_empty()
+        || url.starts_with(crate::paths::MARK)
+        || url.starts_with(['#', '/', '?'])
+        || scheme)
+}
+
+/// Folded callouts open, so a printed sheet shows what they hold.
+fn open_callouts(html: &str) -> String {
+    html.replace("<details class=\"callout", "<details open class=\"callout")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_what_refers_to_them_get_the_prefix() {
+        assert_eq!(
+            scope_ids(
+                r##"<a href="#gone">g</a><p id="here"></p><a href="#here">h</a>"##,
+                "p1"
+            ),
+            r##"<a data-anchor="gone">g</a><p id="p1-here"></p><a href="#p1-here">h</a>"##,
+            "a link to an id the note does not have leads nowhere on the sheet"
+        );
+        let html = r##"<h2 id="spot">Spot</h2><a href="#spot">x</a><a href="../a/">y</a><svg><path marker-end="url(#dg1-arrow)"/></svg><label for="q">Q</label><div aria-labelledby="a b"></div><code>id=&quot;no&quot;</code>"##;
+        assert_eq!(
+            scope_ids(html, "p2"),
+            r##"<h2 id="p2-spot">Spot</h2><a href="#p2-spot">x</a><a href="../a/">y</a><svg><path marker-end="url(#p2-dg1-arrow)"/></svg><label for="p2-q">Q</label><div aria-labelledby="p2-a p2-b"></div><code>id=&quot;no&quot;</code>"##
+        );
+    }
+
+    #[test]
+    fn raw_relative_urls_are_rebased_from_the_note_page_to_the_sheet() {
+        let html = r##"<a href="../gone/index.html">x</a><img src="pic.png"><a href="%01a/b/">m</a><a href="#h">h</a><a href="/abs">r</a><a href="https://e.x/">e</a><a href="mailto:a@b">m</a><img src="data:image/png;base64,AA">"##;
+        assert_eq!(
+            rebase_raw(html, "../ec2/a/"),
+            r##"<a href="../ec2/a/../gone/index.html">x</a><img src="../ec2/a/pic.png"><a href="%01a/b/">m</a><a href="#h">h</a><a href="/abs">r</a><a href="https://e.x/">e</a><a href="mailto:a@b">m</a><img src="data:image/png;base64,AA">"##
+        );
+        assert_eq!(rebase_raw(html, ""), html);
+    }
+
+    #[test]
+    fn folded_callouts_print_open() {
+        assert_eq!(
+            open_callouts("<details class=\"callout callout-faq\"><details>"),
+            "<details open class=\"callout callout-faq\"><details>"
+        );
+    }
+}
