@@ -550,6 +550,13 @@ fn run_serve(
     open: bool,
 ) -> anyhow::Result<ExitCode> {
     let (quiet, verbose) = (cli.quiet, cli.verbose);
+    // The first build of a large vault takes seconds: say so at once, not after it.
+    if !quiet {
+        eprintln!(
+            "Building the site in {} before serving it…",
+            options.build.root.display()
+        );
+    }
     let running = studysite::serve::start(
         &options,
         Box::new(move |rebuilt| print_rebuild(quiet, verbose, rebuilt)),

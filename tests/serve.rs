@@ -21,7 +21,8 @@ fn site() -> Fixture {
         "ec2/pricing.md",
         "# Pricing\n\nSpot is cheap. [[cognito]]\n",
     )
-    .note("cognito.md", "# Cognito\n\nUser pools.\n")
+    // The chart is embedded: files no note uses are not published.
+    .note("cognito.md", "# Cognito\n\nUser pools.\n\n![[chart.png]]\n")
     .file("static/extra.css", "p { color: blue }")
     .bytes("content/img/chart.png", b"\x89PNG\r\n\x1a\n");
     site

@@ -166,3 +166,27 @@ fn past_the_cap_the_quietest_connections_make_room_at_once() {
     );
     running.stop();
 }
+
+/// The first build of a vault can take seconds: `serve` says what it is doing at once (on
+/// stderr), before the `Serving …` line (on stdout) that follows the build.
+#[test]
+fn serve_says_it_is_building_before_it_serves() {
+    let site = site();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_studysite"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("studysite serve starts");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    assert!(first.starts_with("Building the site in "), "{first:?}");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.starts_with("Serving "), "{line:?}");
+    let _ = child.kill();
+    let _ = child.wait();
+}

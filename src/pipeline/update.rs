@@ -600,16 +600,6 @@ impl State {
         step("digests");
         let failed: Vec<OutputKey> = self.record.failed().cloned().collect();
         let render = plan::stale(&self.record.readers(&changed), &fresh, &failed, &gone);
-        if std::env::var_os("STUDYSITE_DEBUG_RENDERED").is_some() {
-            let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
-            for f in &changed {
-                let k = format!("{f:?}");
-                *kinds
-                    .entry(k.split('(').next().unwrap_or("").to_string())
-                    .or_default() += 1;
-            }
-            eprintln!("changed facts: {kinds:?}; render {}", render.len());
-        }
         let todo: Vec<super::Spec> = render
             .iter()
             .filter_map(|k| self.spec_of(k, &listed))
