@@ -67,6 +67,10 @@ pub struct MarkdownConfig {
     pub highlight_theme_dark: String,
     /// Turn straight quotes and `--` into typographic ones.
     pub smart_punctuation: bool,
+    /// A file of TeX macro definitions every formula knows, relative to the site root
+    /// (default: `preamble.sty` in the content folder, if there is one, as Obsidian's
+    /// Extended MathJax plugin reads it).
+    pub math_preamble: Option<String>,
 }
 
 impl Default for MarkdownConfig {
@@ -76,6 +80,7 @@ impl Default for MarkdownConfig {
             highlight_theme_light: "InspiredGitHub".into(),
             highlight_theme_dark: "base16-ocean.dark".into(),
             smart_punctuation: false,
+            math_preamble: None,
         }
     }
 }
@@ -288,6 +293,7 @@ const KNOWN_MARKDOWN: &[&str] = &[
     "highlight_theme_light",
     "highlight_theme_dark",
     "smart_punctuation",
+    "math_preamble",
 ];
 const KNOWN_MERMAID: &[&str] = &[
     "renderer",

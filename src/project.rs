@@ -316,6 +316,59 @@ impl Project {
         ParseOptions {
             smart_punctuation: self.config.markdown.smart_punctuation,
             highlight_code: self.config.markdown.highlight_code,
+            math_macros: std::sync::Arc::new(
+                self.math_preamble().map(|(_, m)| m).unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// The math preamble file, if the site has one: `markdown.math_preamble`, else
+    /// `preamble.sty` at the top of the content folder.
+    pub fn math_preamble_file(&self) -> Option<PathBuf> {
+        match &self.config.markdown.math_preamble {
+            Some(path) => Some(self.root.join(path)),
+            None => Some(self.content_dir.join("preamble.sty")).filter(|p| p.is_file()),
+        }
+    }
+
+    /// The macros of the math preamble, with the file they come from.
+    fn math_preamble(&self) -> Option<(PathBuf, Vec<(String, String)>)> {
+        let file = self.math_preamble_file()?;
+        let text = std::fs::read_to_string(&file).ok()?;
+        Some((file, crate::markdown::preamble_macros(&text).0))
+    }
+
+    /// What is wrong with the math preamble: each definition left out, as a warning at its
+    /// line of the file.
+    pub fn math_preamble_problems(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        use crate::diagnostics::Diagnostic;
+        let Some(file) = self.math_preamble_file() else {
+            return Vec::new();
+        };
+        let name = file
+            .strip_prefix(&self.root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        match std::fs::read_to_string(&file) {
+            Err(e) => vec![Diagnostic::warning(
+                name,
+                0,
+                0,
+                format!("cannot read the math preamble: {e}"),
+            )],
+            Ok(text) => crate::markdown::preamble_macros(&text)
+                .1
+                .into_iter()
+                .map(|(line, problem)| {
+                    Diagnostic::warning(
+                        name.clone(),
+                        line,
+                        1,
+                        format!("math preamble: definition left out: {problem}"),
+                    )
+                })
+                .collect(),
         }
     }
 }

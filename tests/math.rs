@@ -221,3 +221,102 @@ fn the_bundled_site_has_a_note_with_math_and_no_math_warnings() {
         "prices stay text: {tip}"
     );
 }
+
+/// A vault's `preamble.sty` (what Obsidian's Extended MathJax plugin reads) defines macros for
+/// every note; `markdown.math_preamble` names another file; a note's own definition wins; a
+/// preamble that does not build is a warning naming it; and serve re-parses every note when
+/// the preamble changes, ending as a fresh build.
+#[test]
+fn a_math_preamble_defines_macros_for_every_note() {
+    let site = Fixture::new();
+    site.file(
+        "content/preamble.sty",
+        "% The vault's macros\n\\newcommand{\\R}{\\mathbb{R}}\n\\DeclareMathOperator{\\rk}{rk}\n",
+    )
+    .note("a.md", "# A\n\nLet $f: \\R \\to \\R$ and $\\rk A$.\n")
+    .note(
+        "b.md",
+        "# B\n\n$\\newcommand{\\R}{\\mathbb{Q}}$ Here $\\R$ is the rationals.\n",
+    );
+    let report = site.build_ok();
+    let math: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("math"))
+        .collect();
+    assert!(math.is_empty(), "{math:?}");
+    let a = site.read("a/index.html");
+    assert!(a.contains("ℝ") && a.contains(">rk<"), "{a}");
+    assert!(!a.contains("math-error"), "{a}");
+    let b = site.read("b/index.html");
+    assert!(
+        b.contains("ℚ") && !b.contains("ℝ"),
+        "the note's own definition wins: {b}"
+    );
+    // The preamble itself is not published.
+    assert!(!site.root().join("public/preamble.sty").exists());
+
+    // Without it, the same note warns.
+    std::fs::remove_file(site.root().join("content/preamble.sty")).unwrap();
+    let report = site.build();
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("Unknown command")),
+        "{:?}",
+        report.diagnostics
+    );
+
+    // Another file, named in the config; a broken one is a warning naming it.
+    site.file(
+        "studysite.toml",
+        "title = \"T\"\n[markdown]\nmath_preamble = \"tex/m.sty\"\n",
+    )
+    .file(
+        "tex/m.sty",
+        "\\newcommand{\\R}{\\mathbb{R}}\n\\DeclareMathOperator{\\rk}{rk}\n",
+    );
+    let report = site.build_ok();
+    assert!(site.read("a/index.html").contains("ℝ"));
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("math"))
+    );
+    site.file(
+        "tex/m.sty",
+        "\\newcommand{\\R}{\\mathbb{R}}\n\\newcommand{\\x}[1][0]{#1}\n",
+    );
+    let report = site.build();
+    let w = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.starts_with("math preamble: definition left out"))
+        .expect("a warning about the preamble");
+    assert_eq!(w.file, std::path::Path::new("tex/m.sty"));
+    assert_eq!(w.line, 2, "{w:?}");
+    // The definitions that do build are kept.
+    assert!(site.read("a/index.html").contains("ℝ"));
+}
+
+#[test]
+fn editing_the_math_preamble_while_serving_reparses_every_note() {
+    use studysite::session::{Changes, Session};
+    let site = Fixture::new();
+    site.file("content/preamble.sty", "\\newcommand{\\R}{\\mathbb{R}}\n")
+        .note("a.md", "# A\n\nLet $\\R$ be.\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    let page = |s: &Session| String::from_utf8_lossy(&s.files()["a/index.html"]).to_string();
+    assert!(page(&session).contains("ℝ"));
+    let preamble = site.root().join("content/preamble.sty");
+    std::fs::write(&preamble, "\\newcommand{\\R}{\\mathbb{Q}}\n").unwrap();
+    session.apply(&Changes {
+        content: [preamble].into_iter().collect(),
+        ..Changes::default()
+    });
+    assert!(page(&session).contains("ℚ"), "{}", page(&session));
+    let fresh = Session::open(&site.options()).unwrap();
+    assert_eq!(session.files(), fresh.files());
+}

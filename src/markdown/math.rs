@@ -56,7 +56,12 @@ pub struct MathOutcome {
 }
 
 /// Replaces every math event with MathML (or its source, when it does not convert).
-pub fn render(events: Vec<Spanned>, body: &str, lines: &LineIndex) -> (Vec<Spanned>, MathOutcome) {
+pub fn render(
+    events: Vec<Spanned>,
+    body: &str,
+    lines: &LineIndex,
+    preamble: &[(String, String)],
+) -> (Vec<Spanned>, MathOutcome) {
     let mut outcome = MathOutcome::default();
     if !events
         .iter()
@@ -64,7 +69,10 @@ pub fn render(events: Vec<Spanned>, body: &str, lines: &LineIndex) -> (Vec<Spann
     {
         return (events, outcome);
     }
-    let mut converter = Converter::default();
+    let mut converter = Converter {
+        macros: preamble.to_vec(),
+        inner: None,
+    };
     let mut out = Vec::with_capacity(events.len());
     for (event, offset) in events {
         let (source, display) = match &event {
@@ -228,6 +236,52 @@ impl Converter {
             }
         }
     }
+}
+
+/// TeX macros by name: `(name, body)`.
+pub type Macros = Vec<(String, String)>;
+
+/// The macros a preamble file defines (`\newcommand`, `\def`, `\DeclareMathOperator`, as
+/// Obsidian's Extended MathJax reads `preamble.sty`), and what was left out: each definition
+/// (a run of lines whose braces balance) is read on its own, so one unsupported form costs
+/// only itself. Returns the macros and, per definition left out, its line and why.
+pub fn preamble_macros(text: &str) -> (Macros, Vec<(usize, String)>) {
+    let mut macros: Vec<(String, String)> = Vec::new();
+    let mut problems = Vec::new();
+    let mut chunk = String::new();
+    let mut first_line = 0;
+    let mut depth = 0i64;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('%').next().unwrap_or("");
+        if chunk.is_empty() {
+            first_line = n + 1;
+        }
+        chunk.push_str(line);
+        chunk.push('\n');
+        depth += line.matches('{').count() as i64 - line.matches('}').count() as i64;
+        if depth > 0 {
+            continue;
+        }
+        depth = 0;
+        if !chunk.trim().is_empty() {
+            match tex::prepare(&chunk, true) {
+                Ok(prepared) => {
+                    let mut with: Vec<(String, String)> = macros.clone();
+                    for (name, body) in prepared.macros {
+                        with.retain(|(n, _)| *n != name);
+                        with.push((name, body));
+                    }
+                    match build(&with) {
+                        Ok(_) => macros = with,
+                        Err(message) => problems.push((first_line, message)),
+                    }
+                }
+                Err(message) => problems.push((first_line, message)),
+            }
+        }
+        chunk.clear();
+    }
+    (macros, problems)
 }
 
 /// The converter puts `scriptlevel` on `<mtable>`, which MathML (and so the Nu checker) allows

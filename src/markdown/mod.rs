@@ -24,6 +24,7 @@ mod headings;
 mod html;
 mod links;
 mod math;
+pub use math::preamble_macros;
 mod obsidian;
 mod render;
 mod tables;
@@ -114,6 +115,8 @@ pub struct ParseOptions {
     pub smart_punctuation: bool,
     /// Highlight fenced code with syntect.
     pub highlight_code: bool,
+    /// TeX macros every formula knows (the site's math preamble); a note's own win.
+    pub math_macros: std::sync::Arc<Vec<(String, String)>>,
 }
 
 /// Maps byte offsets in a note's body to 1-based lines and columns of its file.
@@ -186,7 +189,7 @@ pub fn parse(
     let word_count = count_words(&events);
     let (events, blocks) = code::render_blocks(events, options_.highlight_code, highlighter);
     let (mut diagrams, mut code, has_code) = (blocks.diagrams, blocks.code, blocks.highlighted);
-    let (events, math) = math::render(events, body, &lines);
+    let (events, math) = math::render(events, body, &lines, &options_.math_macros);
     let events = obsidian::highlights(events);
     let events = tables::wrap(events);
     let events = tasks::label(events);

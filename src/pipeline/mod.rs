@@ -71,6 +71,14 @@ pub struct State {
 }
 
 impl State {
+    /// Whether a change to `path` changes how every note parses (the math preamble), so the
+    /// site must be opened afresh, as after a config change.
+    pub fn parses_with(&self, path: &std::path::Path) -> bool {
+        self.project.math_preamble_file().is_some_and(|f| f == path)
+            || (self.project.config.markdown.math_preamble.is_none()
+                && path == self.project.content_dir.join("preamble.sty"))
+    }
+
     /// Runs load, parse-and-draw, assemble and link on a whole site. Fails only when the
     /// project cannot be opened (bad config, missing folder); broken notes, links and
     /// templates are in [`State::diagnostics`].
@@ -111,6 +119,9 @@ impl State {
             }
         }
         state.load_templates();
+        for d in state.project.math_preamble_problems() {
+            state.open_diagnostics.push(d);
+        }
         let notes = vault.notes.into_values().collect();
         let drawn = stages::parse_and_draw(notes, &state.project, &state.highlighter, progress);
         state.diagram_stats = drawn.stats;

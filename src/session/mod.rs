@@ -180,7 +180,7 @@ impl Session {
     }
 
     fn apply_inner(&mut self, changes: &Changes) -> Result<Update> {
-        if changes.config {
+        if changes.config || changes.content.iter().any(|p| self.state.parses_with(p)) {
             let state = match State::open(&self.options) {
                 Ok(state) => state,
                 Err(diagnostics) => {

@@ -51,9 +51,17 @@ pub fn generate(rng: &mut Rng, ctx: &Ctx) -> String {
 pub fn check(text: &str, ctx: &Ctx) -> Result<(), String> {
     let mut rng = Rng::new(hash(text.as_bytes()));
     let (body, offset) = split(text)?;
+    // One input in four also gets a preamble made of its own first lines.
+    let math_macros = if rng.one_in(4) {
+        let head: String = body.lines().take(6).collect::<Vec<_>>().join("\n");
+        markdown::preamble_macros(&head).0
+    } else {
+        Vec::new()
+    };
     let options = ParseOptions {
         smart_punctuation: rng.one_in(3),
         highlight_code: rng.one_in(3),
+        math_macros: std::sync::Arc::new(math_macros),
     };
     let parsed = markdown::parse(body, offset, &options, &ctx.highlighter);
     check_positions(&parsed, body, offset)?;
