@@ -335,10 +335,10 @@ mod tests {
         assert!(first.contains("<span class=\"ky\">\"a\"</span>"), "{first}");
     }
 
-    #[test]
-    fn deeply_nested_javascript_is_shown_plain_instead_of_hanging() {
-        let code = "f(() => {\n".repeat(16);
-        let md = format!("```js\n{code}```\n");
+    /// Parses one fenced block with highlighting on, in a thread given 20 s (syntect has hung
+    /// on some code), and says whether it was highlighted.
+    fn highlighted_in_time(lang: &str, code: &str) -> bool {
+        let md = format!("```{lang}\n{code}```\n");
         let (done, finished) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let options = super::super::ParseOptions {
@@ -348,9 +348,14 @@ mod tests {
             let parsed = super::super::parse(&md, 0, &options, &Highlighter::default());
             let _ = done.send(parsed.has_code);
         });
-        let highlighted = finished
+        finished
             .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("highlighting returns");
+            .expect("highlighting returns")
+    }
+
+    #[test]
+    fn deeply_nested_javascript_is_shown_plain_instead_of_hanging() {
+        let highlighted = highlighted_in_time("js", &"f(() => {\n".repeat(16));
         assert!(!highlighted, "shown as plain code");
         let shallow = Highlighter::default().highlight(&"f(() => {\n".repeat(8), "js");
         assert!(
@@ -362,20 +367,7 @@ mod tests {
     #[test]
     fn brackets_closed_by_another_kind_still_count_as_open() {
         // The fuzz-found hang: TSX lines that open `(` and close `]`.
-        let code = "\tif (tex];\n".repeat(40);
-        let md = format!("```tsx\n{code}```\n");
-        let (done, finished) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let options = super::super::ParseOptions {
-                highlight_code: true,
-                ..Default::default()
-            };
-            let parsed = super::super::parse(&md, 0, &options, &Highlighter::default());
-            let _ = done.send(parsed.has_code);
-        });
-        let highlighted = finished
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("highlighting returns");
+        let highlighted = highlighted_in_time("tsx", &"\tif (tex];\n".repeat(40));
         assert!(!highlighted, "shown as plain code");
         assert_eq!(super::bracket_depth("f([x], {a: (1)})"), 3);
     }
