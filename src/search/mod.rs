@@ -287,7 +287,7 @@ impl SearchCache {
             .merged
             .take()
             .and_then(|mut m| self.patch(&mut m, &entries).then_some(m));
-        let merged = match patched {
+        let mut merged = match patched {
             Some(m) => m,
             None => Merged {
                 order: entries.iter().map(|(id, _, _)| id.clone()).collect(),
@@ -299,7 +299,6 @@ impl SearchCache {
                     .collect(),
             },
         };
-        let mut merged = merged;
         let mut index = index_of(shards::files(&mut merged.lists, &refs, merged.docs.clone()));
         self.merged = Some(merged);
         index.stats.elapsed = started.elapsed();
