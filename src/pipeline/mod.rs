@@ -6,6 +6,7 @@
 pub mod deps;
 pub mod outputs;
 pub mod plan;
+mod reach;
 pub mod record;
 pub mod stages;
 mod update;

@@ -1,0 +1,173 @@
+//! How far a change of notes reaches: which notes, folders, tags and topics it may have moved
+//! ([`Reach`], [`Scope`]), and so which facts of the dependency record are computed again
+//! ([`State::reached`]).
+
+use super::{Fact, State};
+use crate::taxonomy;
+use crate::vault::NoteId;
+use std::collections::BTreeSet;
+
+/// What a change of notes' places, titles or links reached: the facts about these are
+/// computed again.
+#[derive(Debug, Default)]
+pub(super) struct Reach {
+    /// The notes read again, moved, or whose links were resolved again.
+    pub(super) notes: BTreeSet<NoteId>,
+    /// Notes whose backlinks or link map may show one of them (before or after).
+    pub(super) neighbours: BTreeSet<NoteId>,
+    /// Notes whose related notes changed or show one of them.
+    pub(super) related: BTreeSet<NoteId>,
+    /// Tags (and their parents) of those notes, before or after.
+    pub(super) tags: BTreeSet<String>,
+    /// Topics of those notes, before or after.
+    pub(super) topics: BTreeSet<String>,
+    /// Folders of those notes, and folders that came or went.
+    pub(super) folders: BTreeSet<String>,
+    /// Pages whose previous or next page may have changed (`None`: any, the order moved).
+    pub(super) neighbours_in_order: Option<BTreeSet<crate::nav::PageKey>>,
+    /// Notes whose tags or topics, as their pages show them, may have changed.
+    pub(super) labelled: BTreeSet<NoteId>,
+}
+
+impl Reach {
+    /// Adds the neighbours and folders of `notes` in the site as it is now.
+    pub(super) fn note_around(&mut self, l: &crate::linked::Linked, notes: &BTreeSet<NoteId>) {
+        for id in notes {
+            self.neighbours.insert(id.clone());
+            self.neighbours
+                .extend(l.graph.outgoing.get(id).into_iter().flatten().cloned());
+            self.neighbours.extend(
+                l.graph
+                    .backlinks
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|b| b.from.clone()),
+            );
+            // A note shows in its folder's listing; a folder's page, in its parent's.
+            let folder = id.folder();
+            self.folders.insert(folder.to_string());
+            if l.site.pages.get(id).is_none_or(|p| p.section.is_some()) && !folder.is_empty() {
+                self.folders
+                    .insert(folder.rfind('/').map_or("", |i| &folder[..i]).to_string());
+            }
+        }
+    }
+
+    /// Adds the tags and topics `notes` had in `taxonomy`.
+    pub(super) fn taxonomy_of(&mut self, taxonomy: &taxonomy::Taxonomy, notes: &BTreeSet<NoteId>) {
+        let (tags, topics) = taxonomy.clone_keys_of(notes);
+        self.tags.extend(tags);
+        self.topics.extend(topics);
+    }
+
+    /// Whether the sidebar of a page shows a folder that the change reached.
+    fn reaches_sidebar(&self, key: &crate::nav::PageKey) -> bool {
+        let folder = match key {
+            crate::nav::PageKey::Note(id) => id.folder(),
+            crate::nav::PageKey::Section(f) => f.as_str(),
+        };
+        self.folders.iter().any(|f| {
+            f.is_empty()
+                || folder == f
+                || folder
+                    .strip_prefix(f.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        })
+    }
+}
+
+/// How far a change may reach, to know which facts to compute again.
+pub(super) struct Scope {
+    /// Notes came, went, or changed what others show of them (`None`: only bodies changed).
+    pub(super) reach: Option<Reach>,
+    /// Templates changed.
+    pub(super) templates: bool,
+    /// Static files changed.
+    pub(super) statics: bool,
+    /// Notes whose body HTML may have changed (the notes that embed them are added).
+    pub(super) bodies: BTreeSet<NoteId>,
+    /// Notes read again.
+    pub(super) touched: Vec<NoteId>,
+    /// Attachments new or changed (their sources).
+    pub(super) files: BTreeSet<std::path::PathBuf>,
+}
+
+impl State {
+    /// The notes that show the body of one of `notes`, transitively (through embeds), and
+    /// those notes.
+    pub(super) fn with_embedders(&self, notes: BTreeSet<NoteId>) -> BTreeSet<NoteId> {
+        let mut all = BTreeSet::new();
+        let mut queue: Vec<NoteId> = notes.into_iter().collect();
+        while let Some(id) = queue.pop() {
+            if !all.insert(id.clone()) {
+                continue;
+            }
+            for b in self.linked.graph.backlinks.get(&id).into_iter().flatten() {
+                if b.embed {
+                    queue.push(b.from.clone());
+                }
+            }
+        }
+        all
+    }
+
+    /// The facts a change may have reached (see [`Scope`]).
+    pub(super) fn reached(&self, scope: &Scope) -> Vec<Fact> {
+        let bodies = self.with_embedders(scope.bodies.clone());
+        let topics = &self.linked.taxonomy.topics;
+        let topic_keys: BTreeSet<&str> = bodies
+            .iter()
+            .filter_map(|id| topics.of_note.get(id))
+            .flatten()
+            .map(|&i| topics.list[i].key.as_str())
+            .collect();
+        let everything = self.stale_record;
+        let reached = |fact: &Fact| match (fact, &scope.reach) {
+            _ if everything => true,
+            (Fact::Template(_), _) => scope.templates,
+            (Fact::File(path), _) => scope.statics || scope.files.contains(path),
+            (Fact::Assets, _) => scope.statics || scope.templates,
+            (Fact::Body(id), _) => bodies.contains(id),
+            // Any note's text: refreshed by every change of notes.
+            (Fact::SearchIndex | Fact::Feed, _) => !scope.touched.is_empty(),
+            (_, None) => false,
+            (Fact::Source(id), Some(r)) => r.notes.contains(id),
+            (Fact::Sidebar(key), Some(r)) => r.reaches_sidebar(key),
+            (Fact::Backlinks(id) | Fact::LinkMap(id), Some(r)) => r.neighbours.contains(id),
+            (Fact::Related(id), Some(r)) => r.related.contains(id),
+            (Fact::Tag(k), Some(r)) => r.tags.contains(k),
+            (Fact::Topic(k), Some(r)) => r.topics.contains(k) || topic_keys.contains(k.as_str()),
+            (Fact::PrevNext(key), Some(r)) => r
+                .neighbours_in_order
+                .as_ref()
+                .is_none_or(|keys| keys.contains(key)),
+            (Fact::TopicsOf(id) | Fact::TagsOf(id), Some(r)) => r.labelled.contains(id),
+            // Cheap, and shared by many pages: always computed again.
+            (
+                Fact::Crumbs(_)
+                | Fact::Children(_)
+                | Fact::TagIndex
+                | Fact::TopicIndex
+                | Fact::VaultMap
+                | Fact::Sitemap
+                | Fact::HasCards
+                | Fact::Decks
+                | Fact::CardsOf(_)
+                | Fact::PrintList(_),
+                Some(_),
+            ) => true,
+        };
+        let mut facts: std::collections::HashSet<Fact> = self
+            .record
+            .facts()
+            .filter(|f| reached(f))
+            .cloned()
+            .collect();
+        if scope.reach.is_none() {
+            facts.extend(scope.touched.iter().map(|id| Fact::Source(id.clone())));
+            facts.extend(topic_keys.into_iter().map(|k| Fact::Topic(k.to_string())));
+        }
+        facts.into_iter().collect()
+    }
+}
