@@ -161,7 +161,7 @@ fn problem(
     } else {
         let folder = page.rsplit_once('/').map_or("", |(f, _)| f);
         let decoded = crate::paths::decode_path(path);
-        let Some(mut joined) = join(folder, &decoded) else {
+        let Some(mut joined) = crate::paths::join(folder, &decoded) else {
             return Some(format!(
                 "dead link `{url}`: it leads outside the built site"
             ));
@@ -190,25 +190,6 @@ fn problem(
     let ids = &scanned.get(target.as_str())?.ids;
     (!ids.contains(&fragment))
         .then(|| format!("dead anchor `{url}`: `{target}` has no element with id `{fragment}`"))
-}
-
-/// `folder` joined with a relative reference, `.` and `..` resolved; `None` above the root.
-fn join(folder: &str, reference: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if reference.starts_with('/') {
-        Vec::new()
-    } else {
-        folder.split('/').filter(|p| !p.is_empty()).collect()
-    };
-    for part in reference.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]

@@ -150,29 +150,12 @@ impl Txn<'_> {
         check_relative(path)?;
         injected_failure(path)?;
         let stamp = Stamp::of_bytes(&bytes);
-        match &self.output.sink {
-            Sink::Memory(_) => {
-                let content = Content::Bytes(Arc::from(bytes));
-                self.lock()
-                    .written
-                    .insert(path.into(), (stamp, Some(content)));
-                Ok(())
-            }
-            Sink::Disk(disk) => {
-                if disk.has(path, stamp) {
-                    let mut state = self.lock();
-                    state.written.insert(path.into(), (stamp, None));
-                    state.staged.remove(path);
-                    return Ok(());
-                }
-                let staging = self.staging(disk)?;
-                disk::write_file(&staging.join(path), &bytes).inspect_err(|_| self.fail())?;
-                let mut state = self.lock();
-                state.written.insert(path.into(), (stamp, None));
-                state.staged.insert(path.into());
-                Ok(())
-            }
-        }
+        self.put(
+            path,
+            stamp,
+            |to| disk::write_file(to, &bytes),
+            || Content::Bytes(Arc::from(bytes.as_slice())),
+        )
     }
 
     /// Copies a file (an attachment or static file) to a site path.
@@ -185,26 +168,44 @@ impl Txn<'_> {
             bail!("{} is not a file", from.display());
         }
         let stamp = Stamp::of_source(&meta);
+        self.put(
+            path,
+            stamp,
+            |to| disk::copy_file(from, to),
+            || Content::File(from.to_path_buf()),
+        )
+    }
+
+    /// Records a file of the new site: in memory its content; on disk nothing when the
+    /// current site already has these bytes, else the file staged by `stage`.
+    fn put(
+        &self,
+        path: &str,
+        stamp: Stamp,
+        stage: impl FnOnce(&Path) -> Result<()>,
+        content: impl FnOnce() -> Content,
+    ) -> Result<()> {
         match &self.output.sink {
             Sink::Memory(_) => {
-                let content = Content::File(from.to_path_buf());
+                let content = content();
                 self.lock()
                     .written
                     .insert(path.into(), (stamp, Some(content)));
                 Ok(())
             }
             Sink::Disk(disk) => {
-                if disk.has(path, stamp) {
-                    let mut state = self.lock();
-                    state.written.insert(path.into(), (stamp, None));
-                    state.staged.remove(path);
-                    return Ok(());
+                let fresh = !disk.has(path, stamp);
+                if fresh {
+                    let staging = self.staging(disk)?;
+                    stage(&staging.join(path)).inspect_err(|_| self.fail())?;
                 }
-                let staging = self.staging(disk)?;
-                disk::copy_file(from, &staging.join(path)).inspect_err(|_| self.fail())?;
                 let mut state = self.lock();
                 state.written.insert(path.into(), (stamp, None));
-                state.staged.insert(path.into());
+                if fresh {
+                    state.staged.insert(path.into());
+                } else {
+                    state.staged.remove(path);
+                }
                 Ok(())
             }
         }
