@@ -3,7 +3,8 @@
 //! old one, a rename) and times each save until the browser's reload event arrives over HTTP,
 //! printing p50/p95 and what each rebuild re-rendered.
 //!
-//! `cargo bench --bench serve` (or `cargo bench --bench serve -- 1000`).
+//! `cargo bench --bench serve` (or `cargo bench --bench serve -- 1000`; words among the
+//! arguments pick the changes timed: `body`, `title`, `new`, `rename`).
 
 #[path = "corpus.rs"]
 mod corpus;
@@ -34,6 +35,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn main() {
     let sizes = corpus::sizes_from_args();
+    let picked: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a.parse::<usize>().is_err() && !a.starts_with('-'))
+        .collect();
     for n in sizes {
         let dir = tempfile::tempdir().unwrap();
         corpus::write_site(dir.path(), n, true);
@@ -73,6 +78,10 @@ fn main() {
             ("new note", STRUCTURAL_EDITS, Change::NewNote),
             ("rename", STRUCTURAL_EDITS, Change::Rename),
         ] {
+            let word = label.split(' ').next().unwrap_or(label);
+            if !picked.is_empty() && !picked.iter().any(|p| p == word) {
+                continue;
+            }
             let mut latencies = Vec::new();
             let mut rebuild_ms = Vec::new();
             let mut rendered = Vec::new();

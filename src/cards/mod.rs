@@ -125,7 +125,7 @@ pub struct Decks {
 /// warning names them).
 pub fn note_key(page: &crate::site::Page, duplicate: bool) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::hash::Digester::new();
     for f in &page.parsed.cards {
         (&f.id, &f.deck, &f.tags, &f.clozes, f.syntax, &f.front_text).hash(&mut h);
         if duplicate {

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 /// The content paths of the attachments left out: not linked or embedded by any note (and
 /// none when the config publishes every file).
 pub fn unreferenced(site: &Site, graph: &Graph) -> BTreeSet<String> {
-    if site.config.publish_unreferenced {
+    if site.config.publish_unreferenced || site.assets.is_empty() {
         return BTreeSet::new();
     }
     // Site path → content path (they differ for attachments moved off a reserved name).
@@ -25,7 +25,9 @@ pub fn unreferenced(site: &Site, graph: &Graph) -> BTreeSet<String> {
         let path = path.split('?').next().unwrap_or(path);
         if let Some(p) = by_site_path.get(path) {
             used.insert(p);
-        } else if let Some(p) = by_site_path.get(paths::decode_path(path).as_str()) {
+        } else if path.contains('%')
+            && let Some(p) = by_site_path.get(paths::decode_path(path).as_str())
+        {
             used.insert(p);
         }
     };

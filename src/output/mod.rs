@@ -41,6 +41,39 @@ impl Content {
     }
 }
 
+/// Bytes made once and kept by their maker (the search index's files), with their stamp:
+/// written again and again without being copied or hashed again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    bytes: Arc<[u8]>,
+    stamp: Stamp,
+}
+
+impl Shared {
+    /// Bytes, stamped.
+    pub fn new(bytes: Vec<u8>) -> Shared {
+        Shared {
+            stamp: Stamp::of_bytes(&bytes),
+            bytes: Arc::from(bytes),
+        }
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// How many bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
 /// The built files kept in memory, by site path, with their stamps.
 pub type Files = BTreeMap<String, (Stamp, Content)>;
 
@@ -158,6 +191,18 @@ impl Txn<'_> {
         )
     }
 
+    /// Writes bytes that their maker keeps ([`Shared`]): neither copied nor hashed again.
+    pub fn write_shared(&self, path: &str, shared: &Shared) -> Result<()> {
+        check_relative(path)?;
+        injected_failure(path)?;
+        self.put(
+            path,
+            shared.stamp,
+            |to| disk::write_file(to, &shared.bytes),
+            || Content::Bytes(shared.bytes.clone()),
+        )
+    }
+
     /// Copies a file (an attachment or static file) to a site path.
     pub fn copy(&self, path: &str, from: &Path) -> Result<()> {
         check_relative(path)?;
@@ -185,6 +230,21 @@ impl Txn<'_> {
         stage: impl FnOnce(&Path) -> Result<()>,
         content: impl FnOnce() -> Content,
     ) -> Result<()> {
+        // An update leaves a file the current site already holds as it is.
+        if self.mode == Mode::Update {
+            let current = match &self.output.sink {
+                Sink::Memory(files) => files.get(path).map(|(s, _)| *s),
+                Sink::Disk(disk) => disk.has(path, stamp).then_some(stamp),
+            };
+            if current == Some(stamp) {
+                let mut state = self.lock();
+                if !state.removed.contains(path) {
+                    state.written.remove(path);
+                    state.staged.remove(path);
+                    return Ok(());
+                }
+            }
+        }
         match &self.output.sink {
             Sink::Memory(_) => {
                 let content = content();
@@ -246,11 +306,25 @@ impl Txn<'_> {
         let mode = self.mode;
         match &mut self.output.sink {
             Sink::Memory(files) => {
-                let before: BTreeMap<String, Stamp> =
-                    files.iter().map(|(p, (s, _))| (p.clone(), *s)).collect();
                 if mode == Mode::Fresh {
+                    let before: BTreeMap<String, Stamp> =
+                        files.iter().map(|(p, (s, _))| (p.clone(), *s)).collect();
                     files.clear();
+                    for (path, (stamp, content)) in std::mem::take(&mut state.written) {
+                        if let Some(content) = content {
+                            files.insert(path, (stamp, content));
+                        }
+                    }
+                    let after = files.iter().map(|(p, (s, _))| (p.clone(), *s)).collect();
+                    return Ok(difference(&before, &after));
                 }
+                // An update: what changed is what was written or removed, without going
+                // over the files that stay as they were.
+                let committed = delta(
+                    |path| files.get(path).map(|(s, _)| *s),
+                    &state.written,
+                    &state.removed,
+                );
                 for path in &state.removed {
                     files.remove(path);
                 }
@@ -259,8 +333,10 @@ impl Txn<'_> {
                         files.insert(path, (stamp, content));
                     }
                 }
-                let after = files.iter().map(|(p, (s, _))| (p.clone(), *s)).collect();
-                Ok(difference(&before, &after))
+                Ok(Committed {
+                    files: files.len(),
+                    ..committed
+                })
             }
             Sink::Disk(disk) => {
                 let before = disk.current.files.clone();
@@ -275,7 +351,14 @@ impl Txn<'_> {
                 for (path, (stamp, _)) in &state.written {
                     after.insert(path.clone(), *stamp);
                 }
-                let committed = difference(&before, &after);
+                let committed = if mode == Mode::Fresh {
+                    difference(&before, &after)
+                } else {
+                    Committed {
+                        files: after.len(),
+                        ..delta(|p| before.get(p).copied(), &state.written, &state.removed)
+                    }
+                };
                 let first = !disk.target().exists();
                 if committed.changed.is_empty() && committed.removed.is_empty() && !first {
                     if let Some(staging) = state.staging.take() {
@@ -305,6 +388,28 @@ impl Drop for Txn<'_> {
         if let Some(staging) = self.lock().staging.take() {
             let _ = disk::remove_tree(&staging);
         }
+    }
+}
+
+/// What an update commits, from what it wrote and removed and the stamps the site had before
+/// (`files` is left for the caller to fill in).
+fn delta(
+    before: impl Fn(&str) -> Option<Stamp>,
+    written: &BTreeMap<String, (Stamp, Option<Content>)>,
+    removed: &BTreeSet<String>,
+) -> Committed {
+    Committed {
+        changed: written
+            .iter()
+            .filter(|(path, (stamp, _))| before(path) != Some(*stamp))
+            .map(|(path, _)| path.clone())
+            .collect(),
+        removed: removed
+            .iter()
+            .filter(|path| !written.contains_key(*path) && before(path).is_some())
+            .cloned()
+            .collect(),
+        files: 0,
     }
 }
 

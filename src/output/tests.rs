@@ -251,6 +251,63 @@ fn a_path_written_twice_ends_as_its_last_write() {
     assert_eq!(fs::read_to_string(target.join("b.css")).unwrap(), "old");
 }
 
+/// An update that writes a file with the bytes it already has leaves it as it is; written
+/// twice, removed and written again, or written and then removed, it ends as the last call.
+fn an_update_ends_as_its_last_calls(out: &mut Output) {
+    let shared = Shared::new(b"index".to_vec());
+    let txn = out.begin(Mode::Fresh);
+    for path in ["same.html", "twice.html", "back.html", "dropped.html"] {
+        txn.write(path, b"old".to_vec()).unwrap();
+    }
+    txn.write_shared("search/meta.js", &shared).unwrap();
+    txn.commit().unwrap();
+    let txn = out.begin(Mode::Update);
+    txn.write("same.html", b"old".to_vec()).unwrap();
+    txn.write_shared("search/meta.js", &shared).unwrap();
+    txn.write("twice.html", b"new".to_vec()).unwrap();
+    txn.write("twice.html", b"old".to_vec()).unwrap();
+    txn.remove("back.html");
+    txn.write("back.html", b"old".to_vec()).unwrap();
+    txn.write("dropped.html", b"old".to_vec()).unwrap();
+    txn.remove("dropped.html");
+    let done = txn.commit().unwrap();
+    assert_eq!(done.changed, Vec::<String>::new());
+    assert_eq!(done.removed, ["dropped.html"]);
+    assert_eq!(done.files, 4);
+}
+
+#[test]
+fn an_update_in_memory_ends_as_its_last_calls() {
+    let mut out = Output::in_memory();
+    an_update_ends_as_its_last_calls(&mut out);
+    let files = out.files();
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        ["back.html", "same.html", "search/meta.js", "twice.html"]
+    );
+    assert_eq!(files["search/meta.js"].1.read().unwrap(), b"index");
+}
+
+#[test]
+fn an_update_on_disk_ends_as_its_last_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("public");
+    let mut out = Output::to_disk(&target, false).unwrap();
+    an_update_ends_as_its_last_calls(&mut out);
+    for path in ["same.html", "twice.html", "back.html"] {
+        assert_eq!(
+            fs::read_to_string(target.join(path)).unwrap(),
+            "old",
+            "{path}"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(target.join("search/meta.js")).unwrap(),
+        "index"
+    );
+    assert!(!target.join("dropped.html").exists());
+}
+
 #[test]
 fn paths_outside_the_output_are_refused() {
     let mut out = Output::in_memory();

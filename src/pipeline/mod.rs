@@ -65,6 +65,8 @@ pub struct State {
     stale_record: bool,
     /// Search index entries of the notes, kept between rebuilds.
     search: std::sync::Mutex<crate::search::SearchCache>,
+    /// Excerpts of sections for topic pages, kept between rebuilds.
+    excerpts: crate::render::Excerpts,
     /// What the diagram stage did.
     pub diagram_stats: DiagramStats,
     /// How long each stage took.
@@ -108,6 +110,7 @@ impl State {
             record: Record::default(),
             stale_record: false,
             search: std::sync::Mutex::new(crate::search::SearchCache::default()),
+            excerpts: crate::render::Excerpts::default(),
             diagram_stats: DiagramStats::default(),
             timings,
         };
@@ -222,6 +225,7 @@ impl State {
         PageContext {
             linked: &self.linked,
             renderer: &self.renderer,
+            excerpts: &self.excerpts,
         }
     }
 
@@ -305,6 +309,10 @@ impl State {
                     Produced::Many(files) => files
                         .into_iter()
                         .map(|(path, bytes)| txn.write(&path, bytes).map(|()| path))
+                        .collect(),
+                    Produced::Shared(files) => files
+                        .into_iter()
+                        .map(|(path, shared)| txn.write_shared(&path, &shared).map(|()| path))
                         .collect(),
                 }
                 .map_err(|e| Diagnostic::error(self.display(spec), 0, 0, format!("{e:#}")))?;

@@ -119,8 +119,10 @@ pub enum Produced {
     Bytes(String, Vec<u8>),
     /// A file to copy to a site path.
     Copy(String, PathBuf),
-    /// Several files (the search index).
+    /// Several files.
     Many(Vec<(String, Vec<u8>)>),
+    /// Several files their maker keeps (the search index).
+    Shared(Vec<(String, crate::output::Shared)>),
 }
 
 /// Produces one output, with what rendering it found wrong.
@@ -179,7 +181,7 @@ pub fn produce(
         OutputKey::SearchIndex => {
             let mut cache = search.lock().unwrap_or_else(|p| p.into_inner());
             let index = cache.index(&ctx.linked.site);
-            Ok((Produced::Many(index.into_files()), Vec::new()))
+            Ok((Produced::Shared(index.into_files()), Vec::new()))
         }
         // publish hook: the feed and robots.txt.
         OutputKey::Feed => {

@@ -27,6 +27,10 @@ pub(super) struct Reach {
     pub(super) neighbours_in_order: Option<BTreeSet<crate::nav::PageKey>>,
     /// Notes whose tags or topics, as their pages show them, may have changed.
     pub(super) labelled: BTreeSet<NoteId>,
+    /// Notes gone that were folders' pages.
+    pub(super) gone_folder_pages: BTreeSet<NoteId>,
+    /// Whether the decks were collected again (else every note's cards are as they were).
+    pub(super) decks: bool,
 }
 
 impl Reach {
@@ -47,7 +51,11 @@ impl Reach {
             // A note shows in its folder's listing; a folder's page, in its parent's.
             let folder = id.folder();
             self.folders.insert(folder.to_string());
-            if l.site.pages.get(id).is_none_or(|p| p.section.is_some()) && !folder.is_empty() {
+            let folder_page = match l.site.pages.get(id) {
+                Some(p) => p.section.is_some(),
+                None => self.gone_folder_pages.contains(id),
+            };
+            if folder_page && !folder.is_empty() {
                 self.folders
                     .insert(folder.rfind('/').map_or("", |i| &folder[..i]).to_string());
             }
@@ -59,6 +67,52 @@ impl Reach {
         let (tags, topics) = taxonomy.clone_keys_of(notes);
         self.tags.extend(tags);
         self.topics.extend(topics);
+    }
+
+    /// Adds the tags and topics whose pages or names changed from `before` to `now`, and the
+    /// notes whose pages show them: a note's page names its tags and topics (title and page),
+    /// and a topic's notes are only those covering it while it has two.
+    pub(super) fn labelled_by_change(
+        &mut self,
+        before: &taxonomy::Taxonomy,
+        now: &taxonomy::Taxonomy,
+    ) {
+        let (old, new) = (&before.tags.by_key, &now.tags.by_key);
+        for (key, t) in new {
+            if old.get(key).map(|b| (&b.name, &b.path)) != Some((&t.name, &t.path)) {
+                self.tags.insert(key.clone());
+                self.labelled.extend(t.notes.iter().cloned());
+            }
+        }
+        for (key, b) in old {
+            if !new.contains_key(key) {
+                self.tags.insert(key.clone());
+                self.labelled.extend(b.notes.iter().cloned());
+            }
+        }
+        let (old, new) = (&before.topics, &now.topics);
+        for t in &new.list {
+            match old.get(&t.key) {
+                Some(b) if b.title == t.title && b.path == t.path && b.coverage == t.coverage => {}
+                b => {
+                    self.topics.insert(t.key.clone());
+                    for c in t
+                        .coverage
+                        .iter()
+                        .chain(b.into_iter().flat_map(|b| &b.coverage))
+                    {
+                        self.labelled.insert(c.note.clone());
+                    }
+                }
+            }
+        }
+        for b in &old.list {
+            if new.get(&b.key).is_none() {
+                self.topics.insert(b.key.clone());
+                self.labelled
+                    .extend(b.coverage.iter().map(|c| c.note.clone()));
+            }
+        }
     }
 
     /// Whether the sidebar of a page shows a folder that the change reached.
@@ -151,12 +205,10 @@ impl State {
                 | Fact::TopicIndex
                 | Fact::VaultMap
                 | Fact::Sitemap
-                | Fact::HasCards
-                | Fact::Decks
-                | Fact::CardsOf(_)
                 | Fact::PrintList(_),
                 Some(_),
             ) => true,
+            (Fact::HasCards | Fact::Decks | Fact::CardsOf(_), Some(r)) => r.decks,
         };
         let mut facts: std::collections::HashSet<Fact> = self
             .record

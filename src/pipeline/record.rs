@@ -49,6 +49,14 @@ impl Record {
 
     /// Records what an output read and wrote, in place of what it did before.
     pub fn insert(&mut self, key: OutputKey, entry: Entry) {
+        // The same reads and files as before (most rebuilt outputs): nothing to re-index.
+        if let Some(old) = self.outputs.get_mut(&key)
+            && old.reads == entry.reads
+            && old.files == entry.files
+        {
+            old.failed = entry.failed;
+            return;
+        }
         self.remove(&key);
         for fact in &entry.reads {
             self.readers

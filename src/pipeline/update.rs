@@ -176,6 +176,8 @@ impl State {
         // in the decks, gathered again below.
         let mut carded = false;
         let mut keys: BTreeSet<String> = BTreeSet::new();
+        // Notes gone that were folders' pages (a folder's page is listed in its parent's).
+        let mut gone_folder_pages: BTreeSet<NoteId> = BTreeSet::new();
         let paths_before: HashMap<NoteId, String> = self
             .linked
             .site
@@ -190,6 +192,9 @@ impl State {
             if let Some(page) = self.linked.site.pages.remove(&id) {
                 keys.extend(graph::note_keys(&page));
                 self.summaries.remove(&id);
+                if page.section.is_some() {
+                    gone_folder_pages.insert(id.clone());
+                }
                 touched.push(id);
             }
         }
@@ -234,6 +239,9 @@ impl State {
                     if let Some(page) = self.linked.site.pages.remove(&id) {
                         keys.extend(graph::note_keys(&page));
                         self.summaries.remove(&id);
+                        if page.section.is_some() {
+                            gone_folder_pages.insert(id.clone());
+                        }
                         touched.push(id);
                         structural = true;
                         reordered = true;
@@ -285,6 +293,12 @@ impl State {
             }
             touched.push(id);
         }
+        if touched
+            .iter()
+            .any(|id| !self.linked.site.pages.contains_key(id))
+        {
+            self.excerpts.retain_notes_of(&self.linked.site);
+        }
         let mut bodies: BTreeSet<NoteId> = touched.iter().cloned().collect();
         let mut reach = None;
         if structural {
@@ -292,6 +306,7 @@ impl State {
                 &touched,
                 keys,
                 &paths_before,
+                &gone_folder_pages,
                 Rearrange {
                     reordered,
                     retagged,
@@ -306,7 +321,7 @@ impl State {
                     self.linked.graph.follow_edit(id, &page.parsed);
                 }
             }
-            if carded {
+            if carded && !self.decks_unchanged(&touched) {
                 self.linked.taxonomy.decks = crate::cards::collect(&self.linked.site);
             }
         }
@@ -335,6 +350,7 @@ impl State {
         touched: &[NoteId],
         mut keys: BTreeSet<String>,
         paths_before: &HashMap<NoteId, String>,
+        gone_folder_pages: &BTreeSet<NoteId>,
         how: Rearrange,
         step: &mut impl FnMut(&'static str),
     ) -> Reach {
@@ -371,7 +387,10 @@ impl State {
         affected.extend(touched.iter().cloned());
         affected.extend(moved);
         // What other pages showed of the reached notes before.
-        let mut reach = Reach::default();
+        let mut reach = Reach {
+            gone_folder_pages: gone_folder_pages.clone(),
+            ..Reach::default()
+        };
         reach.note_around(&self.linked, &affected);
         let list: Vec<NoteId> = affected.iter().cloned().collect();
         self.linked.graph.relink(&self.linked.site, &list);
@@ -387,13 +406,19 @@ impl State {
         let related =
             taxonomy::related::collect(&self.linked.site, &self.linked.graph, &tags, &topics);
         step("related");
+        let same_decks = self.decks_unchanged(touched);
+        let decks = if same_decks {
+            std::mem::take(&mut self.linked.taxonomy.decks)
+        } else {
+            crate::cards::collect(&self.linked.site)
+        };
         let before = std::mem::replace(
             &mut self.linked.taxonomy,
             taxonomy::Taxonomy {
                 tags,
                 topics,
                 related,
-                decks: crate::cards::collect(&self.linked.site),
+                decks,
             },
         );
         // And what they show now.
@@ -414,23 +439,9 @@ impl State {
         let now = self.linked.taxonomy.clone_keys_of(&affected);
         reach.tags.extend(now.0);
         reach.topics.extend(now.1);
-        let taxonomy = &self.linked.taxonomy;
+        reach.decks = !same_decks;
         reach.labelled = affected.clone();
-        for key in &reach.tags {
-            if let Some(t) = taxonomy.tags.by_key.get(key) {
-                reach.labelled.extend(t.notes.iter().cloned());
-            }
-        }
-        for key in &reach.topics {
-            for t in [taxonomy.topics.get(key), before.topics.get(key)]
-                .into_iter()
-                .flatten()
-            {
-                reach
-                    .labelled
-                    .extend(t.coverage.iter().map(|c| c.note.clone()));
-            }
-        }
+        reach.labelled_by_change(&before, &self.linked.taxonomy);
         reach.neighbours_in_order = (!how.reordered).then(|| {
             let nav = &self.linked.site.nav;
             let mut keys = BTreeSet::new();
@@ -455,6 +466,15 @@ impl State {
         }
         reach.notes = affected;
         reach
+    }
+
+    /// Whether the decks stay as they are after these notes changed: each note's cards (ids,
+    /// decks, tags, problems) are as when the decks were collected.
+    fn decks_unchanged(&self, touched: &[NoteId]) -> bool {
+        let decks = &self.linked.taxonomy.decks;
+        touched
+            .iter()
+            .all(|id| decks.unchanged(&self.linked.site, id))
     }
 
     /// The output spec of a recorded output as the site is now (its source, for copies).
@@ -533,7 +553,14 @@ impl State {
         let mut old_files: Vec<String> = Vec::new();
         for (spec, result) in todo.iter().zip(done) {
             if let Some(e) = self.record.entry(&spec.0) {
-                old_files.extend(e.files.iter().cloned());
+                // The files it wrote before and not now (a failed output keeps its files).
+                match &result {
+                    Ok(w) if w.files != e.files => {
+                        let now: std::collections::HashSet<&String> = w.files.iter().collect();
+                        old_files.extend(e.files.iter().filter(|f| !now.contains(f)).cloned());
+                    }
+                    _ => {}
+                }
             }
             let reads = deps::reads(&spec.0, &self.linked, spec.1.as_ref());
             self.remember(spec.0.clone(), reads, result);

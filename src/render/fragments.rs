@@ -339,8 +339,11 @@ pub fn vault_map(l: &Linked) -> (Vec<MapNode>, Vec<(usize, usize)>, usize) {
             l.graph.outgoing.get(id).map_or(0, |s| s.len())
                 + l.graph.backlinks.get(id).map_or(0, |b| b.len())
         };
-        ids.sort_by(|a, b| degree(b).cmp(&degree(a)).then(a.cmp(b)));
-        ids.truncate(MAP_LIMIT);
+        // The best connected, each degree worked out once: a partial selection, not a sort.
+        let mut ranked: Vec<(usize, &NoteId)> = ids.iter().map(|id| (degree(id), *id)).collect();
+        ranked.select_nth_unstable_by(MAP_LIMIT - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        ranked.truncate(MAP_LIMIT);
+        ids = ranked.into_iter().map(|(_, id)| id).collect();
         ids.sort();
     }
     let index: HashMap<&NoteId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();

@@ -4,6 +4,7 @@
 
 pub mod cards;
 mod content;
+mod excerpts;
 pub mod fragments;
 pub mod linkmap;
 mod listing;
@@ -13,6 +14,7 @@ pub mod redirects;
 pub mod views;
 
 pub use content::{Needs, content_key, note_html};
+pub use excerpts::Excerpts;
 pub use pages::{PageContext, RenderedPage, render, template};
 
 use crate::linked::Linked;

@@ -2,7 +2,7 @@
 //! [fragments](super::fragments), turns site paths into URLs from the page, and renders its
 //! template; none of them writes files.
 
-use super::content::{Needs, note_html, section_html};
+use super::content::{Needs, note_html};
 use super::fragments::{self, Item};
 use super::linkmap;
 use super::views::*;
@@ -22,6 +22,8 @@ pub struct PageContext<'a> {
     pub linked: &'a Linked,
     /// Templates.
     pub renderer: &'a Renderer,
+    /// Excerpts of sections rendered before.
+    pub excerpts: &'a super::Excerpts,
 }
 
 /// A rendered page: the file to write and its HTML, plus warnings found while rendering.
@@ -383,7 +385,9 @@ impl<'a> Generated<'a> {
         heading: Option<usize>,
     ) -> (String, Vec<Diagnostic>) {
         let (html, found) =
-            section_html(&self.ctx.linked.site, &self.ctx.linked.graph, note, heading);
+            self.ctx
+                .excerpts
+                .get(&self.ctx.linked.site, &self.ctx.linked.graph, note, heading);
         (self.links.resolve(&html), found)
     }
 }

@@ -18,6 +18,7 @@ pub use extract::{NoteEntry, note_entry};
 pub use shards::{DIR, REGISTER};
 
 use crate::config::SearchConfig;
+use crate::output::Shared;
 use crate::site::{Page, Site};
 use crate::vault::NoteId;
 use rayon::prelude::*;
@@ -84,18 +85,18 @@ pub struct Stats {
 /// The built index: its files, ready to write.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, Shared)>,
     stats: Stats,
 }
 
 impl SearchIndex {
     /// Every file of the index: site path (under `search/`) and bytes.
-    pub fn files(&self) -> &[(String, Vec<u8>)] {
+    pub fn files(&self) -> &[(String, Shared)] {
         &self.files
     }
 
     /// The files, given away.
-    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+    pub fn into_files(self) -> Vec<(String, Shared)> {
         self.files
     }
 
@@ -183,7 +184,7 @@ struct Merged {
     order: Vec<NoteId>,
     lists: shards::TermLists,
     /// The note files, in order.
-    docs: Vec<(String, Vec<u8>)>,
+    docs: Vec<(String, Shared)>,
 }
 
 /// A hash of everything [`note_entry`] reads. `content_key` (see

@@ -11,6 +11,7 @@
 use super::encode::{self, js_cmp, js_string};
 use super::extract::{Identity, NoteEntry, term_hash};
 use crate::hash::fnv128;
+use crate::output::Shared;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -40,7 +41,7 @@ pub const DIR: &str = "search";
 #[derive(Debug, Clone, Default)]
 pub struct Files {
     /// Site path and bytes of each file.
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<(String, Shared)>,
     /// Term shards.
     pub leaves: usize,
     /// Dictionary shards.
@@ -249,7 +250,7 @@ impl TermLists {
 }
 
 /// The file of note `n`: what its results show.
-pub fn doc_file(n: usize, e: &NoteEntry) -> (String, Vec<u8>) {
+pub fn doc_file(n: usize, e: &NoteEntry) -> (String, Shared) {
     let mut bytes = format!("{REGISTER}(\"d\",{n},").into_bytes();
     let doc = Doc {
         t: &e.title,
@@ -258,12 +259,12 @@ pub fn doc_file(n: usize, e: &NoteEntry) -> (String, Vec<u8>) {
     };
     serde_json::to_writer(&mut bytes, &doc).expect("a note file always serializes");
     bytes.extend_from_slice(b");\n");
-    (format!("{DIR}/d/{n}.js"), bytes)
+    (format!("{DIR}/d/{n}.js"), Shared::new(bytes))
 }
 
 /// Writes the index files: term and dictionary shards from the term lists, the note files
 /// `docs` (one per entry, in order) and `meta.js`.
-pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, Vec<u8>)>) -> Files {
+pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, Shared)>) -> Files {
     let TermLists {
         lists,
         summaries: summary_cache,
@@ -314,7 +315,7 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, V
         }
         out.files.push((
             format!("{DIR}/i/{id}.js"),
-            format!("{REGISTER}(\"i\",\"{id}\",{});\n", js_string(&body)).into_bytes(),
+            Shared::new(format!("{REGISTER}(\"i\",\"{id}\",{});\n", js_string(&body)).into_bytes()),
         ));
         leaf_meta.push((terms[from].0, id));
     }
@@ -379,12 +380,14 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, V
         }
         out.files.push((
             format!("{DIR}/t/{id}.js"),
-            format!(
-                "{REGISTER}(\"t\",\"{id}\",{},{});\n",
-                js_string(&entries),
-                js_string(sums)
-            )
-            .into_bytes(),
+            Shared::new(
+                format!(
+                    "{REGISTER}(\"t\",\"{id}\",{},{});\n",
+                    js_string(&entries),
+                    js_string(sums)
+                )
+                .into_bytes(),
+            ),
         ));
         dict_meta.push((first, id));
     }
@@ -408,7 +411,7 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, V
     });
     out.files.push((
         format!("{DIR}/meta.js"),
-        format!("{REGISTER}(\"m\",\"\",{meta});\n").into_bytes(),
+        Shared::new(format!("{REGISTER}(\"m\",\"\",{meta});\n").into_bytes()),
     ));
     out
 }

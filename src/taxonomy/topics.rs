@@ -67,7 +67,7 @@ pub struct Topics {
     pub of_note: HashMap<NoteId, Vec<usize>>,
     /// Each topic's index in `list`, by key.
     pub by_key: HashMap<String, usize>,
-    offers: HashMap<NoteId, Offer>,
+    offers: HashMap<NoteId, std::sync::Arc<Offer>>,
 }
 
 impl Topics {
@@ -245,14 +245,14 @@ fn stamp(page: &crate::site::Page) -> u64 {
 /// Finds the topics of a site, reusing what `previous` worked out for notes that did not
 /// change.
 pub fn collect(site: &Site, previous: &Topics) -> Topics {
-    let offers: HashMap<NoteId, Offer> = site
+    let offers: HashMap<NoteId, std::sync::Arc<Offer>> = site
         .pages
         .par_iter()
         .map(|(id, page)| {
             let stamp = stamp(page);
             let offer = match previous.offers.get(id) {
                 Some(o) if o.stamp == stamp => o.clone(),
-                _ => offer(page, stamp),
+                _ => std::sync::Arc::new(offer(page, stamp)),
             };
             (id.clone(), offer)
         })
@@ -291,6 +291,10 @@ pub fn collect(site: &Site, previous: &Topics) -> Topics {
         .into_iter()
         .filter(|(key, _)| key.contains(' ') || named.contains(key))
         .filter_map(|(key, mut entries)| {
+            // One place is one note: most keys (each note's own title) end here.
+            if entries.len() < 2 {
+                return None;
+            }
             entries.sort();
             entries.dedup_by(|a, b| a.0 == b.0);
             // A whole-note entry makes section entries of the same note redundant.

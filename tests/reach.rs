@@ -1,0 +1,187 @@
+//! How far an edit reaches beyond the edited note: the pages of notes nobody touched that show
+//! something the edit changed (a topic born or gone, a tag's name, the decks). Each case edits
+//! one note and compares every file with a fresh build.
+
+mod common;
+
+use common::Fixture;
+use std::fs;
+use studysite::session::{Changes, Session};
+
+fn apply(session: &mut Session, site: &Fixture, note: &str, text: Option<&str>) {
+    let path = site.root().join("content").join(note);
+    match text {
+        Some(text) => fs::write(&path, text).unwrap(),
+        None => fs::remove_file(&path).unwrap(),
+    }
+    session.apply(&Changes {
+        content: [path].into_iter().collect(),
+        ..Changes::default()
+    });
+}
+
+fn assert_fresh(site: &Fixture, session: &Session, step: &str) {
+    let fresh = Session::open(&site.options()).expect("fresh build");
+    let (ours, theirs) = (session.files(), fresh.files());
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>(),
+        "{step}: file lists differ"
+    );
+    for (path, bytes) in &theirs {
+        assert!(
+            ours[path] == *bytes,
+            "{step}: {path} differs from a fresh build\n--- incremental ---\n{}\n--- fresh ---\n{}",
+            String::from_utf8_lossy(&ours[path]),
+            String::from_utf8_lossy(bytes)
+        );
+    }
+    assert_eq!(
+        session.diagnostics(),
+        fresh.diagnostics(),
+        "{step}: diagnostics differ"
+    );
+}
+
+#[test]
+fn a_heading_that_makes_a_topic_shows_it_on_the_untouched_note_too() {
+    let site = Fixture::new();
+    site.note("one.md", "# One\n\n## Gamma Delta\n\nFirst take.\n")
+        .note("two.md", "# Two\n\n## Other\n\nSecond take.\n")
+        .note("three.md", "# Three\n\nNothing shared.\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    assert!(
+        !session
+            .files()
+            .contains_key("topics/gamma-delta/index.html")
+    );
+    apply(
+        &mut session,
+        &site,
+        "two.md",
+        Some("# Two\n\n## Gamma Delta\n\nSecond take.\n"),
+    );
+    assert!(
+        session
+            .files()
+            .contains_key("topics/gamma-delta/index.html")
+    );
+    let one = String::from_utf8(session.files()["one/index.html"].clone()).unwrap();
+    assert!(
+        one.contains("topics/gamma-delta/"),
+        "one's page names the new topic"
+    );
+    assert_fresh(&site, &session, "topic born");
+    apply(
+        &mut session,
+        &site,
+        "two.md",
+        Some("# Two\n\n## Other\n\nSecond take.\n"),
+    );
+    let one = String::from_utf8(session.files()["one/index.html"].clone()).unwrap();
+    assert!(
+        !one.contains("topics/gamma-delta/"),
+        "the topic is gone from one's page"
+    );
+    assert_fresh(&site, &session, "topic gone");
+}
+
+#[test]
+fn a_topic_renamed_by_how_most_notes_write_it_is_renamed_on_every_page() {
+    let site = Fixture::new();
+    site.note("a.md", "# A\n\n## Load Balancing\n\nx\n")
+        .note("b.md", "# B\n\n## load balancing\n\ny\n")
+        .note("c.md", "# C\n\n## load balancing\n\nz\n")
+        .note("d.md", "# D\n\nUnrelated.\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    // Two of three write it in lower case; make the capitalised spelling win.
+    apply(
+        &mut session,
+        &site,
+        "c.md",
+        Some("# C\n\n## Load Balancing\n\nz\n"),
+    );
+    assert_fresh(&site, &session, "topic retitled");
+    apply(&mut session, &site, "a.md", None);
+    assert_fresh(&site, &session, "note of the topic deleted");
+}
+
+#[test]
+fn a_tag_renamed_by_deleting_the_note_that_wrote_it_first_is_renamed_on_every_page() {
+    let site = Fixture::new();
+    site.note("a.md", "# A\n\nFirst. #Exam-Tip\n")
+        .note("b.md", "# B\n\nSecond. #exam-tip\n")
+        .note("c.md", "---\ntags: [exam-tip]\n---\n# C\n\nThird.\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    apply(&mut session, &site, "a.md", None);
+    assert_fresh(&site, &session, "tag's first spelling deleted");
+    apply(
+        &mut session,
+        &site,
+        "b.md",
+        Some("# B\n\nSecond, reworded. #EXAM-TIP\n"),
+    );
+    assert_fresh(&site, &session, "tag respelled");
+}
+
+#[test]
+fn a_title_edit_that_keeps_the_cards_keeps_the_decks_and_one_that_moves_them_does_not() {
+    let site = Fixture::new();
+    site.note(
+        "aws/ec2.md",
+        "# EC2\n\n### What is a spot instance? #card\nSpare capacity, cheaper.\n\nCPU::Central processing unit\n",
+    )
+    .note("aws/s3.md", "# S3\n\nObject storage::S3\n")
+    .note("other.md", "# Other\n\nSee [[ec2]].\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    apply(
+        &mut session,
+        &site,
+        "aws/ec2.md",
+        Some(
+            "# Elastic Compute\n\n### What is a spot instance? #card\nSpare capacity, cheaper.\n\nCPU::Central processing unit\n",
+        ),
+    );
+    assert_fresh(&site, &session, "title edit, same cards");
+    apply(
+        &mut session,
+        &site,
+        "aws/ec2.md",
+        Some(
+            "---\ncards-deck: Compute\n---\n# Elastic Compute\n\n### What is a spot instance? #card\nSpare capacity.\n\nCPU::Central processing unit\n",
+        ),
+    );
+    assert_fresh(&site, &session, "cards moved to another deck");
+    apply(&mut session, &site, "aws/s3.md", None);
+    assert_fresh(&site, &session, "a note with cards deleted");
+}
+
+#[test]
+fn a_folder_page_deleted_or_a_note_renamed_reaches_exactly_the_listings_that_show_them() {
+    let site = Fixture::new();
+    site.note("_index.md", "---\ntitle: Home\n---\nStart here.\n")
+        .note(
+            "ec2/_index.md",
+            "---\ntitle: Compute\n---\nAll about instances.\n",
+        )
+        .note("ec2/a.md", "# Alpha\n\nOne.\n")
+        .note("ec2/deep/b.md", "# Beta\n\nTwo, see [[a]].\n")
+        .note("s3/c.md", "# Gamma\n\nThree.\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    let renamed = site.root().join("content/ec2/deep/b.md");
+    fs::rename(&renamed, site.root().join("content/ec2/deep/b2.md")).unwrap();
+    session.apply(&Changes {
+        content: [renamed, site.root().join("content/ec2/deep/b2.md")]
+            .into_iter()
+            .collect(),
+        ..Changes::default()
+    });
+    assert_fresh(&site, &session, "note renamed in a subfolder");
+    apply(&mut session, &site, "ec2/_index.md", None);
+    let home = String::from_utf8(session.files()["index.html"].clone()).unwrap();
+    assert!(
+        !home.contains("Compute"),
+        "the folder is listed by its name again"
+    );
+    assert_fresh(&site, &session, "folder page deleted");
+}
