@@ -28,6 +28,18 @@ enum Change {
     Rename,
 }
 
+/// CPU time this process has used (user + system), from `/proc/self/stat` on Linux: the
+/// server runs in this process, so its work per edit is the difference.
+fn cpu_time() -> Option<Duration> {
+    let stat = fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // Clock ticks are 1/100 s on Linux.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
@@ -84,12 +96,14 @@ fn main() {
             }
             let mut latencies = Vec::new();
             let mut rebuild_ms = Vec::new();
+            let mut cpu = Duration::ZERO;
             let mut rendered = Vec::new();
             for k in 0..count {
                 let i = (k * 97 + 13) % n;
                 let content = dir.path().join("content");
                 let path = content.join(corpus::note_path(i));
                 let saved;
+                let cpu_before;
                 match change {
                     Change::Body | Change::Title => {
                         let mut text = fs::read_to_string(&path).unwrap();
@@ -102,6 +116,7 @@ fn main() {
                         } else {
                             text.push_str(&format!("\nAn edit number {k} about spot capacity.\n"));
                         }
+                        cpu_before = cpu_time();
                         saved = Instant::now();
                         fs::write(&path, text).unwrap();
                     }
@@ -112,17 +127,22 @@ fn main() {
                             "---\ntitle: Added {k}\ntags: [added]\n---\n# Added {k}\n\nA new note on [[{target}]] and spot capacity.\n"
                         );
                         fs::create_dir_all(content.join("added")).unwrap();
+                        cpu_before = cpu_time();
                         saved = Instant::now();
                         fs::write(content.join(format!("added/note-{k}.md")), text).unwrap();
                     }
                     Change::Rename => {
                         let to = path.with_file_name(format!("renamed-{k}.md"));
+                        cpu_before = cpu_time();
                         saved = Instant::now();
                         fs::rename(&path, &to).unwrap();
                     }
                 }
                 let message = events.wait_for(Duration::from_secs(60), |m| m["reload"] == true);
                 latencies.push(saved.elapsed().as_secs_f64() * 1000.0);
+                if let (Some(a), Some(b)) = (cpu_before, cpu_time()) {
+                    cpu += b.saturating_sub(a);
+                }
                 rebuild_ms.push(message["ms"].as_f64().unwrap_or(0.0));
                 rendered.push(message["rendered"].as_u64().unwrap_or(0));
                 // Let the watcher go quiet so edits do not merge into one batch.
@@ -132,11 +152,12 @@ fn main() {
             rebuild_ms.sort_by(f64::total_cmp);
             let pages = rendered.iter().sum::<u64>() as f64 / rendered.len() as f64;
             println!(
-                "{n} notes, {label}: save → reload event p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms (rebuild itself p50 {:.1} ms; {:.1} pages rendered per edit, {count} edits)",
+                "{n} notes, {label}: save → reload event p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms (rebuild itself p50 {:.1} ms; CPU {:.0} ms per edit; {:.1} pages rendered per edit, {count} edits)",
                 percentile(&latencies, 0.5),
                 percentile(&latencies, 0.95),
                 latencies.last().unwrap(),
                 percentile(&rebuild_ms, 0.5),
+                cpu.as_secs_f64() * 1000.0 / count as f64,
                 pages,
             );
         }

@@ -80,18 +80,36 @@ pub fn summary(note: &Note, parsed: &ParsedNote) -> u64 {
 }
 
 impl State {
-    /// What the site holds, by content path.
-    fn known(&self) -> Known {
+    /// What the site holds under the changed content paths (all a plan looks at).
+    fn known(&self, changed: &[String]) -> Known {
+        let under = |key: &str| {
+            changed.iter().any(|rel| {
+                rel.is_empty()
+                    || key == rel
+                    || key
+                        .strip_prefix(rel.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+        };
         Known {
             notes: self
                 .linked
                 .site
                 .pages
                 .keys()
-                .map(|id| id.as_str().to_string())
-                .chain(self.load_errors.keys().cloned())
+                .map(NoteId::as_str)
+                .chain(self.load_errors.keys().map(String::as_str))
+                .filter(|k| under(k))
+                .map(str::to_string)
                 .collect(),
-            assets: self.linked.site.assets.keys().cloned().collect(),
+            assets: self
+                .linked
+                .site
+                .assets
+                .keys()
+                .filter(|k| under(k))
+                .cloned()
+                .collect(),
         }
     }
 
@@ -164,8 +182,8 @@ impl State {
             );
             self.renderer.set_assets(assets);
         }
-        let known = self.known();
         let (changed, found) = self.scan(&changes.content);
+        let known = self.known(&changed);
         let plan = plan::plan(&changed, &found, &known);
         let mut structural = plan.adds_or_removes(&known);
         // Whether notes may have moved in their folders' order, or tags changed.
@@ -178,13 +196,6 @@ impl State {
         let mut keys: BTreeSet<String> = BTreeSet::new();
         // Notes gone that were folders' pages (a folder's page is listed in its parent's).
         let mut gone_folder_pages: BTreeSet<NoteId> = BTreeSet::new();
-        let paths_before: HashMap<NoteId, String> = self
-            .linked
-            .site
-            .pages
-            .iter()
-            .map(|(id, p)| (id.clone(), p.path.clone()))
-            .collect();
         // Notes gone.
         for rel in &plan.drop_notes {
             self.load_errors.remove(rel);
@@ -305,7 +316,6 @@ impl State {
             let found = self.relink(
                 &touched,
                 keys,
-                &paths_before,
                 &gone_folder_pages,
                 Rearrange {
                     reordered,
@@ -349,13 +359,21 @@ impl State {
         &mut self,
         touched: &[NoteId],
         mut keys: BTreeSet<String>,
-        paths_before: &HashMap<NoteId, String>,
         gone_folder_pages: &BTreeSet<NoteId>,
         how: Rearrange,
         step: &mut impl FnMut(&'static str),
     ) -> Reach {
         let folders_before: BTreeSet<String> =
             self.linked.site.nav.sections.keys().cloned().collect();
+        // Where each page was (a page new to the site has no path yet): pages get their
+        // paths again just below.
+        let paths_before: HashMap<NoteId, String> = self
+            .linked
+            .site
+            .pages
+            .iter()
+            .map(|(id, p)| (id.clone(), p.path.clone()))
+            .collect();
         if how.reordered {
             self.site_diagnostics = site::arrange(&mut self.linked.site, self.rules);
         } else {

@@ -177,6 +177,43 @@ pub struct SearchCache {
     merged: Option<Merged>,
 }
 
+/// A cached entry: the hash of its inputs, and the entry.
+type Cached = (u64, Arc<NoteEntry>);
+
+/// One indexed note and its entry now.
+struct Keyed<'a> {
+    id: &'a NoteId,
+    key: u64,
+    now: Now<'a>,
+}
+
+/// A note's entry: kept from before, or worked out again (beside the one kept, if any).
+enum Now<'a> {
+    Kept(&'a Arc<NoteEntry>),
+    Fresh {
+        entry: Arc<NoteEntry>,
+        old: Option<&'a Arc<NoteEntry>>,
+    },
+}
+
+impl Keyed<'_> {
+    /// The entry as it is now.
+    fn entry(&self) -> &NoteEntry {
+        match &self.now {
+            Now::Kept(e) => e,
+            Now::Fresh { entry, .. } => entry,
+        }
+    }
+
+    /// The entry kept from before, if any.
+    fn old(&self) -> Option<&Arc<NoteEntry>> {
+        match &self.now {
+            Now::Kept(e) => Some(e),
+            Now::Fresh { old, .. } => *old,
+        }
+    }
+}
+
 /// What the last merge was made of, for patching it after an edit.
 #[derive(Debug)]
 struct Merged {
@@ -211,25 +248,23 @@ impl SearchCache {
     /// Patches the last merge for entries that changed in place: the same notes in the same
     /// order, each changed one with as many sections as before (so no record moves). Returns
     /// false, leaving `m` as it may be, when the merge must be done again.
-    fn patch(&self, m: &mut Merged, entries: &[(NoteId, u64, Arc<NoteEntry>)]) -> bool {
-        if m.order.len() != entries.len()
-            || m.order.iter().zip(entries).any(|(a, (b, _, _))| a != b)
-        {
+    fn patch(m: &mut Merged, entries: &[Keyed<'_>]) -> bool {
+        if m.order.len() != entries.len() || m.order.iter().zip(entries).any(|(a, e)| a != e.id) {
             return false;
         }
         let mut changed = Vec::new();
         let mut base = 0u32;
-        for (n, (id, _, new)) in entries.iter().enumerate() {
-            let Some((_, old)) = self.entries.get(id) else {
+        for (n, e) in entries.iter().enumerate() {
+            let Some(old) = e.old() else {
                 return false;
             };
-            if !Arc::ptr_eq(old, new) {
+            if let Now::Fresh { entry: new, .. } = &e.now {
                 if old.sections.len() != new.sections.len() {
                     return false;
                 }
                 changed.push((n, base, old, new));
             }
-            base += new.sections.len() as u32;
+            base += e.entry().sections.len() as u32;
         }
         let mut touched = std::collections::HashSet::new();
         for (n, base, old, new) in changed {
@@ -268,30 +303,56 @@ impl SearchCache {
             .values()
             .filter(|p| is_indexed(p, config))
             .collect();
-        let entries: Vec<(NoteId, u64, Arc<NoteEntry>)> = pages
-            .par_iter()
-            .map_init(extract::Scratch::default, |scratch, page| {
+        // Which notes changed, in one pass (cheap: a hash per note); then the changed ones
+        // extracted in parallel (all of them on a first build).
+        let keyed: Vec<(u64, Option<&Cached>)> = pages
+            .iter()
+            .map(|page| {
                 let known = content_keys.and_then(|k| k.get(&page.note.id).copied());
-                let key = input_key(page, known);
-                let id = &page.note.id;
-                match self.entries.get(id) {
-                    Some((k, entry)) if *k == key => (id.clone(), key, entry.clone()),
-                    _ => {
-                        let entry = extract::note_entry_with(page, scratch);
-                        (id.clone(), key, Arc::new(entry))
-                    }
-                }
+                (input_key(page, known), self.entries.get(&page.note.id))
             })
             .collect();
-        let refs: Vec<&NoteEntry> = entries.iter().map(|(_, _, e)| e.as_ref()).collect();
+        // Arcs are not cloned for the notes kept: 10,000 atomic counts bouncing between
+        // cores cost more than the rest of this pass.
+        let fresh: Vec<Option<Arc<NoteEntry>>> = pages
+            .par_iter()
+            .zip(&keyed)
+            .map_init(
+                extract::Scratch::default,
+                |scratch, (page, (key, old))| match old {
+                    Some((k, _)) if k == key => None,
+                    _ => Some(Arc::new(extract::note_entry_with(page, scratch))),
+                },
+            )
+            .collect();
+        let entries: Vec<Keyed<'_>> = pages
+            .iter()
+            .zip(keyed)
+            .zip(fresh)
+            .filter_map(|((page, (key, old)), fresh)| {
+                let old = old.map(|(_, e)| e);
+                let now = match (fresh, old) {
+                    (Some(entry), old) => Now::Fresh { entry, old },
+                    (None, Some(kept)) => Now::Kept(kept),
+                    (None, None) => return None,
+                };
+                Some(Keyed {
+                    id: &page.note.id,
+                    key,
+                    now,
+                })
+            })
+            .collect();
+        let refs: Vec<&NoteEntry> = entries.iter().map(Keyed::entry).collect();
         let patched = self
             .merged
             .take()
-            .and_then(|mut m| self.patch(&mut m, &entries).then_some(m));
+            .and_then(|mut m| Self::patch(&mut m, &entries).then_some(m));
+        let same_notes = patched.is_some();
         let mut merged = match patched {
             Some(m) => m,
             None => Merged {
-                order: entries.iter().map(|(id, _, _)| id.clone()).collect(),
+                order: entries.iter().map(|e| e.id.clone()).collect(),
                 lists: shards::term_lists(&refs),
                 docs: refs
                     .par_iter()
@@ -304,10 +365,23 @@ impl SearchCache {
         self.merged = Some(merged);
         index.stats.elapsed = started.elapsed();
         self.last = index.stats.clone();
-        self.entries = entries
+        let kept: Vec<(NoteId, (u64, Arc<NoteEntry>))> = entries
             .into_iter()
-            .map(|(id, key, entry)| (id, (key, entry)))
+            .filter(|e| !same_notes || matches!(e.now, Now::Fresh { .. }))
+            .map(|e| {
+                let entry = match e.now {
+                    Now::Fresh { entry, .. } => entry,
+                    Now::Kept(kept) => kept.clone(),
+                };
+                (e.id.clone(), (e.key, entry))
+            })
             .collect();
+        if same_notes {
+            // The same notes: only the entries that changed are put back.
+            self.entries.extend(kept);
+        } else {
+            self.entries = kept.into_iter().collect();
+        }
         index
     }
 }

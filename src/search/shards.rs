@@ -101,6 +101,35 @@ pub struct TermLists {
     lists: HashMap<String, (Postings, String), std::hash::BuildHasherDefault<super::FastHasher>>,
     /// The encoded summary of each wide prefix written last, until a term it covers changes.
     summaries: HashMap<String, String, std::hash::BuildHasherDefault<super::FastHasher>>,
+    /// The shard files the last [`files`] wrote, and the terms changed since.
+    written: Written,
+}
+
+/// Shard files written by the last call of [`files`]: one whose terms are the same and
+/// none of them changed since is written again as it is, not encoded and hashed again.
+#[derive(Debug, Clone, Default)]
+struct Written {
+    /// Term shards by first term: their last term and file.
+    leaves: HashMap<String, (String, (String, Shared)), super::FastHash>,
+    /// Dictionary shards by first word: their last word, summaries and file.
+    dicts: HashMap<String, (String, String, (String, Shared)), super::FastHash>,
+    /// Terms whose lists changed, came or went since.
+    dirty: HashSet<String>,
+}
+
+/// Which of `ranges` (consecutive, over positions) hold a position next to one of `points`
+/// (each a place in the sorted positions where a changed term is or was).
+fn dirty_ranges(ranges: &[(usize, usize)], points: &[usize]) -> Vec<bool> {
+    let mut dirty = vec![false; ranges.len()];
+    for &p in points {
+        for q in [p.saturating_sub(1), p] {
+            let k = ranges.partition_point(|&(from, _)| from <= q);
+            if k > 0 {
+                dirty[k - 1] = true;
+            }
+        }
+    }
+    dirty
 }
 
 /// Merges note entries (in site order) into the index files.
@@ -171,6 +200,7 @@ pub fn term_lists<'a>(entries: &[&'a NoteEntry]) -> TermLists {
     TermLists {
         lists,
         summaries: HashMap::default(),
+        written: Written::default(),
     }
 }
 
@@ -232,6 +262,7 @@ impl TermLists {
     /// Encodes the touched terms' lists again, and drops the lists left empty and the
     /// summaries of the prefixes they start with.
     pub fn reencode(&mut self, touched: &HashSet<String>) {
+        self.written.dirty.extend(touched.iter().cloned());
         for term in touched {
             for (i, c) in term.char_indices() {
                 self.summaries.remove(&term[..i + c.len_utf8()]);
@@ -268,7 +299,9 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
     let TermLists {
         lists,
         summaries: summary_cache,
+        written,
     } = lists;
+    let before = std::mem::take(written);
     let records: u32 = entries.iter().map(|e| e.sections.len() as u32).sum();
     let mut sorted: Vec<(&str, &(Postings, String))> =
         lists.iter().map(|(t, v)| (t.as_str(), v)).collect();
@@ -301,9 +334,30 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
     if start < terms.len() {
         leaves.push((start, terms.len()));
     }
+    // Where the changed terms are (or would be) among the sorted terms.
+    let points: Vec<usize> = before
+        .dirty
+        .iter()
+        .map(|t| terms.partition_point(|(x, _)| js_cmp(x, t) == std::cmp::Ordering::Less))
+        .collect();
+    let dirty_leaves = dirty_ranges(&leaves, &points);
     let mut leaf_meta = Vec::new();
-    for &(from, to) in &leaves {
+    for (k, &(from, to)) in leaves.iter().enumerate() {
         let id = file_id("leaf", terms[from].0, &mut taken);
+        let path = format!("{DIR}/i/{id}.js");
+        let (first, last) = (terms[from].0, terms[to - 1].0);
+        if let Some((l, file)) = before.leaves.get(first)
+            && !dirty_leaves[k]
+            && l == last
+            && file.0 == path
+        {
+            out.files.push(file.clone());
+            written
+                .leaves
+                .insert(first.to_string(), (last.to_string(), file.clone()));
+            leaf_meta.push((first, id));
+            continue;
+        }
         let mut body = String::new();
         let mut prev = "";
         for ((term, _), code) in terms[from..to].iter().zip(&encoded[from..to]) {
@@ -313,11 +367,15 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
             body.push(',');
             prev = term;
         }
-        out.files.push((
-            format!("{DIR}/i/{id}.js"),
+        let file = (
+            path,
             Shared::new(format!("{REGISTER}(\"i\",\"{id}\",{});\n", js_string(&body)).into_bytes()),
-        ));
-        leaf_meta.push((terms[from].0, id));
+        );
+        written
+            .leaves
+            .insert(first.to_string(), (last.to_string(), file.clone()));
+        out.files.push(file);
+        leaf_meta.push((first, id));
     }
     out.leaves = leaves.len();
 
@@ -364,10 +422,31 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
         body.push_str(code);
         body.push(',');
     }
+    let word_points: Vec<usize> = points
+        .iter()
+        .map(|&p| words.partition_point(|&i| i < p))
+        .collect();
+    let dirty_dicts = dirty_ranges(&dicts, &word_points);
     let mut dict_meta = Vec::new();
-    for (&(from, to), sums) in dicts.iter().zip(&summaries) {
+    for (k, (&(from, to), sums)) in dicts.iter().zip(&summaries).enumerate() {
         let first = terms[words[from]].0;
+        let last = terms[words[to - 1]].0;
         let id = file_id("dict", first, &mut taken);
+        let path = format!("{DIR}/t/{id}.js");
+        if let Some((l, old_sums, file)) = before.dicts.get(first)
+            && !dirty_dicts[k]
+            && l == last
+            && old_sums == sums
+            && file.0 == path
+        {
+            out.files.push(file.clone());
+            written.dicts.insert(
+                first.to_string(),
+                (last.to_string(), sums.clone(), file.clone()),
+            );
+            dict_meta.push((first, id));
+            continue;
+        }
         let mut entries = String::new();
         let mut prev = "";
         for &i in &words[from..to] {
@@ -378,8 +457,8 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
             entries.push(',');
             prev = term;
         }
-        out.files.push((
-            format!("{DIR}/t/{id}.js"),
+        let file = (
+            path,
             Shared::new(
                 format!(
                     "{REGISTER}(\"t\",\"{id}\",{},{});\n",
@@ -388,7 +467,12 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
                 )
                 .into_bytes(),
             ),
-        ));
+        );
+        written.dicts.insert(
+            first.to_string(),
+            (last.to_string(), sums.clone(), file.clone()),
+        );
+        out.files.push(file);
         dict_meta.push((first, id));
     }
     out.dicts = dicts.len();
