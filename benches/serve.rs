@@ -40,6 +40,14 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// This process's resident memory (Linux), in MB.
+fn resident_mb() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
@@ -78,8 +86,9 @@ fn main() {
         )
         .unwrap();
         println!(
-            "{n} notes: first build in memory {:.2} s",
-            started.elapsed().as_secs_f64()
+            "{n} notes: first build in memory {:.2} s, {} MB resident",
+            started.elapsed().as_secs_f64(),
+            resident_mb().unwrap_or(0)
         );
         let addr = running.addr.to_string();
         let mut events = http::Events::connect(&addr, "/__studysite/events");

@@ -185,3 +185,83 @@ fn a_folder_page_deleted_or_a_note_renamed_reaches_exactly_the_listings_that_sho
     );
     assert_fresh(&site, &session, "folder page deleted");
 }
+
+/// A vault where notes share topics, tags (one tag on more notes than a group counts), links
+/// (one to itself) and folder pages.
+fn related_vault(site: &Fixture) {
+    for i in 0..60 {
+        let folder = ["ec2", "s3", "vpc"][i % 3];
+        let mut text = format!("# Note {i}\n\n#crowd #t{}\n\n", i % 7);
+        if i % 4 == 0 {
+            text.push_str("## Spot Capacity\n\nShared heading.\n\n");
+        }
+        if i % 5 == 0 {
+            text.push_str(&format!(
+                "See [[note-{}]] and [[note-{i}]].\n",
+                (i * 7) % 60
+            ));
+        }
+        site.note(&format!("{folder}/note-{i}.md"), &text);
+    }
+    site.note(
+        "ec2/_index.md",
+        "---\ntitle: EC2\n---\n#t1 #crowd [[note-3]]\n",
+    );
+}
+
+#[test]
+fn related_notes_ranked_one_by_one_are_ranked_as_for_the_whole_site() {
+    let site = Fixture::new();
+    related_vault(&site);
+    let state = studysite::pipeline::State::open(&site.options()).expect("opens");
+    let l = &state.linked;
+    let all: std::collections::BTreeSet<_> = l.site.pages.keys().cloned().collect();
+    let whole = &l.taxonomy.related;
+    let one_by_one = studysite::taxonomy::related::of_notes(
+        &l.site,
+        &l.graph,
+        &l.taxonomy.tags,
+        &l.taxonomy.topics,
+        &all,
+    );
+    assert!(
+        whole.len() > 50,
+        "the vault relates most notes: {}",
+        whole.len()
+    );
+    for id in &all {
+        assert_eq!(
+            one_by_one[id].as_ref(),
+            whole.get(id),
+            "related notes of {id:?}"
+        );
+    }
+}
+
+#[test]
+fn related_notes_follow_edits_of_tags_topics_and_links_like_a_fresh_build() {
+    let site = Fixture::new();
+    related_vault(&site);
+    let mut session = Session::open(&site.options()).unwrap();
+    let steps: [(&str, Option<&str>); 6] = [
+        (
+            "s3/note-1.md",
+            Some("# Renamed One\n\n#t3\n\n## Spot Capacity\n\nNow shared.\n"),
+        ),
+        ("ec2/note-0.md", None),
+        (
+            "vpc/note-2.md",
+            Some("# Note 2\n\nSee [[note-7]], [[note-8]] and [[note-9]].\n"),
+        ),
+        ("ec2/note-3.md", Some("# Aardvark\n\n#t0 #crowd\n")),
+        (
+            "s3/new.md",
+            Some("# New\n\n#t0 #t3\n\n## Spot Capacity\n\n[[note-4]]\n"),
+        ),
+        ("ec2/_index.md", None),
+    ];
+    for (n, (note, text)) in steps.into_iter().enumerate() {
+        apply(&mut session, &site, note, text);
+        assert_fresh(&site, &session, &format!("step {n}: {note}"));
+    }
+}

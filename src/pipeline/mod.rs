@@ -9,6 +9,7 @@ pub mod plan;
 mod reach;
 pub mod record;
 pub mod stages;
+mod summary;
 mod update;
 
 pub use deps::{Fact, OutputKey};
@@ -138,7 +139,7 @@ impl State {
         let started = Instant::now();
         state.summaries = parsed
             .iter()
-            .map(|(note, parsed)| (note.id.clone(), update::summary(note, parsed)))
+            .map(|(note, parsed)| (note.id.clone(), summary::summary(note, parsed)))
             .collect();
         let (site, site_diagnostics) = site::assemble(
             state.project.config.clone(),
@@ -238,6 +239,8 @@ impl State {
         self.list_diagnostics = diagnostics;
         self.record.clear();
         self.render_diagnostics.clear();
+        // A site kept for rebuilds keeps its notes' bodies too (print sheets show them again).
+        self.excerpts.keep_bodies(remember);
         if let Some(p) = self.options.progress.as_deref() {
             p.stage("rendering pages", specs.len());
         }

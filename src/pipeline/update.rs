@@ -4,15 +4,14 @@
 
 use super::plan::{self, Changes, Found, Known};
 use super::reach::{Reach, Scope};
+use super::summary::summary;
 use super::{Fact, OutputKey, State, deps, outputs};
 use crate::graph;
-use crate::markdown::ParsedNote;
 use crate::output::Txn;
 use crate::site;
 use crate::taxonomy;
-use crate::vault::{self, Asset, Note, NoteId, walk};
+use crate::vault::{self, Asset, NoteId, walk};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
 
 /// What applying changes did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,60 +22,6 @@ pub struct Applied {
     pub structural: bool,
     /// How long each step took.
     pub steps: Vec<(&'static str, std::time::Duration)>,
-}
-
-/// Everything other pages show of a note, or use to resolve links to it: when this is unchanged
-/// by an edit, only the note's own page and the pages that show its body change.
-pub fn summary(note: &Note, parsed: &ParsedNote) -> u64 {
-    let mut h = crate::hash::Digester::new();
-    let front = &note.front;
-    (
-        &front.title,
-        &front.description,
-        &front.tags,
-        &front.date,
-        &front.updated,
-        front.weight,
-        &front.aliases,
-        // Issue 10 hook: a permalink moves the page; classes are on it.
-        &front.permalink,
-        &front.cssclasses,
-    )
-        .hash(&mut h);
-    for (key, value) in &front.extra {
-        (key, value.to_string()).hash(&mut h);
-    }
-    // fuzz hook: whether a note has math decides whether the site has the math files.
-    (parsed.starts_with_h1, parsed.first_h1(), parsed.has_math).hash(&mut h);
-    for heading in &parsed.headings {
-        (
-            heading.level,
-            &heading.text,
-            &heading.anchor,
-            &heading.block_id,
-            &heading.card,
-        )
-            .hash(&mut h);
-    }
-    (&parsed.block_ids, &parsed.html_ids, &parsed.tags).hash(&mut h);
-    for (fragment, _, _) in &parsed.html_anchor_links {
-        fragment.hash(&mut h);
-    }
-    for card in &parsed.cards {
-        (&card.id, card.kind as u8).hash(&mut h);
-    }
-    for link in &parsed.links {
-        (
-            &link.target,
-            link.kind == crate::markdown::LinkKind::Image,
-            link.wiki,
-            link.has_label,
-            &link.label,
-            &link.context,
-        )
-            .hash(&mut h);
-    }
-    h.finish()
 }
 
 impl State {
@@ -421,8 +366,16 @@ impl State {
         step("tags");
         let topics = taxonomy::topics::collect(&self.linked.site, &self.linked.taxonomy.topics);
         step("topics");
-        let related =
-            taxonomy::related::collect(&self.linked.site, &self.linked.graph, &tags, &topics);
+        // Only the notes sharing something with the reached ones are ranked again.
+        let mut related = std::mem::take(&mut self.linked.taxonomy.related);
+        let reranked = taxonomy::related::update(
+            &mut related,
+            (&self.linked.site, &self.linked.graph),
+            (&tags, &topics),
+            (&self.linked.taxonomy.tags, &self.linked.taxonomy.topics),
+            &affected,
+            &reach.neighbours,
+        );
         step("related");
         let same_decks = self.decks_unchanged(touched);
         let decks = if same_decks {
@@ -441,15 +394,10 @@ impl State {
         );
         // And what they show now.
         reach.note_around(&self.linked, &affected);
+        // Lists that changed, and lists showing a reached note (its title may be new).
+        reach.related.extend(reranked);
         for (id, list) in &self.linked.taxonomy.related {
-            if before.related.get(id) != Some(list) || list.iter().any(|r| affected.contains(r)) {
-                reach.related.insert(id.clone());
-            }
-        }
-        for (id, list) in &before.related {
-            if !self.linked.taxonomy.related.contains_key(id)
-                || list.iter().any(|r| affected.contains(r))
-            {
+            if list.iter().any(|r| affected.contains(r)) {
                 reach.related.insert(id.clone());
             }
         }

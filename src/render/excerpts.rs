@@ -1,11 +1,13 @@
-//! Excerpts of notes' sections kept between renders: a topic page gathers the same sections
-//! of many notes, and an edit of one of them must not render all the others again.
+//! Excerpts of notes' sections, and (while `serve` keeps the site) notes' bodies, kept between
+//! renders: a topic page gathers the same sections of many notes, a folder's print sheet the
+//! bodies of up to 200 notes, and an edit of one of them must not render all the others
+//! again.
 //!
 //! An excerpt is a pure function of its note's content key ([`super::content_key`]: the
 //! note's text, title, page and where its links and embeds lead), the heading it starts at
 //! and the site's settings (a settings change opens the site afresh, with a new cache).
 
-use super::content::{content_key, section_html};
+use super::content::{content_key, note_html, section_html};
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::site::Site;
@@ -16,13 +18,25 @@ use std::sync::{Arc, Mutex};
 /// One excerpt: its HTML and what rendering it found wrong.
 type Excerpt = Arc<(String, Vec<Diagnostic>)>;
 
-/// Excerpts by note and heading, each with the content key it was rendered at.
-type Kept = HashMap<(NoteId, Option<usize>), (u64, Excerpt)>;
+/// Excerpts by note, kind and heading, each with the content key it was rendered at.
+type Kept = HashMap<(NoteId, Kind, Option<usize>), (u64, Excerpt)>;
+
+/// What of a note is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    /// The start of a section (or of the note), for pages gathering many notes.
+    Excerpt,
+    /// The whole body, without the heading shown as the title.
+    Body,
+}
 
 /// Rendered excerpts by note and heading, each with the content key it was rendered at.
 #[derive(Debug, Default)]
 pub struct Excerpts {
     kept: Mutex<Kept>,
+    /// Whether bodies are kept too: only while the site is kept for rebuilds (the bodies of
+    /// a whole site are as big as its pages' text).
+    bodies: bool,
 }
 
 impl Excerpts {
@@ -35,21 +49,58 @@ impl Excerpts {
         id: &NoteId,
         heading: Option<usize>,
     ) -> (String, Vec<Diagnostic>) {
+        self.kept_or(site, graph, (id, Kind::Excerpt, heading), || {
+            section_html(site, graph, id, heading)
+        })
+    }
+
+    /// A note's body without the heading `without` (see [`note_html`]); kept when bodies are.
+    pub fn body(
+        &self,
+        site: &Site,
+        graph: &Graph,
+        id: &NoteId,
+        without: Option<usize>,
+    ) -> (String, Vec<Diagnostic>) {
+        if !self.bodies {
+            return note_html(site, graph, id, without);
+        }
+        self.kept_or(site, graph, (id, Kind::Body, without), || {
+            note_html(site, graph, id, without)
+        })
+    }
+
+    /// Whether bodies are kept from now on.
+    pub fn keep_bodies(&mut self, keep: bool) {
+        self.bodies = keep;
+        if !keep {
+            self.lock().retain(|(_, kind, _), _| *kind != Kind::Body);
+        }
+    }
+
+    fn kept_or(
+        &self,
+        site: &Site,
+        graph: &Graph,
+        (id, kind, heading): (&NoteId, Kind, Option<usize>),
+        render: impl FnOnce() -> (String, Vec<Diagnostic>),
+    ) -> (String, Vec<Diagnostic>) {
         let key = content_key(site, graph, id);
-        let slot = (id.clone(), heading);
-        if let Some((k, excerpt)) = self.lock().get(&slot)
+        let slot = (id.clone(), kind, heading);
+        if let Some((k, kept)) = self.lock().get(&slot)
             && *k == key
         {
-            return (excerpt.0.clone(), excerpt.1.clone());
+            return (kept.0.clone(), kept.1.clone());
         }
-        let excerpt = section_html(site, graph, id, heading);
-        self.lock().insert(slot, (key, Arc::new(excerpt.clone())));
-        excerpt
+        let made = render();
+        self.lock().insert(slot, (key, Arc::new(made.clone())));
+        made
     }
 
     /// Forgets the excerpts of notes the site no longer has.
     pub fn retain_notes_of(&self, site: &Site) {
-        self.lock().retain(|(id, _), _| site.pages.contains_key(id));
+        self.lock()
+            .retain(|(id, _, _), _| site.pages.contains_key(id));
     }
 
     /// How many excerpts are kept.

@@ -2,7 +2,7 @@
 //! [fragments](super::fragments), turns site paths into URLs from the page, and renders its
 //! template; none of them writes files.
 
-use super::content::{Needs, note_html};
+use super::content::Needs;
 use super::fragments::{self, Item};
 use super::linkmap;
 use super::views::*;
@@ -131,7 +131,7 @@ impl<'a> PageContext<'a> {
         // A note whose first `# heading` is its title shows it once, as the page title.
         let title_index = parsed.title_heading(&page.title);
         let title_heading = title_index.map(|i| &parsed.headings[i]);
-        let (content, diagnostics) = note_html(
+        let (content, diagnostics) = self.excerpts.body(
             &self.linked.site,
             &self.linked.graph,
             &page.note.id,

@@ -7,7 +7,7 @@
 //! vault's top sheet stays a page a browser can print.
 
 use super::PageRef;
-use super::content::{Needs, note_html};
+use super::content::Needs;
 use super::pages::{Generated, PageContext, RenderedPage};
 use super::views::{Chrome, LinkView, PageKind};
 use crate::diagnostics::Diagnostic;
@@ -191,7 +191,7 @@ pub fn render(
                 chrome.has_browser_diagrams |= needs.browser_diagrams;
                 chrome.has_math |= needs.math;
                 let title_index = p.parsed.title_heading(&p.title);
-                let (html, found) = note_html(&l.site, &l.graph, b, title_index);
+                let (html, found) = g.ctx.excerpts.body(&l.site, &l.graph, b, title_index);
                 diagnostics.extend(found);
                 // Raw HTML in a note writes URLs from the note's page, not from the sheet.
                 let page_url = g.links.href(&page_path);

@@ -212,13 +212,13 @@ impl Session {
         let written = on_disk.then(|| self.state.record_snapshot());
         let txn = self.output.begin(Mode::Update);
         let applied = self.state.apply(changes, &txn);
+        let started = std::time::Instant::now();
         let committed = if on_disk && self.state.diagnostics().has_errors() {
             Err(anyhow::anyhow!("the site has errors"))
         } else {
             txn.commit()
         };
         let mut steps = applied.steps;
-        let started = std::time::Instant::now();
         let committed = match committed {
             Ok(c) => c,
             Err(e) => {
