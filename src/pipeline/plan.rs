@@ -71,14 +71,16 @@ impl RebuildPlan {
     }
 }
 
+/// Whether content path `key` is `rel` or inside it (`""` holds everything).
+pub fn under(key: &str, rel: &str) -> bool {
+    rel.is_empty() || key == rel || key.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))
+}
+
 /// `changed`: content paths (relative, `/`-separated; `""` for the whole folder) that changed;
 /// `found`: what is on disk under each of them now, by content path. Whatever the site knew
 /// under a changed path and is not found there any more is dropped.
 pub fn plan(changed: &[String], found: &BTreeMap<String, Found>, known: &Known) -> RebuildPlan {
     let mut plan = RebuildPlan::default();
-    let under = |key: &str, rel: &str| {
-        rel.is_empty() || key == rel || key.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))
-    };
     for rel in changed {
         for note in known.notes.iter().filter(|k| under(k, rel)) {
             if !matches!(found.get(note), Some(Found::Note(_))) {

@@ -121,13 +121,7 @@ impl Reach {
             crate::nav::PageKey::Note(id) => id.folder(),
             crate::nav::PageKey::Section(f) => f.as_str(),
         };
-        self.folders.iter().any(|f| {
-            f.is_empty()
-                || folder == f
-                || folder
-                    .strip_prefix(f.as_str())
-                    .is_some_and(|r| r.starts_with('/'))
-        })
+        self.folders.iter().any(|f| super::plan::under(folder, f))
     }
 }
 

@@ -27,15 +27,7 @@ pub struct Applied {
 impl State {
     /// What the site holds under the changed content paths (all a plan looks at).
     fn known(&self, changed: &[String]) -> Known {
-        let under = |key: &str| {
-            changed.iter().any(|rel| {
-                rel.is_empty()
-                    || key == rel
-                    || key
-                        .strip_prefix(rel.as_str())
-                        .is_some_and(|r| r.starts_with('/'))
-            })
-        };
+        let under = |key: &str| changed.iter().any(|rel| plan::under(key, rel));
         Known {
             notes: self
                 .linked
