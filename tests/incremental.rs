@@ -4,7 +4,7 @@
 mod common;
 
 use common::Fixture;
-use std::collections::BTreeSet;
+use common::fresh::assert_same_as_fresh;
 use std::fs;
 use std::path::PathBuf;
 use studysite::session::{Changes, Session};
@@ -27,31 +27,6 @@ fn changes(paths: &[PathBuf]) -> Changes {
         content: paths.iter().cloned().collect(),
         ..Changes::default()
     }
-}
-
-fn assert_same_as_fresh(site: &Fixture, session: &Session, step: &str) {
-    let fresh_session = Session::open(&site.options()).expect("fresh build");
-    let fresh = fresh_session.files();
-    let ours = session.files();
-    let fresh = &fresh;
-    let ours = &ours;
-    let ours_keys: BTreeSet<&String> = ours.keys().collect();
-    let fresh_keys: BTreeSet<&String> = fresh.keys().collect();
-    assert_eq!(ours_keys, fresh_keys, "{step}: different file lists");
-    for (path, bytes) in fresh {
-        if ours[path] != *bytes {
-            panic!(
-                "{step}: {path} differs from a fresh build\n--- incremental ---\n{}\n--- fresh ---\n{}",
-                String::from_utf8_lossy(&ours[path]),
-                String::from_utf8_lossy(bytes)
-            );
-        }
-    }
-    assert_eq!(
-        session.diagnostics(),
-        fresh_session.diagnostics(),
-        "{step}: diagnostics differ"
-    );
 }
 
 #[test]

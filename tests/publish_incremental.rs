@@ -6,7 +6,7 @@
 mod common;
 
 use common::Fixture;
-use std::collections::BTreeSet;
+use common::fresh::assert_same_as_fresh;
 use std::fs;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -52,30 +52,6 @@ fn changes(paths: &[PathBuf]) -> Changes {
         content: paths.iter().cloned().collect(),
         ..Changes::default()
     }
-}
-
-fn assert_same_as_fresh(site: &Fixture, session: &Session, step: &str) {
-    let fresh_session = Session::open(&site.options()).expect("fresh build");
-    let (fresh, ours) = (fresh_session.files(), session.files());
-    let fresh_keys: BTreeSet<&String> = fresh.keys().collect();
-    assert_eq!(
-        ours.keys().collect::<BTreeSet<_>>(),
-        fresh_keys,
-        "{step}: different file lists"
-    );
-    for (path, bytes) in &fresh {
-        assert!(
-            ours[path] == *bytes,
-            "{step}: {path} differs from a fresh build\n--- incremental ---\n{}\n--- fresh ---\n{}",
-            String::from_utf8_lossy(&ours[path]),
-            String::from_utf8_lossy(bytes)
-        );
-    }
-    assert_eq!(
-        session.diagnostics(),
-        fresh_session.diagnostics(),
-        "{step}: diagnostics differ"
-    );
 }
 
 fn text(session: &Session, path: &str) -> String {

@@ -5,6 +5,7 @@
 mod common;
 
 use common::Fixture;
+use common::fresh::assert_same_as_fresh as assert_fresh;
 use std::fs;
 use studysite::session::{Changes, Session};
 
@@ -18,29 +19,6 @@ fn apply(session: &mut Session, site: &Fixture, note: &str, text: Option<&str>) 
         content: [path].into_iter().collect(),
         ..Changes::default()
     });
-}
-
-fn assert_fresh(site: &Fixture, session: &Session, step: &str) {
-    let fresh = Session::open(&site.options()).expect("fresh build");
-    let (ours, theirs) = (session.files(), fresh.files());
-    assert_eq!(
-        ours.keys().collect::<Vec<_>>(),
-        theirs.keys().collect::<Vec<_>>(),
-        "{step}: file lists differ"
-    );
-    for (path, bytes) in &theirs {
-        assert!(
-            ours[path] == *bytes,
-            "{step}: {path} differs from a fresh build\n--- incremental ---\n{}\n--- fresh ---\n{}",
-            String::from_utf8_lossy(&ours[path]),
-            String::from_utf8_lossy(bytes)
-        );
-    }
-    assert_eq!(
-        session.diagnostics(),
-        fresh.diagnostics(),
-        "{step}: diagnostics differ"
-    );
 }
 
 #[test]

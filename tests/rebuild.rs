@@ -5,6 +5,7 @@
 mod common;
 
 use common::Fixture;
+use common::fresh::assert_same_as_fresh as assert_fresh;
 use common::http::{Events, get};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,25 +21,6 @@ fn changes(paths: &[PathBuf]) -> Changes {
         content: paths.iter().cloned().collect(),
         ..Changes::default()
     }
-}
-
-/// Asserts the session serves what a fresh build of the same files would.
-fn assert_fresh(site: &Fixture, session: &Session, step: &str) {
-    let fresh = Session::open(&site.options()).expect("fresh build");
-    let (ours, theirs) = (session.files(), fresh.files());
-    let keys = |f: &studysite::session::Files| f.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(&ours), keys(&theirs), "{step}: file lists differ");
-    for (path, bytes) in &theirs {
-        assert!(
-            ours[path] == *bytes,
-            "{step}: {path} differs from a fresh build"
-        );
-    }
-    assert_eq!(
-        session.diagnostics(),
-        fresh.diagnostics(),
-        "{step}: diagnostics differ"
-    );
 }
 
 fn diagram_site() -> Fixture {

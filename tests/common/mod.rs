@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod bundled;
 pub mod checkers;
+pub mod fresh;
 pub mod http;
 pub mod obsidian;
 pub mod vault;
