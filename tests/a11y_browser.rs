@@ -6,22 +6,6 @@ mod common;
 
 use common::browser::{FileServer, browser_or_skip};
 use common::checkers::{Mode, axe_or_skip, axe_violations, summary};
-use common::{Fixture, copy_dir};
-use std::path::Path;
-
-/// The bundled site, built into a fixture.
-fn bundled() -> Fixture {
-    let site = Fixture::new();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("content"), &site.root().join("content"));
-    std::fs::copy(
-        repo.join("studysite.toml"),
-        site.root().join("studysite.toml"),
-    )
-    .unwrap();
-    site.build_ok();
-    site
-}
 
 const BUNDLED_PAGES: &[&str] = &[
     "",
@@ -59,7 +43,7 @@ fn no_serious_or_critical_axe_violations_in_light_dark_and_phone() {
     let Some(axe) = axe_or_skip(test) else {
         return;
     };
-    let site = bundled();
+    let site = common::bundled::bundled(None);
     let vault = common::vault::every_element();
     vault.build_ok();
     let bundled_server = FileServer::start(&site.public());

@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::{Fixture, copy_dir, seed, text};
+use common::{Fixture, seed, text};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// The cards a deck page studies: from the data scripts it loads (one per note), those of the
 /// deck and its sub-decks, in order; as `{"deck": name, "cards": [...]}`.
@@ -136,22 +135,9 @@ fn seed_003_becomes_the_cognito_deck_with_one_card_per_card_heading() {
     assert_eq!(note_page.all(".note-body .fc-back").len(), 5);
 }
 
-/// The bundled site, built in a temp folder.
-fn bundled() -> Fixture {
-    let site = Fixture::new();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&root.join("content"), &site.root().join("content"));
-    std::fs::copy(
-        root.join("studysite.toml"),
-        site.root().join("studysite.toml"),
-    )
-    .unwrap();
-    site
-}
-
 #[test]
 fn the_bundled_site_has_decks_with_every_syntax() {
-    let site = bundled();
+    let site = common::bundled::copy(None);
     let out = site.cli(&["cards", "list", "--format", "json"]);
     assert!(
         out.status.success(),
@@ -311,7 +297,7 @@ fn export(site: &Fixture, args: &[&str]) -> String {
 
 #[test]
 fn the_anki_export_reads_back_as_anki_reads_it_with_guids_stable_across_builds() {
-    let site = bundled();
+    let site = common::bundled::copy(None);
     let first = read_anki(&export(&site, &[]));
     assert_eq!(first.headers["html"], "true");
     let column = |name: &str| {
@@ -397,7 +383,7 @@ fn a_deck_page_downloads_the_same_anki_file_as_the_cli() {
     else {
         return;
     };
-    let site = bundled();
+    let site = common::bundled::copy(None);
     site.build_ok();
     let server = common::browser::FileServer::start(&site.public());
     let mut browser = common::browser::Cdp::launch(&chromium, "about:blank");
@@ -424,7 +410,7 @@ fn a_deck_page_downloads_the_same_anki_file_as_the_cli() {
 
 #[test]
 fn cards_list_prints_decks_and_export_names_an_unknown_deck() {
-    let site = bundled();
+    let site = common::bundled::copy(None);
     let out = site.cli(&["cards", "list"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success());

@@ -3,21 +3,9 @@
 
 mod common;
 
+use common::Fixture;
 use common::checkers::{vnu_errors, vnu_or_skip};
-use common::{Fixture, copy_dir};
 use std::path::Path;
-
-fn bundled() -> Fixture {
-    let site = Fixture::new();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("content"), &site.root().join("content"));
-    std::fs::copy(
-        repo.join("studysite.toml"),
-        site.root().join("studysite.toml"),
-    )
-    .unwrap();
-    site
-}
 
 #[test]
 fn the_nu_html_checker_finds_no_errors_in_the_whole_output() {
@@ -25,7 +13,7 @@ fn the_nu_html_checker_finds_no_errors_in_the_whole_output() {
     let Some(jar) = vnu_or_skip(test) else {
         return;
     };
-    let sites = [bundled(), common::vault::every_element()];
+    let sites = [common::bundled::copy(None), common::vault::every_element()];
     for site in &sites {
         site.build_ok();
     }

@@ -8,6 +8,13 @@ use std::path::Path;
 /// The bundled site in a fixture, built with the given `base_url` in its config (`None`: as
 /// it is in the repository).
 pub fn bundled(base_url: Option<&str>) -> Fixture {
+    let site = copy(base_url);
+    site.build_ok();
+    site
+}
+
+/// The bundled site copied into a fixture, not built yet (`base_url` as for [`bundled`]).
+pub fn copy(base_url: Option<&str>) -> Fixture {
     let site = Fixture::new();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_dir(&repo.join("content"), &site.root().join("content"));
@@ -31,7 +38,6 @@ pub fn bundled(base_url: Option<&str>) -> Fixture {
         assert!(config.contains(url), "the bundled config sets base_url");
     }
     site.file("studysite.toml", &config);
-    site.build_ok();
     site
 }
 
