@@ -58,11 +58,6 @@ impl Shared {
         }
     }
 
-    /// The bytes.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
     /// How many bytes.
     pub fn len(&self) -> usize {
         self.bytes.len()

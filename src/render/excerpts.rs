@@ -103,16 +103,6 @@ impl Excerpts {
             .retain(|(id, _, _), _| site.pages.contains_key(id));
     }
 
-    /// How many excerpts are kept.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// Whether none is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
         self.kept.lock().unwrap_or_else(|p| p.into_inner())
     }
