@@ -5,6 +5,7 @@
 mod common;
 
 use common::Fixture;
+use common::fresh::assert_same_as_fresh;
 use std::fs;
 use std::path::Path;
 use studysite::session::{Changes, Session};
@@ -245,4 +246,91 @@ fn an_edit_in_a_session_updates_the_notes_file() {
         after >= before - 1 && after <= before + 1,
         "{before} → {after}"
     );
+}
+
+/// Applies what happened to `paths` (under `content/`) to the session.
+fn changed(session: &mut Session, site: &Fixture, paths: &[&str]) {
+    let content = site.root().join("content");
+    session.apply(&Changes {
+        content: paths.iter().map(|p| content.join(p)).collect(),
+        ..Changes::default()
+    });
+}
+
+#[test]
+fn notes_that_come_go_or_move_renumber_the_index_as_a_fresh_build_would() {
+    let site = Fixture::new();
+    // Words shared across notes, so that one term's records span many notes.
+    let note = |i: usize, sections: usize| {
+        let mut text = format!("# Note {i}\n\nshared common word{i} word{}\n", i % 3);
+        for s in 0..sections {
+            text.push_str(&format!(
+                "\n## Part {s}\n\nshared part{s} word{}\n",
+                (i + s) % 5
+            ));
+        }
+        text
+    };
+    for i in 0..24 {
+        site.note(&format!("f{}/n{i:02}.md", i % 3), &note(i, 1 + i % 3));
+    }
+    let mut session = Session::open(&site.options()).unwrap();
+    let content = site.root().join("content");
+    let mv = |from: &str, to: &str| {
+        let to = content.join(to);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::rename(content.join(from), to).unwrap();
+    };
+    let write = |path: &str, text: &str| {
+        let path = content.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+
+    mv("f0/n03.md", "f0/z-last.md");
+    changed(&mut session, &site, &["f0/n03.md", "f0/z-last.md"]);
+    assert_same_as_fresh(&site, &session, "renamed to later in its folder");
+    mv("f1/n22.md", "f1/a-first.md");
+    changed(&mut session, &site, &["f1/n22.md", "f1/a-first.md"]);
+    assert_same_as_fresh(&site, &session, "renamed to earlier in its folder");
+    mv("f2/n05.md", "f0/n05.md");
+    changed(&mut session, &site, &["f2/n05.md", "f0/n05.md"]);
+    assert_same_as_fresh(&site, &session, "moved to another folder");
+    write("a/first.md", &note(100, 2));
+    changed(&mut session, &site, &["a/first.md"]);
+    assert_same_as_fresh(&site, &session, "a note before all others");
+    write("zz/end.md", &note(101, 4));
+    changed(&mut session, &site, &["zz/end.md"]);
+    assert_same_as_fresh(&site, &session, "a note after all others");
+    fs::remove_file(content.join("f1/n10.md")).unwrap();
+    changed(&mut session, &site, &["f1/n10.md"]);
+    assert_same_as_fresh(&site, &session, "a note deleted");
+    write("f2/n08.md", &note(8, 5));
+    changed(&mut session, &site, &["f2/n08.md"]);
+    assert_same_as_fresh(&site, &session, "a note with more sections");
+    write("f2/n11.md", &note(11, 0));
+    changed(&mut session, &site, &["f2/n11.md"]);
+    assert_same_as_fresh(&site, &session, "a note with fewer sections");
+    mv("f0/n06.md", "f0/m06.md");
+    write(
+        "f0/m06.md",
+        &note(6, 2).replace("shared", "renamedandedited"),
+    );
+    write(
+        "f0/n00.md",
+        &format!("---\nsearch: false\n---\n{}", note(0, 1)),
+    );
+    fs::remove_file(content.join("f2/n14.md")).unwrap();
+    changed(
+        &mut session,
+        &site,
+        &["f0/n06.md", "f0/m06.md", "f0/n00.md", "f2/n14.md"],
+    );
+    assert_same_as_fresh(&site, &session, "renamed and edited, opted out, deleted");
+    write("f0/n00.md", &note(0, 1));
+    changed(&mut session, &site, &["f0/n00.md"]);
+    assert_same_as_fresh(&site, &session, "opted in again");
+    fs::remove_dir_all(content.join("f1")).unwrap();
+    changed(&mut session, &site, &["f1"]);
+    assert_same_as_fresh(&site, &session, "a folder deleted");
 }

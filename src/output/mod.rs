@@ -58,6 +58,11 @@ impl Shared {
         }
     }
 
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// How many bytes.
     pub fn len(&self) -> usize {
         self.bytes.len()

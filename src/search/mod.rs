@@ -172,7 +172,7 @@ fn index_of(merged: shards::Files) -> SearchIndex {
 /// notes whose inputs changed (checked with a hash of what the entry is made from).
 #[derive(Debug, Default)]
 pub struct SearchCache {
-    entries: HashMap<NoteId, (u64, Arc<NoteEntry>), std::hash::BuildHasherDefault<FastHasher>>,
+    entries: HashMap<NoteId, Cached, FastHash>,
     last: Stats,
     merged: Option<Merged>,
 }
@@ -245,34 +245,116 @@ fn input_key(page: &Page, content_key: Option<u64>) -> u64 {
 }
 
 impl SearchCache {
-    /// Patches the last merge for entries that changed in place: the same notes in the same
-    /// order, each changed one with as many sections as before (so no record moves). Returns
-    /// false, leaving `m` as it may be, when the merge must be done again.
-    fn patch(m: &mut Merged, entries: &[Keyed<'_>]) -> bool {
-        if m.order.len() != entries.len() || m.order.iter().zip(entries).any(|(a, e)| a != e.id) {
-            return false;
-        }
-        let mut changed = Vec::new();
-        let mut base = 0u32;
-        for (n, e) in entries.iter().enumerate() {
-            let Some(old) = e.old() else {
-                return false;
-            };
-            if let Now::Fresh { entry: new, .. } = &e.now {
-                if old.sections.len() != new.sections.len() {
-                    return false;
+    /// Patches the last merge for what changed: entries changed in place with as many sections
+    /// as before touch only their own terms; notes that came, went or moved in the order
+    /// renumber the records of the others. Returns the notes gone, or `None` (leaving `m` as
+    /// it may be) when the merge must be done again.
+    fn patch(
+        m: &mut Merged,
+        entries: &[Keyed<'_>],
+        cache: &HashMap<NoteId, Cached, FastHash>,
+    ) -> Option<Vec<NoteId>> {
+        if m.order.len() == entries.len() && m.order.iter().zip(entries).all(|(a, e)| a == e.id) {
+            let mut changed = Vec::new();
+            let mut base = 0u32;
+            let mut same_sections = true;
+            for (n, e) in entries.iter().enumerate() {
+                let old = e.old()?;
+                if let Now::Fresh { entry: new, .. } = &e.now {
+                    same_sections &= old.sections.len() == new.sections.len();
+                    changed.push((n, base, old, new));
                 }
-                changed.push((n, base, old, new));
+                base += e.entry().sections.len() as u32;
+            }
+            if same_sections {
+                let mut touched = std::collections::HashSet::new();
+                for (n, base, old, new) in changed {
+                    m.lists.replace(old, new, base, &mut touched);
+                    m.docs[n] = shards::doc_file(n, new);
+                }
+                m.lists.reencode(&touched);
+                return Some(Vec::new());
+            }
+        }
+        Self::renumber(m, entries, cache)
+    }
+
+    /// [`SearchCache::patch`] when records move: one walk over the last order and the new
+    /// one (both in site order) finds the runs of records that move or go, and the entries to
+    /// add.
+    fn renumber(
+        m: &mut Merged,
+        entries: &[Keyed<'_>],
+        cache: &HashMap<NoteId, Cached, FastHash>,
+    ) -> Option<Vec<NoteId>> {
+        let mut moves: Vec<(u32, u32, Option<i64>)> = Vec::new();
+        let mut push = |from: u32, count: usize, what: Option<i64>| {
+            let to = from + count as u32;
+            match moves.last_mut() {
+                Some(last) if last.1 == from && last.2 == what => last.1 = to,
+                _ if from < to => moves.push((from, to, what)),
+                _ => {}
+            }
+        };
+        let mut added: Vec<(&NoteEntry, u32)> = Vec::new();
+        let mut docs = Vec::with_capacity(entries.len());
+        let mut gone = Vec::new();
+        let (mut i, mut old_base, mut base) = (0usize, 0u32, 0u32);
+        for (n, e) in entries.iter().enumerate() {
+            // Notes of the last merge before this one are gone.
+            while i < m.order.len() && m.order[i] < *e.id {
+                let sections = cache.get(&m.order[i])?.1.sections.len();
+                push(old_base, sections, None);
+                old_base += sections as u32;
+                gone.push(m.order[i].clone());
+                i += 1;
+            }
+            let was = i < m.order.len() && m.order[i] == *e.id;
+            match (&e.now, was) {
+                (Now::Kept(kept), true) => {
+                    let sections = kept.sections.len();
+                    if base != old_base {
+                        push(
+                            old_base,
+                            sections,
+                            Some(i64::from(base) - i64::from(old_base)),
+                        );
+                    }
+                    docs.push(if n == i {
+                        m.docs[i].clone()
+                    } else {
+                        shards::renumber_doc(&m.docs[i], n)
+                    });
+                    old_base += sections as u32;
+                    i += 1;
+                }
+                (Now::Fresh { entry, old }, was) => {
+                    if was {
+                        let sections = old.as_ref()?.sections.len();
+                        push(old_base, sections, None);
+                        old_base += sections as u32;
+                        i += 1;
+                    }
+                    added.push((entry, base));
+                    docs.push(shards::doc_file(n, entry));
+                }
+                // Kept, but not in the last merge: the cache and the merge disagree.
+                (Now::Kept(_), false) => return None,
             }
             base += e.entry().sections.len() as u32;
         }
-        let mut touched = std::collections::HashSet::new();
-        for (n, base, old, new) in changed {
-            m.lists.replace(old, new, base, &mut touched);
-            m.docs[n] = shards::doc_file(n, new);
+        for id in &m.order[i..] {
+            let sections = cache.get(id)?.1.sections.len();
+            push(old_base, sections, None);
+            old_base += sections as u32;
+            gone.push(id.clone());
         }
+        let mut touched = std::collections::HashSet::new();
+        m.lists.renumber(&moves, &added, &mut touched);
         m.lists.reencode(&touched);
-        true
+        m.order = entries.iter().map(|e| e.id.clone()).collect();
+        m.docs = docs;
+        Some(gone)
     }
 
     /// What the last index held.
@@ -344,30 +426,33 @@ impl SearchCache {
             })
             .collect();
         let refs: Vec<&NoteEntry> = entries.iter().map(Keyed::entry).collect();
-        let patched = self
-            .merged
-            .take()
-            .and_then(|mut m| Self::patch(&mut m, &entries).then_some(m));
-        let same_notes = patched.is_some();
-        let mut merged = match patched {
-            Some(m) => m,
-            None => Merged {
-                order: entries.iter().map(|e| e.id.clone()).collect(),
-                lists: shards::term_lists(&refs),
-                docs: refs
-                    .par_iter()
-                    .enumerate()
-                    .map(|(n, e)| shards::doc_file(n, e))
-                    .collect(),
-            },
+        let patched = self.merged.take().and_then(|mut m| {
+            let gone = Self::patch(&mut m, &entries, &self.entries)?;
+            Some((m, gone))
+        });
+        let (mut merged, gone) = match patched {
+            Some((m, gone)) => (m, Some(gone)),
+            None => (
+                Merged {
+                    order: entries.iter().map(|e| e.id.clone()).collect(),
+                    lists: shards::term_lists(&refs),
+                    docs: refs
+                        .par_iter()
+                        .enumerate()
+                        .map(|(n, e)| shards::doc_file(n, e))
+                        .collect(),
+                },
+                None,
+            ),
         };
+        let patched = gone.is_some();
         let mut index = index_of(shards::files(&mut merged.lists, &refs, merged.docs.clone()));
         self.merged = Some(merged);
         index.stats.elapsed = started.elapsed();
         self.last = index.stats.clone();
         let kept: Vec<(NoteId, (u64, Arc<NoteEntry>))> = entries
             .into_iter()
-            .filter(|e| !same_notes || matches!(e.now, Now::Fresh { .. }))
+            .filter(|e| !patched || matches!(e.now, Now::Fresh { .. }))
             .map(|e| {
                 let entry = match e.now {
                     Now::Fresh { entry, .. } => entry,
@@ -376,8 +461,11 @@ impl SearchCache {
                 (e.id.clone(), (e.key, entry))
             })
             .collect();
-        if same_notes {
-            // The same notes: only the entries that changed are put back.
+        if let Some(gone) = gone {
+            // The last merge patched: only the entries that changed are put back.
+            for id in &gone {
+                self.entries.remove(id);
+            }
             self.entries.extend(kept);
         } else {
             self.entries = kept.into_iter().collect();

@@ -259,6 +259,55 @@ impl TermLists {
         }
     }
 
+    /// Moves the records of every list as `moves` says (dropping the gone ones), then adds the
+    /// postings of the `added` entries, each with its first record: for notes that came, went,
+    /// moved in the site's order or changed their number of sections. The terms whose lists
+    /// changed are added to `touched`.
+    pub fn renumber(
+        &mut self,
+        moves: &Moves,
+        added: &[(&NoteEntry, u32)],
+        touched: &mut HashSet<String>,
+    ) {
+        if let (Some(first), Some(last)) = (moves.first(), moves.last()) {
+            let (lo, hi) = (first.0, last.1);
+            for (term, (postings, _)) in self.lists.iter_mut() {
+                let a = postings.partition_point(|&(r, _)| r < lo);
+                let b = a + postings[a..].partition_point(|&(r, _)| r < hi);
+                if a == b {
+                    continue;
+                }
+                // Both are in ascending order: one walk over the runs.
+                let mut k = 0;
+                let moved: Postings = postings[a..b]
+                    .iter()
+                    .filter_map(|&(r, w)| {
+                        while moves[k].1 <= r {
+                            k += 1;
+                        }
+                        if r < moves[k].0 {
+                            return Some((r, w));
+                        }
+                        let delta = moves[k].2?;
+                        Some(((i64::from(r) + delta) as u32, w))
+                    })
+                    .collect();
+                if postings[a..b] != moved[..] {
+                    postings.splice(a..b, moved);
+                    touched.insert(term.clone());
+                }
+            }
+        }
+        for &(entry, base) in added {
+            for (term, records) in note_postings(entry, base) {
+                let (postings, _) = self.lists.entry(term.to_string()).or_default();
+                let at = postings.partition_point(|&(r, _)| r < base);
+                postings.splice(at..at, records);
+                touched.insert(term.to_string());
+            }
+        }
+    }
+
     /// Encodes the touched terms' lists again, and drops the lists left empty and the
     /// summaries of the prefixes they start with.
     pub fn reencode(&mut self, touched: &HashSet<String>) {
@@ -278,6 +327,24 @@ impl TermLists {
             }
         }
     }
+}
+
+/// How records move from one merge to the next: runs of old records `[from, to)` in ascending
+/// order, each moved by a number of records, or gone (`None`). Records in no run keep their
+/// numbers.
+pub type Moves = [(u32, u32, Option<i64>)];
+
+/// A note file of [`doc_file`] as the file of note `n` (the same note, moved in the order).
+pub fn renumber_doc(file: &(String, Shared), n: usize) -> (String, Shared) {
+    let bytes = file.1.bytes();
+    let start = REGISTER.len() + "(\"d\",".len();
+    let digits = bytes[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let mut out = format!("{REGISTER}(\"d\",{n}").into_bytes();
+    out.extend_from_slice(&bytes[start + digits..]);
+    (format!("{DIR}/d/{n}.js"), Shared::new(out))
 }
 
 /// The file of note `n`: what its results show.
