@@ -171,6 +171,37 @@ fn a_huge_section_sheet_stops_at_its_limit_and_links_the_rest() {
     );
 }
 
+/// The top sheet of a vault past the limit links the sub-folders' sheets for what it leaves
+/// out, with how many notes each leaves out, not every note: a note renamed in a sub-folder
+/// changes that folder's sheet only.
+#[test]
+fn a_top_sheet_past_its_limit_links_the_sub_folders_sheets() {
+    let site = Fixture::new();
+    site.file("studysite.toml", "title = \"Big\"\n");
+    for i in 0..150 {
+        site.note(&format!("a/n{i:03}.md"), &format!("# A {i:03}\n\nBody.\n"));
+        site.note(&format!("b/n{i:03}.md"), &format!("# B {i:03}\n\nBody.\n"));
+    }
+    site.note("c/deep/n.md", "# Deep\n\nBody.\n");
+    site.build_ok();
+    let top = site.page("print.html");
+    assert_eq!(top.all(".print-part.print-note").len(), 200);
+    assert_eq!(
+        top.urls(".print-left-out a", "href"),
+        ["/b/print.html", "/c/print.html"]
+    );
+    let text = top.texts(".print-left-out li");
+    assert!(text[0].contains("100 notes not on this sheet"), "{text:?}");
+    assert!(text[1].contains("1 note not on this sheet"), "{text:?}");
+    // The sub-folder's own sheet has them all.
+    assert_eq!(
+        site.page("b/print.html")
+            .all(".print-part.print-note")
+            .len(),
+        150
+    );
+}
+
 /// `[print] enabled = false`: no sheets, and no section page links one.
 #[test]
 fn print_sheets_can_be_turned_off() {

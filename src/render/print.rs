@@ -3,8 +3,10 @@
 //! and formulas, to print as one study sheet (mdBook's print page is the model). One request:
 //! the notes' bodies are in the page. Each note's ids are prefixed with its place in the sheet,
 //! so headings and footnotes that several notes share stay distinct and in-page links keep
-//! their targets. A sheet shows at most [`MAX_NOTES`] notes and links the rest, so a huge
-//! vault's top sheet stays a page a browser can print.
+//! their targets. A sheet shows at most [`MAX_NOTES`] notes, so a huge vault's top sheet stays
+//! a page a browser can print: it links the rest of its own folder's notes, and the sheets of
+//! the sub-folders whose notes it leaves out (so a note renamed deep down changes its own
+//! folder's sheet, not the top one).
 
 use super::PageRef;
 use super::content::Needs;
@@ -32,14 +34,16 @@ pub enum Part {
     Note(NoteId),
 }
 
-/// What a folder's sheet shows: its parts in reading order, and the notes left out past
+/// What a folder's sheet shows: its parts in reading order, and what it leaves out past
 /// [`MAX_NOTES`].
 #[derive(Debug, Default)]
 pub struct Sheet {
     /// Folders and notes in reading order (the folder itself first).
     pub parts: Vec<(Part, usize)>,
-    /// Notes past the limit.
+    /// The folder's own notes past the limit.
     pub left_out: Vec<NoteId>,
+    /// Sub-folders (right under the folder) with notes past the limit, and how many.
+    pub left_folders: Vec<(String, usize)>,
 }
 
 /// The sheet of `folder`: the folder, then its notes and sub-folders as the sidebar orders
@@ -47,11 +51,19 @@ pub struct Sheet {
 pub fn sheet(l: &Linked, folder: &str) -> Sheet {
     let mut sheet = Sheet::default();
     let mut notes = 0;
-    collect(l, folder, 0, &mut sheet, &mut notes);
+    collect(l, folder, (0, None), &mut sheet, &mut notes);
     sheet
 }
 
-fn collect(l: &Linked, folder: &str, depth: usize, sheet: &mut Sheet, notes: &mut usize) {
+/// Adds `folder` to the sheet at `depth`; `top` is the sub-folder of the sheet's folder it is
+/// in (none for the sheet's folder itself).
+fn collect(
+    l: &Linked,
+    folder: &str,
+    (depth, top): (usize, Option<&str>),
+    sheet: &mut Sheet,
+    notes: &mut usize,
+) {
     let Some(section) = l.site.nav.section(folder) else {
         return;
     };
@@ -62,8 +74,14 @@ fn collect(l: &Linked, folder: &str, depth: usize, sheet: &mut Sheet, notes: &mu
                 *notes += 1;
                 sheet.parts.push((Part::Note(id.clone()), depth + 1));
             }
-            Child::Note(id) => sheet.left_out.push(id.clone()),
-            Child::Section(sub) => collect(l, sub, depth + 1, sheet, notes),
+            Child::Note(id) => match top {
+                None => sheet.left_out.push(id.clone()),
+                Some(top) => match sheet.left_folders.last_mut() {
+                    Some((f, n)) if f == top => *n += 1,
+                    _ => sheet.left_folders.push((top.to_string(), 1)),
+                },
+            },
+            Child::Section(sub) => collect(l, sub, (depth + 1, top.or(Some(sub))), sheet, notes),
         }
     }
 }
@@ -101,6 +119,10 @@ pub fn list_key(l: &Linked, folder: &str) -> u64 {
     for id in &sheet.left_out {
         (id, l.site.nav.title_path(&PageKey::Note(id.clone()))).hash(&mut h);
     }
+    for (folder, count) in &sheet.left_folders {
+        let section = PageKey::Section(folder.clone());
+        (folder, count, l.site.nav.title_path(&section)).hash(&mut h);
+    }
     h.finish()
 }
 
@@ -131,8 +153,21 @@ pub struct PrintView<'a> {
     pub section_url: String,
     /// The folders and notes, in reading order.
     pub parts: Vec<PartView>,
-    /// Notes past the limit, as links.
+    /// The folder's own notes past the limit, as links.
     pub left_out: Vec<LinkView>,
+    /// Sub-folders with notes past the limit: links to their sheets.
+    pub left_folders: Vec<LeftFolder>,
+}
+
+/// A sub-folder whose notes a sheet leaves out.
+#[derive(Debug, Serialize)]
+pub struct LeftFolder {
+    /// Its title.
+    pub title: String,
+    /// Its sheet.
+    pub url: String,
+    /// How many of its notes (and its sub-folders') are left out.
+    pub count: usize,
 }
 
 /// Renders a folder's print page.
@@ -219,12 +254,24 @@ pub fn render(
             url: g.links.href(&p.path),
         })
         .collect();
+    let left_folders = sheet
+        .left_folders
+        .iter()
+        .filter_map(|(folder, count)| {
+            Some(LeftFolder {
+                title: l.site.nav.section(folder)?.title.clone(),
+                url: g.links.href(&self::path(l, folder)?),
+                count: *count,
+            })
+        })
+        .collect();
     let own = chrome.url.clone();
     let view = PrintView {
         chrome,
         section_url: g.links.href(&section.path),
         parts,
         left_out,
+        left_folders,
     };
     let file = path.clone();
     g.ctx
