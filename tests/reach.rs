@@ -135,6 +135,50 @@ fn a_title_edit_that_keeps_the_cards_keeps_the_decks_and_one_that_moves_them_doe
 }
 
 #[test]
+fn a_renamed_note_with_cards_renders_again_the_study_pages_of_its_decks_and_tags_only() {
+    let site = Fixture::new();
+    site.note(
+        "aws/ec2.md",
+        "---\ntags: [exam]\n---\n# EC2\n\n## What is a CPU? #card\n\nA processor.\n",
+    )
+    .note(
+        "aws/compute/spot.md",
+        "---\ntags: [exam]\n---\n# Spot\n\n## What is spot? #card\n\nSpare capacity.\n",
+    )
+    .note(
+        "aws/compute/lambda.md",
+        "# Lambda\n\n## What is FaaS? #card\n\nFunctions.\n",
+    )
+    .note(
+        "s3/s3.md",
+        "---\ntags: [storage]\n---\n# S3\n\n## What is S3? #card\n\nObject storage.\n",
+    );
+    let mut session = Session::open(&site.options()).unwrap();
+    let (from, to) = (
+        site.root().join("content/aws/compute/spot.md"),
+        site.root().join("content/aws/compute/a-spot.md"),
+    );
+    fs::rename(&from, &to).unwrap();
+    let update = session.apply(&Changes {
+        content: [from, to].into_iter().collect(),
+        ..Changes::default()
+    });
+    assert_fresh(&site, &session, "a note with cards renamed");
+    let changed = |path: &str| update.changed.iter().any(|c| c == path);
+    for page in [
+        "cards/deck/aws/compute/index.html",
+        "cards/deck/aws/index.html",
+        "cards/tag/exam/index.html",
+        "cards/all/index.html",
+    ] {
+        assert!(changed(page), "{page} loads the note's new data script");
+    }
+    for page in ["cards/deck/s3/index.html", "cards/tag/storage/index.html"] {
+        assert!(!changed(page), "{page} shows nothing of the renamed note");
+    }
+}
+
+#[test]
 fn a_folder_page_deleted_or_a_note_renamed_reaches_exactly_the_listings_that_show_them() {
     let site = Fixture::new();
     site.note("_index.md", "---\ntitle: Home\n---\nStart here.\n")

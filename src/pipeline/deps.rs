@@ -89,6 +89,10 @@ pub enum Fact {
     HasCards,
     /// The decks: every card's id, deck, tags and note, the deck tree, the card tags.
     Decks,
+    /// What one deck's study page shows (by slug): it and its sub-decks, and its cards' notes.
+    Deck(String),
+    /// What one card tag's study page shows: its cards' notes and decks.
+    CardTag(String),
     /// What the decks say of one note's cards (their decks and tags).
     CardsOf(NoteId),
     /// A file on disk (size and modification time).
@@ -157,6 +161,8 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
                 PageRef::Topics => Fact::TopicIndex,
                 PageRef::Topic(k) => Fact::Topic(k.clone()),
                 PageRef::Graph => Fact::VaultMap,
+                PageRef::Cards(render::cards::CardPage::Deck(slug)) => Fact::Deck(slug.clone()),
+                PageRef::Cards(render::cards::CardPage::Tag(tag)) => Fact::CardTag(tag.clone()),
                 PageRef::Cards(_) => Fact::Decks,
                 _ => return facts,
             });
@@ -345,6 +351,27 @@ impl<'a> Digester<'a> {
                     (tag, list).hash(&mut h);
                 }
             }
+            Fact::Deck(slug) => {
+                let decks = &l.taxonomy.decks;
+                if let Some(deck) = decks.by_slug(slug) {
+                    for d in decks.decks.iter().filter(|d| deck.contains(d)) {
+                        (&d.path, &d.name, &d.title, &d.slug, d.total).hash(&mut h);
+                    }
+                    self.card_notes(decks.cards_under(deck), &mut h);
+                }
+            }
+            Fact::CardTag(tag) => {
+                let decks = &l.taxonomy.decks;
+                if let Some((key, list)) = decks.tags.get_key_value(tag) {
+                    key.hash(&mut h);
+                    let used: std::collections::BTreeSet<usize> =
+                        list.iter().map(|&i| decks.cards[i].deck).collect();
+                    for d in used.into_iter().map(|d| &decks.decks[d]) {
+                        (&d.path, &d.name, &d.title, &d.slug, d.total).hash(&mut h);
+                    }
+                    self.card_notes(list.iter().copied(), &mut h);
+                }
+            }
             Fact::CardsOf(id) => {
                 let decks = &l.taxonomy.decks;
                 for &i in decks.by_note.get(id).into_iter().flatten() {
@@ -368,6 +395,17 @@ impl<'a> Digester<'a> {
             Fact::PrintList(folder) => render::print::list_key(l, folder).hash(&mut h),
         }
         h.finish()
+    }
+}
+
+impl Digester<'_> {
+    /// The notes of these cards and their places (a study page loads their data scripts).
+    fn card_notes(&self, cards: impl IntoIterator<Item = usize>, h: &mut impl Hasher) {
+        let decks = &self.l.taxonomy.decks;
+        for i in cards {
+            let note = &decks.cards[i].note;
+            (note, self.l.site.pages.get(note).map(|p| &p.path)).hash(h);
+        }
     }
 }
 

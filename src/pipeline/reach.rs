@@ -202,7 +202,10 @@ impl State {
                 | Fact::PrintList(_),
                 Some(_),
             ) => true,
-            (Fact::HasCards | Fact::Decks | Fact::CardsOf(_), Some(r)) => r.decks,
+            (
+                Fact::HasCards | Fact::Decks | Fact::Deck(_) | Fact::CardTag(_) | Fact::CardsOf(_),
+                Some(r),
+            ) => r.decks,
         };
         let mut facts: std::collections::HashSet<Fact> = self
             .record
