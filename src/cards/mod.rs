@@ -20,6 +20,7 @@ use crate::markdown::card_apply::NoteCard;
 use crate::markdown::cards::{CardKind, CardSyntax};
 use crate::site::Site;
 use crate::vault::{Note, NoteId};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Chooses a note's cards; a note that names no deck goes to its folder's deck (the site
@@ -165,6 +166,43 @@ impl Decks {
         self.decks == other.decks && self.cards == other.cards && self.tags == other.tags
     }
 
+    /// The notes whose cards may read differently in these decks than in `before` (as
+    /// [`Decks::by_note`] and the deck names show them): those with a card where the two card
+    /// lists differ. `None` when the decks themselves differ (any card's deck name may have).
+    pub fn notes_changed_since(
+        &self,
+        before: &Decks,
+    ) -> Option<std::collections::BTreeSet<NoteId>> {
+        if !self
+            .decks
+            .iter()
+            .map(|d| &d.name)
+            .eq(before.decks.iter().map(|d| &d.name))
+        {
+            return None;
+        }
+        let (old, now) = (&before.cards, &self.cards);
+        let first = old.iter().zip(now).take_while(|(a, b)| a == b).count();
+        // A card is known by its place too: past a card that came or went, all moved.
+        let same_end = if old.len() == now.len() {
+            old[first..]
+                .iter()
+                .rev()
+                .zip(now[first..].iter().rev())
+                .take_while(|(a, b)| a == b)
+                .count()
+        } else {
+            0
+        };
+        Some(
+            old[first..old.len() - same_end]
+                .iter()
+                .chain(&now[first..now.len() - same_end])
+                .map(|c| c.note.clone())
+                .collect(),
+        )
+    }
+
     /// The deck with this slug.
     pub fn by_slug(&self, slug: &str) -> Option<&Deck> {
         self.decks.iter().find(|d| d.slug == slug)
@@ -227,13 +265,31 @@ fn sides(flashcard: &NoteCard) -> Vec<(Side, String)> {
 
 /// Gathers every note's cards into decks, with the problems worth a warning.
 pub fn collect(site: &Site) -> Decks {
+    collect_with(site, None)
+}
+
+/// [`collect`] after the notes `touched` changed: the other notes' keys (see [`note_key`])
+/// are taken from `before` where their duplicate flag is as it was.
+pub fn collect_after(site: &Site, before: &Decks, touched: &[NoteId]) -> Decks {
+    let touched: std::collections::HashSet<&NoteId> = touched.iter().collect();
+    collect_with(site, Some((before, &touched)))
+}
+
+fn collect_with(
+    site: &Site,
+    reuse: Option<(&Decks, &std::collections::HashSet<&NoteId>)>,
+) -> Decks {
     let mut diagnostics = Diagnostics::new();
     // Cards by deck path, in note order.
-    let mut by_deck: BTreeMap<Vec<String>, Vec<Card>> = BTreeMap::new();
-    let mut fronts: HashMap<(Vec<String>, String), (std::path::PathBuf, usize, NoteId)> =
+    let mut by_deck: BTreeMap<&[String], Vec<Card>> = BTreeMap::new();
+    let mut fronts: HashMap<(&[String], String), (&std::path::Path, usize, &NoteId)> =
         HashMap::new();
     let mut duplicated: std::collections::HashSet<NoteId> = std::collections::HashSet::new();
-    for page in site.pages.values() {
+    let carded = site
+        .pages
+        .values()
+        .filter(|p| !p.parsed.cards.is_empty() || !p.parsed.card_scan.problems.is_empty());
+    for page in carded {
         let note = &page.note;
         for (line, message) in &page.parsed.card_scan.problems {
             diagnostics.push(Diagnostic::warning(&note.file, *line, 0, message.clone()));
@@ -246,11 +302,11 @@ pub fn collect(site: &Site) -> Decks {
             .filter(|t| crate::markdown::cards::deck_tag(t, &site.config.cards.deck_tags).is_none())
             .collect();
         for (i, f) in page.parsed.cards.iter().enumerate() {
-            let key = (f.deck.clone(), f.front_text.to_lowercase());
             if f.syntax != CardSyntax::Cloze && f.syntax != CardSyntax::Highlight {
+                let key = (f.deck.as_slice(), f.front_text.to_lowercase());
                 match fronts.get(&key) {
                     Some((file, line, other)) => {
-                        duplicated.insert(other.clone());
+                        duplicated.insert((*other).clone());
                         duplicated.insert(note.id.clone());
                         diagnostics.push(Diagnostic::warning(
                             &note.file,
@@ -265,15 +321,19 @@ pub fn collect(site: &Site) -> Decks {
                         ));
                     }
                     None => {
-                        fronts.insert(key, (note.file.clone(), f.line, note.id.clone()));
+                        fronts.insert(key, (&note.file, f.line, &note.id));
                     }
                 }
             }
             let mut tags = front_tags.clone();
             tags.extend(f.tags.iter().cloned());
             tags.dedup();
+            let list = match by_deck.get_mut(f.deck.as_slice()) {
+                Some(list) => list,
+                None => by_deck.entry(f.deck.as_slice()).or_default(),
+            };
             for (side, id) in sides(f) {
-                by_deck.entry(f.deck.clone()).or_default().push(Card {
+                list.push(Card {
                     id,
                     note: note.id.clone(),
                     flashcard: i,
@@ -285,10 +345,10 @@ pub fn collect(site: &Site) -> Decks {
         }
     }
     // Parents of every deck exist too.
-    let paths: Vec<Vec<String>> = by_deck.keys().cloned().collect();
+    let paths: Vec<&[String]> = by_deck.keys().copied().collect();
     for path in paths {
         for n in 1..path.len() {
-            by_deck.entry(path[..n].to_vec()).or_default();
+            by_deck.entry(&path[..n]).or_default();
         }
     }
     let mut decks = Vec::new();
@@ -315,7 +375,7 @@ pub fn collect(site: &Site) -> Decks {
         decks.push(Deck {
             name: path.join(extract::DECK_SEPARATOR),
             title: path.join(" › "),
-            path,
+            path: path.to_vec(),
             slug,
             cards: direct,
             total: 0,
@@ -337,7 +397,11 @@ pub fn collect(site: &Site) -> Decks {
     let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, card) in cards.iter().enumerate() {
         for t in &card.tags {
-            let list = tags.entry(t.to_lowercase()).or_default();
+            // Most tags are written in lower case already: looked up without a new string.
+            let list = match tags.get_mut(t.as_str()) {
+                Some(list) => list,
+                None => tags.entry(t.to_lowercase()).or_default(),
+            };
             if list.last() != Some(&i) {
                 list.push(i);
             }
@@ -350,13 +414,17 @@ pub fn collect(site: &Site) -> Decks {
     }
     let note_keys = site
         .pages
-        .values()
+        .par_iter()
+        .map(|(_, p)| p)
         .filter(|p| !p.parsed.cards.is_empty() || !p.parsed.card_scan.problems.is_empty())
         .map(|p| {
-            (
-                p.note.id.clone(),
-                note_key(p, duplicated.contains(&p.note.id)),
-            )
+            let id = &p.note.id;
+            let duplicate = duplicated.contains(id);
+            let kept = reuse.and_then(|(before, touched)| {
+                let same = !touched.contains(id) && before.duplicated.contains(id) == duplicate;
+                before.note_keys.get(id).filter(|_| same).copied()
+            });
+            (id.clone(), kept.unwrap_or_else(|| note_key(p, duplicate)))
         })
         .collect();
     Decks {

@@ -31,6 +31,26 @@ pub(super) struct Reach {
     pub(super) gone_folder_pages: BTreeSet<NoteId>,
     /// Whether the decks were collected again (else every note's cards are as they were).
     pub(super) decks: bool,
+    /// When the decks were collected again, the notes whose cards may differ in them (`None`:
+    /// any).
+    pub(super) carded: Option<BTreeSet<NoteId>>,
+}
+
+/// The pages of `now` whose previous or next page is not as in `before` (two reading
+/// orders): those around the stretch where the orders differ.
+pub(super) fn order_changed<'a, T: PartialEq>(before: &[T], now: &'a [T]) -> &'a [T] {
+    let first = before.iter().zip(now).take_while(|(a, b)| a == b).count();
+    if first == before.len() && first == now.len() {
+        return &[];
+    }
+    let same_end = before[first..]
+        .iter()
+        .rev()
+        .zip(now[first..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let end = (now.len() - same_end + 1).min(now.len());
+    &now[first.saturating_sub(1)..end]
 }
 
 impl Reach {
@@ -186,6 +206,9 @@ impl State {
             (Fact::Related(id), Some(r)) => r.related.contains(id),
             (Fact::Tag(k), Some(r)) => r.tags.contains(k),
             (Fact::Topic(k), Some(r)) => r.topics.contains(k) || topic_keys.contains(k.as_str()),
+            (Fact::CardsOf(id), Some(r)) => {
+                r.decks && r.carded.as_ref().is_none_or(|notes| notes.contains(id))
+            }
             (Fact::PrevNext(key), Some(r)) => r
                 .neighbours_in_order
                 .as_ref()
@@ -202,10 +225,7 @@ impl State {
                 | Fact::PrintList(_),
                 Some(_),
             ) => true,
-            (
-                Fact::HasCards | Fact::Decks | Fact::Deck(_) | Fact::CardTag(_) | Fact::CardsOf(_),
-                Some(r),
-            ) => r.decks,
+            (Fact::HasCards | Fact::Decks | Fact::Deck(_) | Fact::CardTag(_), Some(r)) => r.decks,
         };
         let mut facts: std::collections::HashSet<Fact> = self
             .record
@@ -218,5 +238,27 @@ impl State {
             facts.extend(topic_keys.into_iter().map(|k| Fact::Topic(k.to_string())));
         }
         facts.into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::order_changed;
+
+    #[test]
+    fn the_pages_whose_neighbours_moved_are_those_around_the_stretch_that_differs() {
+        let before = [1, 2, 3, 4, 5, 6, 7];
+        // 3 renamed to 8, later in its folder: 2..=8's neighbours changed, and 1's and 7's not.
+        assert_eq!(
+            order_changed(&before, &[1, 2, 4, 5, 8, 6, 7]),
+            [2, 4, 5, 8, 6]
+        );
+        // One page more at the end: the last page gets a next one.
+        assert_eq!(order_changed(&before, &[1, 2, 3, 4, 5, 6, 7, 9]), [7, 9]);
+        // One page less at the start.
+        assert_eq!(order_changed(&before, &[2, 3, 4, 5, 6, 7]), [2]);
+        assert_eq!(order_changed(&before, &before), [] as [i32; 0]);
+        assert_eq!(order_changed(&before, &[]), [] as [i32; 0]);
+        assert_eq!(order_changed(&[], &[1]), [1]);
     }
 }

@@ -241,11 +241,12 @@ impl State {
             }
             touched.push(id);
         }
-        if touched
+        let gone: std::collections::HashSet<&NoteId> = touched
             .iter()
-            .any(|id| !self.linked.site.pages.contains_key(id))
-        {
-            self.excerpts.retain_notes_of(&self.linked.site);
+            .filter(|id| !self.linked.site.pages.contains_key(*id))
+            .collect();
+        if !gone.is_empty() {
+            self.excerpts.forget(&gone);
         }
         let mut bodies: BTreeSet<NoteId> = touched.iter().cloned().collect();
         let mut reach = None;
@@ -269,7 +270,9 @@ impl State {
                 }
             }
             if carded && !self.decks_unchanged(&touched) {
-                self.linked.taxonomy.decks = crate::cards::collect(&self.linked.site);
+                let before = &self.linked.taxonomy.decks;
+                self.linked.taxonomy.decks =
+                    crate::cards::collect_after(&self.linked.site, before, &touched);
             }
         }
         step("link");
@@ -311,6 +314,10 @@ impl State {
             .iter()
             .map(|(id, p)| (id.clone(), p.path.clone()))
             .collect();
+        // The reading order before, to find the pages whose neighbours it moves.
+        let order_before = how
+            .reordered
+            .then(|| self.linked.site.nav.reading_order().to_vec());
         if how.reordered {
             self.site_diagnostics = site::arrange(&mut self.linked.site, self.rules);
         } else {
@@ -356,7 +363,7 @@ impl State {
             self.linked.taxonomy.tags.clone()
         };
         step("tags");
-        let topics = taxonomy::topics::collect(&self.linked.site, &self.linked.taxonomy.topics);
+        let topics = taxonomy::topics::collect(&self.linked.site, &mut self.linked.taxonomy.topics);
         step("topics");
         // Only the notes sharing something with the reached ones are ranked again.
         let mut related = std::mem::take(&mut self.linked.taxonomy.related);
@@ -373,7 +380,7 @@ impl State {
         let decks = if same_decks {
             std::mem::take(&mut self.linked.taxonomy.decks)
         } else {
-            crate::cards::collect(&self.linked.site)
+            crate::cards::collect_after(&self.linked.site, &self.linked.taxonomy.decks, touched)
         };
         let before = std::mem::replace(
             &mut self.linked.taxonomy,
@@ -400,9 +407,20 @@ impl State {
         reach.decks = !same_decks;
         reach.labelled = affected.clone();
         reach.labelled_by_change(&before, &self.linked.taxonomy);
-        reach.neighbours_in_order = (!how.reordered).then(|| {
+        if !same_decks {
+            reach.carded = self
+                .linked
+                .taxonomy
+                .decks
+                .notes_changed_since(&before.decks);
+        }
+        reach.neighbours_in_order = Some({
             let nav = &self.linked.site.nav;
             let mut keys = BTreeSet::new();
+            if let Some(before) = &order_before {
+                let moved = super::reach::order_changed(before, nav.reading_order());
+                keys.extend(moved.iter().cloned());
+            }
             for id in &affected {
                 let Some(page) = self.linked.site.pages.get(id) else {
                     continue;

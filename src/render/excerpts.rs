@@ -97,10 +97,9 @@ impl Excerpts {
         made
     }
 
-    /// Forgets the excerpts of notes the site no longer has.
-    pub fn retain_notes_of(&self, site: &Site) {
-        self.lock()
-            .retain(|(id, _, _), _| site.pages.contains_key(id));
+    /// Forgets the excerpts of notes gone from the site.
+    pub fn forget(&self, gone: &std::collections::HashSet<&NoteId>) {
+        self.lock().retain(|(id, _, _), _| !gone.contains(id));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {

@@ -51,7 +51,7 @@ impl Taxonomy {
 /// Collects tags, topics and related notes.
 pub fn collect(site: &Site, graph: &Graph) -> Taxonomy {
     let tags = tags::collect(site);
-    let topics = topics::collect(site, &topics::Topics::default());
+    let topics = topics::collect(site, &mut topics::Topics::default());
     let related = related::collect(site, graph, &tags, &topics);
     Taxonomy {
         tags,

@@ -22,6 +22,7 @@
 //! topics again after an edit costs little more than grouping.
 
 use crate::paths;
+use crate::search::FastHash;
 use crate::site::Site;
 use crate::vault::NoteId;
 use rayon::prelude::*;
@@ -242,33 +243,46 @@ fn stamp(page: &crate::site::Page) -> u64 {
     h.finish()
 }
 
-/// Finds the topics of a site, reusing what `previous` worked out for notes that did not
-/// change.
-pub fn collect(site: &Site, previous: &Topics) -> Topics {
-    let offers: HashMap<NoteId, std::sync::Arc<Offer>> = site
+/// One place a key is offered: the note, its heading (none: the whole note), and how it is
+/// written there.
+type Candidate<'a> = (&'a NoteId, Option<usize>, &'a str);
+
+/// Finds the topics of a site, reusing (and taking from `previous`) what was worked out for
+/// notes that did not change.
+pub fn collect(site: &Site, previous: &mut Topics) -> Topics {
+    let mut offers = std::mem::take(&mut previous.offers);
+    offers.retain(|id, _| site.pages.contains_key(id));
+    // Only the notes whose offer is stale are worked out (and their offers put in the map):
+    // the others stay where they are.
+    let stale: Vec<(&NoteId, &crate::site::Page, u64)> = site
         .pages
         .par_iter()
-        .map(|(id, page)| {
+        .filter_map(|(id, page)| {
             let stamp = stamp(page);
-            let offer = match previous.offers.get(id) {
-                Some(o) if o.stamp == stamp => o.clone(),
-                _ => std::sync::Arc::new(offer(page, stamp)),
-            };
-            (id.clone(), offer)
+            match offers.get(id) {
+                Some(o) if o.stamp == stamp => None,
+                _ => Some((id, page, stamp)),
+            }
         })
         .collect();
-    // key → (coverage, how it was written)
-    let mut candidates: HashMap<&str, Vec<(Coverage, &str)>> = HashMap::new();
-    let mut named: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let fresh: Vec<(NoteId, std::sync::Arc<Offer>)> = stale
+        .into_par_iter()
+        .map(|(id, page, stamp)| (id.clone(), std::sync::Arc::new(offer(page, stamp))))
+        .collect();
+    offers.extend(fresh);
+    // key → (note, heading, how it was written)
+    // Hashed fast (every note's title and headings go in): nothing here is chosen by an
+    // attacker.
+    let mut candidates: HashMap<&str, Vec<Candidate<'_>>, FastHash> =
+        HashMap::with_capacity_and_hasher(offers.len() * 4, FastHash::default());
+    let mut named: std::collections::HashSet<&str, FastHash> =
+        std::collections::HashSet::with_capacity_and_hasher(offers.len() * 2, FastHash::default());
     for (id, offer) in &offers {
         for (key, heading, shown) in &offer.entries {
-            candidates.entry(key.as_str()).or_default().push((
-                Coverage {
-                    note: id.clone(),
-                    heading: *heading,
-                },
-                shown.as_str(),
-            ));
+            candidates
+                .entry(key.as_str())
+                .or_default()
+                .push((id, *heading, shown.as_str()));
         }
         named.extend(offer.named.iter().map(String::as_str));
     }
@@ -296,33 +310,34 @@ pub fn collect(site: &Site, previous: &Topics) -> Topics {
                 return None;
             }
             entries.sort();
-            entries.dedup_by(|a, b| a.0 == b.0);
+            entries.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
             // A whole-note entry makes section entries of the same note redundant.
-            let wholes: BTreeSet<NoteId> = entries
+            let wholes: BTreeSet<&NoteId> = entries
                 .iter()
-                .filter(|(c, _)| c.heading.is_none())
-                .map(|(c, _)| c.note.clone())
+                .filter(|(_, heading, _)| heading.is_none())
+                .map(|(note, _, _)| *note)
                 .collect();
-            entries.retain(|(c, _)| c.heading.is_none() || !wholes.contains(&c.note));
-            let notes: BTreeSet<&NoteId> = entries.iter().map(|(c, _)| &c.note).collect();
+            entries.retain(|(note, heading, _)| heading.is_none() || !wholes.contains(note));
+            let notes: BTreeSet<&NoteId> = entries.iter().map(|(note, _, _)| *note).collect();
             if notes.len() < 2 {
                 return None;
             }
-            let title = most_common(entries.iter().map(|(_, t)| *t));
+            let title = most_common(entries.iter().map(|(_, _, t)| *t));
             Some(Topic {
                 path: String::new(),
                 key: key.to_string(),
                 title,
-                coverage: entries.into_iter().map(|(c, _)| c).collect(),
+                coverage: entries
+                    .into_iter()
+                    .map(|(note, heading, _)| Coverage {
+                        note: note.clone(),
+                        heading,
+                    })
+                    .collect(),
             })
         })
         .collect();
-    list.sort_by(|a, b| {
-        a.title
-            .to_lowercase()
-            .cmp(&b.title.to_lowercase())
-            .then(a.key.cmp(&b.key))
-    });
+    list.sort_by_cached_key(|t| (t.title.to_lowercase(), t.key.clone()));
     // Pages are named after the topic's title; the rare clash gets a number.
     let mut taken: BTreeSet<String> = BTreeSet::new();
     for topic in &mut list {
