@@ -35,3 +35,13 @@ pub mod theme;
 pub mod vault;
 
 pub use build::{BuildOptions, BuildReport, build, check};
+
+/// Drops `value` on a thread of its own: freeing the previous version of a site-wide
+/// structure (10,000 notes' worth of strings) is off the path of a rebuild that replaced it.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    let spawned = std::thread::Builder::new()
+        .name("studysite-drop".into())
+        .spawn(move || drop(value));
+    // Without a thread (none left), the value was dropped with the failed spawn's closure.
+    drop(spawned);
+}

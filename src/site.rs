@@ -240,7 +240,8 @@ pub fn arrange(site: &mut Site, rules: TitleRules) -> Diagnostics {
             reserved.map(|_| (path.clone(), moved))
         })
         .collect();
-    site.nav = build_nav(site, folders, &folder_paths);
+    let nav = build_nav(site, folders, &folder_paths);
+    crate::drop_later(std::mem::replace(&mut site.nav, nav));
     diagnostics
 }
 

@@ -332,14 +332,22 @@ fn collect_with(
                 Some(list) => list,
                 None => by_deck.entry(f.deck.as_slice()).or_default(),
             };
-            for (side, id) in sides(f) {
+            let sides = sides(f);
+            let last = sides.len().saturating_sub(1);
+            for (k, (side, id)) in sides.into_iter().enumerate() {
+                // The last side takes the tags; the others (a reversed card's) copy them.
+                let tags = if k == last {
+                    std::mem::take(&mut tags)
+                } else {
+                    tags.clone()
+                };
                 list.push(Card {
                     id,
                     note: note.id.clone(),
                     flashcard: i,
                     side,
                     deck: 0,
-                    tags: tags.clone(),
+                    tags,
                 });
             }
         }
@@ -408,10 +416,14 @@ fn collect_with(
         }
     }
     diagnostics.sort();
-    let mut by_note: BTreeMap<NoteId, Vec<usize>> = BTreeMap::new();
+    let mut of_note: HashMap<&NoteId, Vec<usize>, crate::search::FastHash> = HashMap::default();
     for (i, card) in cards.iter().enumerate() {
-        by_note.entry(card.note.clone()).or_default().push(i);
+        of_note.entry(&card.note).or_default().push(i);
     }
+    let by_note: BTreeMap<NoteId, Vec<usize>> = of_note
+        .into_iter()
+        .map(|(id, list)| (id.clone(), list))
+        .collect();
     let note_keys = site
         .pages
         .par_iter()

@@ -441,6 +441,7 @@ impl State {
                 .insert(folder.rfind('/').map_or("", |i| &folder[..i]).to_string());
         }
         reach.notes = affected;
+        crate::drop_later((before, paths_before));
         reach
     }
 

@@ -14,16 +14,20 @@ use std::collections::{BTreeMap, BTreeSet};
 /// order, so the same site always gives the same redirects.
 pub fn redirects(site: &Site) -> (BTreeMap<String, NoteId>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    let mut taken: BTreeMap<&str, String> = BTreeMap::new();
+    let mut found: BTreeMap<String, NoteId> = BTreeMap::new();
+    if site.pages.values().all(|p| p.note.front.aliases.is_empty()) {
+        return (found, diagnostics);
+    }
+    // Who has each page's path: a note, or a folder (named only in a warning).
+    let mut taken: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     for (id, page) in &site.pages {
-        taken.insert(page.path.as_str(), format!("note `{id}`"));
+        taken.insert(page.path.as_str(), ("note", id.as_str()));
     }
     for (folder, section) in &site.nav.sections {
         taken
             .entry(section.path.as_str())
-            .or_insert_with(|| format!("folder `{folder}/`"));
+            .or_insert(("folder", folder.as_str()));
     }
-    let mut found: BTreeMap<String, NoteId> = BTreeMap::new();
     for (id, page) in &site.pages {
         let parent = page
             .path
@@ -43,8 +47,11 @@ pub fn redirects(site: &Site) -> (BTreeMap<String, NoteId>, Diagnostics) {
             let first = path.split('/').next().unwrap_or("");
             let other = if let Some(what) = paths::reserved(first) {
                 Some(what.to_string())
-            } else if let Some(owner) = taken.get(path.as_str()) {
-                Some(owner.clone())
+            } else if let Some((kind, owner)) = taken.get(path.as_str()) {
+                Some(match *kind {
+                    "folder" => format!("folder `{owner}/`"),
+                    _ => format!("note `{owner}`"),
+                })
             } else {
                 found.get(&path).map(|o| format!("an alias of note `{o}`"))
             };
