@@ -385,10 +385,10 @@ impl SearchCache {
             .values()
             .filter(|p| is_indexed(p, config))
             .collect();
-        // Which notes changed, in one pass (cheap: a hash per note); then the changed ones
-        // extracted in parallel (all of them on a first build).
+        // Which notes changed (a hash per note, and a look in the cache); then the changed
+        // ones extracted (all of them on a first build).
         let keyed: Vec<(u64, Option<&Cached>)> = pages
-            .iter()
+            .par_iter()
             .map(|page| {
                 let known = content_keys.and_then(|k| k.get(&page.note.id).copied());
                 (input_key(page, known), self.entries.get(&page.note.id))

@@ -94,11 +94,21 @@ struct Doc<'a> {
 /// Every record of every term, sorted by impact (highest first), then record.
 type Postings = Vec<(u32, u8)>;
 
+/// A term's postings and their encoding.
+type Listed = (Postings, String);
+
+/// Each term's postings and their encoding.
+type Lists = HashMap<String, Listed, super::FastHash>;
+
 /// Every term's postings (records in ascending order) and their encoding: what the term shards
 /// are written from, kept between merges so an edit re-encodes only the terms it touched.
 #[derive(Debug, Clone, Default)]
 pub struct TermLists {
-    lists: HashMap<String, (Postings, String), std::hash::BuildHasherDefault<super::FastHasher>>,
+    lists: Lists,
+    /// Every term of `lists`, in the order of the shards (see [`js_cmp`]), with whether a
+    /// shard may start at it ([`cut_point`]): kept in order as terms come and go, so writing
+    /// the shards sorts and hashes nothing.
+    order: Vec<(String, bool)>,
     /// The encoded summary of each wide prefix written last, until a term it covers changes.
     summaries: HashMap<String, String, std::hash::BuildHasherDefault<super::FastHasher>>,
     /// The shard files the last [`files`] wrote, and the terms changed since.
@@ -115,6 +125,12 @@ struct Written {
     dicts: HashMap<String, (String, String, (String, Shared)), super::FastHash>,
     /// Terms whose lists changed, came or went since.
     dirty: HashSet<String>,
+}
+
+/// Whether a shard may start at `term` once it has its minimum size: one term in
+/// [`LEAF_SPREAD`], by its hash, so that boundaries stay where they are as terms come and go.
+fn cut_point(term: &str) -> bool {
+    fnv128(&[term]).is_multiple_of(LEAF_SPREAD)
 }
 
 /// Which of `ranges` (consecutive, over positions) hold a position next to one of `points`
@@ -189,7 +205,7 @@ pub fn term_lists<'a>(entries: &[&'a NoteEntry]) -> TermLists {
             lists[global[e.term_count() + f] as usize].1.push((base, 1));
         }
     }
-    let lists = lists
+    let lists: Lists = lists
         .into_par_iter()
         .map(|(term, postings)| {
             let mut code = String::new();
@@ -197,8 +213,14 @@ pub fn term_lists<'a>(entries: &[&'a NoteEntry]) -> TermLists {
             (term.to_string(), (postings, code))
         })
         .collect();
+    let mut order: Vec<(String, bool)> = lists
+        .par_iter()
+        .map(|(t, _)| (t.clone(), cut_point(t)))
+        .collect();
+    order.par_sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
     TermLists {
         lists,
+        order,
         summaries: HashMap::default(),
         written: Written::default(),
     }
@@ -316,14 +338,21 @@ impl TermLists {
             for (i, c) in term.char_indices() {
                 self.summaries.remove(&term[..i + c.len_utf8()]);
             }
+            let place = self.order.binary_search_by(|(t, _)| js_cmp(t, term));
             let Some((postings, code)) = self.lists.get_mut(term.as_str()) else {
                 continue;
             };
             if postings.is_empty() {
                 self.lists.remove(term.as_str());
+                if let Ok(i) = place {
+                    self.order.remove(i);
+                }
             } else {
                 code.clear();
                 encode::postings(code, postings);
+                if let Err(i) = place {
+                    self.order.insert(i, (term.clone(), cut_point(term)));
+                }
             }
         }
     }
@@ -365,14 +394,17 @@ pub fn doc_file(n: usize, e: &NoteEntry) -> (String, Shared) {
 pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, Shared)>) -> Files {
     let TermLists {
         lists,
+        order,
         summaries: summary_cache,
         written,
     } = lists;
     let before = std::mem::take(written);
     let records: u32 = entries.iter().map(|e| e.sections.len() as u32).sum();
-    let mut sorted: Vec<(&str, &(Postings, String))> =
-        lists.iter().map(|(t, v)| (t.as_str(), v)).collect();
-    sorted.par_sort_unstable_by(|a, b| js_cmp(a.0, b.0));
+    debug_assert_eq!(order.len(), lists.len(), "every term is in the order");
+    let (sorted, cuts): (Vec<(&str, &Listed)>, Vec<bool>) = order
+        .iter()
+        .filter_map(|(t, cut)| Some(((t.as_str(), lists.get(t.as_str())?), *cut)))
+        .unzip();
     let terms: Vec<(&str, &Postings)> = sorted.iter().map(|(t, (p, _))| (*t, p)).collect();
     let encoded: Vec<&str> = sorted.iter().map(|(_, (_, c))| c.as_str()).collect();
     let mut out = Files {
@@ -388,9 +420,7 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
     let mut size = 0;
     for (i, ((term, _), code)) in terms.iter().zip(&encoded).enumerate() {
         let entry = term.len() + code.len() + 2;
-        let cut = i > start
-            && (size + entry > LEAF_MAX
-                || (size >= LEAF_MIN && fnv128(&[term]).is_multiple_of(LEAF_SPREAD)));
+        let cut = i > start && (size + entry > LEAF_MAX || (size >= LEAF_MIN && cuts[i]));
         if cut {
             leaves.push((start, i));
             start = i;
@@ -455,9 +485,7 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
     let (mut start, mut size) = (0, 0);
     for (k, &i) in words.iter().enumerate() {
         let term = terms[i].0;
-        let cut = k > start
-            && (size + term.len() + 4 > DICT_MAX
-                || (size >= DICT_MIN && fnv128(&[term]).is_multiple_of(LEAF_SPREAD)));
+        let cut = k > start && (size + term.len() + 4 > DICT_MAX || (size >= DICT_MIN && cuts[i]));
         if cut {
             dicts.push((start, k));
             start = k;
