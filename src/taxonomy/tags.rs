@@ -4,6 +4,7 @@
 use crate::markdown::tag_path;
 use crate::site::Site;
 use crate::vault::NoteId;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One tag.
@@ -28,9 +29,12 @@ pub struct Tags {
 
 /// The key of a tag: lower case, without a leading `#` or stray slashes.
 pub fn key(tag: &str) -> String {
-    tag.trim()
-        .trim_start_matches('#')
-        .split('/')
+    let tag = tag.trim().trim_start_matches('#');
+    // Most tags have no stray slash: lower-cased as they are.
+    if !tag.starts_with('/') && !tag.ends_with('/') && !tag.contains("//") {
+        return tag.to_lowercase();
+    }
+    tag.split('/')
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("/")
@@ -63,42 +67,59 @@ impl Tags {
 /// Collects the tags of every note.
 pub fn collect(site: &Site) -> Tags {
     let mut tags = Tags::default();
-    for (id, page) in &site.pages {
-        let written = page.note.front.tags.iter().chain(page.parsed.tags.iter());
-        let mut keys: Vec<String> = Vec::new();
-        for name in written {
-            let k = key(name);
-            if k.is_empty() || keys.contains(&k) {
-                continue;
+    // Each note's keys (with the tag as written), worked out on every core; then merged in
+    // note order, which decides how a tag is named.
+    let written: Vec<(&NoteId, Vec<(String, &str)>)> = site
+        .pages
+        .par_iter()
+        .map(|(id, page)| {
+            let mut keys: Vec<(String, &str)> = Vec::new();
+            for name in page.note.front.tags.iter().chain(page.parsed.tags.iter()) {
+                let k = key(name);
+                if !k.is_empty() && !keys.iter().any(|(seen, _)| *seen == k) {
+                    keys.push((k, name.as_str()));
+                }
             }
+            (id, keys)
+        })
+        .collect();
+    for (id, keys) in written {
+        for (k, name) in &keys {
             // Parents of nested tags exist as pages too.
             let mut parent = k.as_str();
             while let Some(i) = parent.rfind('/') {
                 parent = &parent[..i];
+                if tags.by_key.contains_key(parent) {
+                    continue;
+                }
                 let shown = name
                     .trim_start_matches('#')
                     .split('/')
                     .take(parent.split('/').count())
                     .collect::<Vec<_>>()
                     .join("/");
-                tags.by_key
-                    .entry(parent.to_string())
-                    .or_insert_with(|| TagInfo {
+                tags.by_key.insert(
+                    parent.to_string(),
+                    TagInfo {
                         path: tag_path(parent),
                         name: shown,
                         notes: BTreeSet::new(),
-                    });
+                    },
+                );
             }
-            let info = tags.by_key.entry(k.clone()).or_insert_with(|| TagInfo {
-                name: name.trim_start_matches('#').trim_matches('/').to_string(),
-                path: tag_path(&k),
-                notes: BTreeSet::new(),
-            });
+            let info = match tags.by_key.get_mut(k.as_str()) {
+                Some(info) => info,
+                None => tags.by_key.entry(k.clone()).or_insert_with(|| TagInfo {
+                    name: name.trim_start_matches('#').trim_matches('/').to_string(),
+                    path: tag_path(k),
+                    notes: BTreeSet::new(),
+                }),
+            };
             info.notes.insert(id.clone());
-            keys.push(k);
         }
         if !keys.is_empty() {
-            tags.of_note.insert(id.clone(), keys);
+            tags.of_note
+                .insert(id.clone(), keys.into_iter().map(|(k, _)| k).collect());
         }
     }
     tags
