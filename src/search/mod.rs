@@ -155,9 +155,10 @@ fn index_of(merged: shards::Files) -> SearchIndex {
         files: merged.files.len(),
         ..Stats::default()
     };
+    let docs = format!("{DIR}/d/");
     for (path, bytes) in &merged.files {
         stats.bytes += bytes.len() as u64;
-        if path.starts_with(&format!("{DIR}/d/")) {
+        if path.starts_with(&docs) {
             stats.doc_bytes += bytes.len() as u64;
         }
     }
