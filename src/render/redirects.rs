@@ -9,6 +9,21 @@ use crate::site::Site;
 use crate::vault::NoteId;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// What has a page's path: a note, or a folder.
+enum Owner<'a> {
+    Note(&'a NoteId),
+    Folder(&'a str),
+}
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Owner::Note(id) => write!(f, "note `{id}`"),
+            Owner::Folder(folder) => write!(f, "folder `{folder}/`"),
+        }
+    }
+}
+
 /// Every alias redirect: its site path → the note it leads to, with warnings for aliases
 /// whose URL a real page (or an earlier note's alias) already has. Notes are taken in path
 /// order, so the same site always gives the same redirects.
@@ -18,15 +33,15 @@ pub fn redirects(site: &Site) -> (BTreeMap<String, NoteId>, Diagnostics) {
     if site.pages.values().all(|p| p.note.front.aliases.is_empty()) {
         return (found, diagnostics);
     }
-    // Who has each page's path: a note, or a folder (named only in a warning).
-    let mut taken: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    // Who has each page's path (named only in a warning).
+    let mut taken: BTreeMap<&str, Owner<'_>> = BTreeMap::new();
     for (id, page) in &site.pages {
-        taken.insert(page.path.as_str(), ("note", id.as_str()));
+        taken.insert(page.path.as_str(), Owner::Note(id));
     }
     for (folder, section) in &site.nav.sections {
         taken
             .entry(section.path.as_str())
-            .or_insert(("folder", folder.as_str()));
+            .or_insert(Owner::Folder(folder));
     }
     for (id, page) in &site.pages {
         let parent = page
@@ -47,11 +62,8 @@ pub fn redirects(site: &Site) -> (BTreeMap<String, NoteId>, Diagnostics) {
             let first = path.split('/').next().unwrap_or("");
             let other = if let Some(what) = paths::reserved(first) {
                 Some(what.to_string())
-            } else if let Some((kind, owner)) = taken.get(path.as_str()) {
-                Some(match *kind {
-                    "folder" => format!("folder `{owner}/`"),
-                    _ => format!("note `{owner}`"),
-                })
+            } else if let Some(owner) = taken.get(path.as_str()) {
+                Some(owner.to_string())
             } else {
                 found.get(&path).map(|o| format!("an alias of note `{o}`"))
             };
