@@ -265,8 +265,9 @@ fn aliases_get_redirect_pages_unless_a_page_is_there() {
     );
     let all = messages(&report);
     assert!(
-        all.iter()
-            .any(|m| m.contains("Rust ownership.md") && m.contains("`Lifetimes`")),
+        all.iter().any(|m| m.contains("Rust ownership.md")
+            && m.contains("`Lifetimes`")
+            && m.contains("which is note `lang/Lifetimes.md`")),
         "{all:#?}"
     );
 }
