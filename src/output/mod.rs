@@ -154,6 +154,7 @@ impl Output {
             output: self,
             mode,
             state: Mutex::new(TxnState::default()),
+            fail_write: std::env::var_os("STUDYSITE_FAIL_WRITE"),
         }
     }
 }
@@ -174,6 +175,9 @@ pub struct Txn<'a> {
     output: &'a mut Output,
     mode: Mode,
     state: Mutex<TxnState>,
+    /// The path a test makes fail (`STUDYSITE_FAIL_WRITE`), read once per version of the
+    /// site instead of once per file written.
+    fail_write: Option<std::ffi::OsString>,
 }
 
 impl Txn<'_> {
@@ -181,7 +185,7 @@ impl Txn<'_> {
     /// ends as its last write.
     pub fn write(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
         check_relative(path)?;
-        injected_failure(path)?;
+        self.injected_failure(path)?;
         let stamp = Stamp::of_bytes(&bytes);
         self.put(
             path,
@@ -194,7 +198,7 @@ impl Txn<'_> {
     /// Writes bytes that their maker keeps ([`Shared`]): neither copied nor hashed again.
     pub fn write_shared(&self, path: &str, shared: &Shared) -> Result<()> {
         check_relative(path)?;
-        injected_failure(path)?;
+        self.injected_failure(path)?;
         self.put(
             path,
             shared.stamp,
@@ -206,7 +210,7 @@ impl Txn<'_> {
     /// Copies a file (an attachment or static file) to a site path.
     pub fn copy(&self, path: &str, from: &Path) -> Result<()> {
         check_relative(path)?;
-        injected_failure(path)?;
+        self.injected_failure(path)?;
         let meta =
             std::fs::metadata(from).with_context(|| format!("cannot read {}", from.display()))?;
         if !meta.is_file() {
@@ -285,6 +289,15 @@ impl Txn<'_> {
 
     fn fail(&self) {
         self.lock().failed = true;
+    }
+
+    /// A write failure on purpose, for the tests of what a failed build leaves behind: the
+    /// site path named by `STUDYSITE_FAIL_WRITE` cannot be written.
+    fn injected_failure(&self, path: &str) -> Result<()> {
+        match &self.fail_write {
+            Some(p) if p == path => bail!("cannot write {path}: injected failure"),
+            _ => Ok(()),
+        }
     }
 
     fn staging(&self, disk: &disk::Disk) -> Result<PathBuf> {
@@ -426,15 +439,6 @@ fn difference(before: &BTreeMap<String, Stamp>, after: &BTreeMap<String, Stamp>)
             .cloned()
             .collect(),
         files: after.len(),
-    }
-}
-
-/// A write failure on purpose, for the tests of what a failed build leaves behind: the site
-/// path named by `STUDYSITE_FAIL_WRITE` cannot be written.
-fn injected_failure(path: &str) -> Result<()> {
-    match std::env::var_os("STUDYSITE_FAIL_WRITE") {
-        Some(p) if p == path => bail!("cannot write {path}: injected failure"),
-        _ => Ok(()),
     }
 }
 
