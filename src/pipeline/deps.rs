@@ -190,28 +190,51 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
 }
 
 /// Computes the digests of facts over one state of the site. What many facts share of a note
-/// (its title and place, as links to it show them) is computed once, as its card.
+/// (its title and place, as links to it show them) is computed once, as its card, and only
+/// when some fact shows other notes (a body edit's facts do not).
 pub struct Digester<'a> {
     l: &'a Linked,
     renderer: &'a Renderer,
-    cards: HashMap<&'a NoteId, u64>,
+    cards: std::sync::OnceLock<HashMap<&'a NoteId, u64>>,
+}
+
+/// Whether a fact's digest takes the cards of other notes.
+fn shows_cards(fact: &Fact) -> bool {
+    matches!(
+        fact,
+        Fact::Backlinks(_) | Fact::Related(_) | Fact::LinkMap(_) | Fact::Tag(_) | Fact::VaultMap
+    )
 }
 
 impl<'a> Digester<'a> {
-    /// A digester over the site as it is now.
-    pub fn new(l: &'a Linked, renderer: &'a Renderer) -> Digester<'a> {
-        let cards = l
-            .site
-            .pages
-            .par_iter()
-            .map(|(id, p)| (id, crate::hash::digest(&(&p.title, &p.path))))
-            .collect();
+    /// A digester over the site as it is now, for `facts`.
+    pub fn new(l: &'a Linked, renderer: &'a Renderer, facts: &[Fact]) -> Digester<'a> {
+        let cards = std::sync::OnceLock::new();
+        if facts.iter().any(shows_cards) {
+            let all = l
+                .site
+                .pages
+                .par_iter()
+                .map(|(id, p)| (id, crate::hash::digest(&(&p.title, &p.path))))
+                .collect();
+            let _ = cards.set(all);
+        }
         Digester { l, renderer, cards }
     }
 
     /// What a link to a note shows of it: its title and site path (as [`fragments`] read them).
     fn card(&self, id: &NoteId) -> Option<u64> {
-        self.cards.get(id).copied()
+        // Worked out above for the facts that show cards; on one thread here otherwise (a
+        // parallel loop inside a parallel loop's lazy value could wait on itself).
+        let cards = self.cards.get_or_init(|| {
+            self.l
+                .site
+                .pages
+                .iter()
+                .map(|(id, p)| (id, crate::hash::digest(&(&p.title, &p.path))))
+                .collect()
+        });
+        cards.get(id).copied()
     }
 
     /// The digest of one fact.

@@ -267,7 +267,10 @@ impl State {
 
     /// Computes the digests of `facts` again; returns the facts whose digest changed.
     fn refresh(&mut self, facts: Vec<Fact>) -> Vec<Fact> {
-        let digester = deps::Digester::new(&self.linked, &self.renderer);
+        if facts.is_empty() {
+            return Vec::new();
+        }
+        let digester = deps::Digester::new(&self.linked, &self.renderer, &facts);
         let fresh: Vec<(Fact, u64)> = facts
             .into_par_iter()
             .map(|f| {
