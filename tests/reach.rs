@@ -7,7 +7,7 @@ mod common;
 use common::Fixture;
 use common::fresh::assert_same_as_fresh as assert_fresh;
 use std::fs;
-use studysite::session::{Changes, Session};
+use studysite::session::{Changes, Session, Update};
 
 fn apply(session: &mut Session, site: &Fixture, note: &str, text: Option<&str>) {
     let path = site.root().join("content").join(note);
@@ -19,6 +19,17 @@ fn apply(session: &mut Session, site: &Fixture, note: &str, text: Option<&str>) 
         content: [path].into_iter().collect(),
         ..Changes::default()
     });
+}
+
+/// Renames a note (content paths) and applies both paths to the session.
+fn rename(session: &mut Session, site: &Fixture, from: &str, to: &str) -> Update {
+    let content = site.root().join("content");
+    let (from, to) = (content.join(from), content.join(to));
+    fs::rename(&from, &to).unwrap();
+    session.apply(&Changes {
+        content: [from, to].into_iter().collect(),
+        ..Changes::default()
+    })
 }
 
 #[test]
@@ -154,15 +165,12 @@ fn a_renamed_note_with_cards_renders_again_the_study_pages_of_its_decks_and_tags
         "---\ntags: [storage]\n---\n# S3\n\n## What is S3? #card\n\nObject storage.\n",
     );
     let mut session = Session::open(&site.options()).unwrap();
-    let (from, to) = (
-        site.root().join("content/aws/compute/spot.md"),
-        site.root().join("content/aws/compute/a-spot.md"),
+    let update = rename(
+        &mut session,
+        &site,
+        "aws/compute/spot.md",
+        "aws/compute/a-spot.md",
     );
-    fs::rename(&from, &to).unwrap();
-    let update = session.apply(&Changes {
-        content: [from, to].into_iter().collect(),
-        ..Changes::default()
-    });
     assert_fresh(&site, &session, "a note with cards renamed");
     let changed = |path: &str| update.changed.iter().any(|c| c == path);
     for page in [
@@ -190,14 +198,7 @@ fn a_folder_page_deleted_or_a_note_renamed_reaches_exactly_the_listings_that_sho
         .note("ec2/deep/b.md", "# Beta\n\nTwo, see [[a]].\n")
         .note("s3/c.md", "# Gamma\n\nThree.\n");
     let mut session = Session::open(&site.options()).unwrap();
-    let renamed = site.root().join("content/ec2/deep/b.md");
-    fs::rename(&renamed, site.root().join("content/ec2/deep/b2.md")).unwrap();
-    session.apply(&Changes {
-        content: [renamed, site.root().join("content/ec2/deep/b2.md")]
-            .into_iter()
-            .collect(),
-        ..Changes::default()
-    });
+    rename(&mut session, &site, "ec2/deep/b.md", "ec2/deep/b2.md");
     assert_fresh(&site, &session, "note renamed in a subfolder");
     apply(&mut session, &site, "ec2/_index.md", None);
     let home = String::from_utf8(session.files()["index.html"].clone()).unwrap();

@@ -378,7 +378,7 @@ impl<'a> Digester<'a> {
                 let decks = &l.taxonomy.decks;
                 if let Some(deck) = decks.by_slug(slug) {
                     for d in decks.decks.iter().filter(|d| deck.contains(d)) {
-                        (&d.path, &d.name, &d.title, &d.slug, d.total).hash(&mut h);
+                        deck_shown(d, &mut h);
                     }
                     self.card_notes(decks.cards_under(deck), &mut h);
                 }
@@ -390,7 +390,7 @@ impl<'a> Digester<'a> {
                     let used: std::collections::BTreeSet<usize> =
                         list.iter().map(|&i| decks.cards[i].deck).collect();
                     for d in used.into_iter().map(|d| &decks.decks[d]) {
-                        (&d.path, &d.name, &d.title, &d.slug, d.total).hash(&mut h);
+                        deck_shown(d, &mut h);
                     }
                     self.card_notes(list.iter().copied(), &mut h);
                 }
@@ -419,6 +419,11 @@ impl<'a> Digester<'a> {
         }
         h.finish()
     }
+}
+
+/// What a study page shows of a deck it lists.
+fn deck_shown(d: &crate::cards::Deck, h: &mut impl Hasher) {
+    (&d.path, &d.name, &d.title, &d.slug, d.total).hash(h);
 }
 
 impl Digester<'_> {
