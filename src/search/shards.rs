@@ -366,19 +366,30 @@ pub type Moves = [(u32, u32, Option<i64>)];
 /// A note file of [`doc_file`] as the file of note `n` (the same note, moved in the order).
 pub fn renumber_doc(file: &(String, Shared), n: usize) -> (String, Shared) {
     let bytes = file.1.bytes();
+    // The old number ends the old head (`doc_head` of it).
     let start = REGISTER.len() + "(\"d\",".len();
     let digits = bytes[start..]
         .iter()
         .take_while(|b| b.is_ascii_digit())
         .count();
-    let mut out = format!("{REGISTER}(\"d\",{n}").into_bytes();
+    let mut out = doc_head(n).into_bytes();
     out.extend_from_slice(&bytes[start + digits..]);
-    (format!("{DIR}/d/{n}.js"), Shared::new(out))
+    (doc_path(n), Shared::new(out))
+}
+
+/// How the file of note `n` starts: the call that registers it, up to its number.
+fn doc_head(n: usize) -> String {
+    format!("{REGISTER}(\"d\",{n}")
+}
+
+/// The site path of note `n`'s file.
+fn doc_path(n: usize) -> String {
+    format!("{DIR}/d/{n}.js")
 }
 
 /// The file of note `n`: what its results show.
 pub fn doc_file(n: usize, e: &NoteEntry) -> (String, Shared) {
-    let mut bytes = format!("{REGISTER}(\"d\",{n},").into_bytes();
+    let mut bytes = format!("{},", doc_head(n)).into_bytes();
     let doc = Doc {
         t: &e.title,
         u: &e.path,
@@ -386,7 +397,7 @@ pub fn doc_file(n: usize, e: &NoteEntry) -> (String, Shared) {
     };
     serde_json::to_writer(&mut bytes, &doc).expect("a note file always serializes");
     bytes.extend_from_slice(b");\n");
-    (format!("{DIR}/d/{n}.js"), Shared::new(bytes))
+    (doc_path(n), Shared::new(bytes))
 }
 
 /// Writes the index files: term and dictionary shards from the term lists, the note files
