@@ -220,3 +220,28 @@ fn print_sheets_can_be_turned_off() {
     assert!(site.page("ec2/").all(".print-link").is_empty());
     assert!(site.page("").all(".print-link").is_empty());
 }
+
+/// A folder note that comes into the site (a draft no more) or leaves it again: the folder's
+/// sheet shows its words, then none, as a fresh build would. The folder's title and place do
+/// not change, so only the folder's page body tells.
+#[test]
+fn a_folder_note_that_comes_or_goes_is_on_the_rebuilt_sheet() {
+    use common::fresh::assert_same_as_fresh;
+    use studysite::session::{Changes, Session};
+    let site = vault();
+    let index = site.root().join("content/ec2/_index.md");
+    std::fs::write(&index, "---\ndraft: true\n---\nThe folder's own words.\n").unwrap();
+    let mut session = Session::open(&site.options()).unwrap();
+    let changes = Changes {
+        content: [index.clone()].into(),
+        ..Changes::default()
+    };
+    std::fs::write(&index, "The folder's own words.\n").unwrap();
+    session.apply(&changes);
+    let sheet = String::from_utf8(session.files()["ec2/print.html"].clone()).unwrap();
+    assert!(sheet.contains("own words."), "{sheet}");
+    assert_same_as_fresh(&site, &session, "folder note out of draft");
+    std::fs::write(&index, "---\ndraft: true\n---\nThe folder's own words.\n").unwrap();
+    session.apply(&changes);
+    assert_same_as_fresh(&site, &session, "folder note a draft again");
+}

@@ -5,7 +5,8 @@
 //! diagnostic for diagnostic. In memory (as `serve` keeps it) and on disk (as `build --watch`
 //! writes it).
 //!
-//! `STUDYSITE_RANDOM_SEEDS=N` runs N seeds (default 6) of `STUDYSITE_RANDOM_STEPS` steps (24).
+//! `STUDYSITE_RANDOM_SEEDS=N` runs N seeds (default 6) of `STUDYSITE_RANDOM_STEPS` steps (24);
+//! `STUDYSITE_RANDOM_FIRST_SEED=K` starts the in-memory run at seed K (to replay a failure).
 
 mod common;
 
@@ -370,7 +371,8 @@ fn assert_same(label: &str, ours: &BTreeMap<String, Vec<u8>>, theirs: &BTreeMap<
 fn random_changes_in_memory_end_as_a_fresh_build_after_every_step() {
     let seeds = setting("STUDYSITE_RANDOM_SEEDS", 6);
     let steps = setting("STUDYSITE_RANDOM_STEPS", 24) as usize;
-    for seed in 0..seeds {
+    let first = setting("STUDYSITE_RANDOM_FIRST_SEED", 0);
+    for seed in first..first + seeds {
         let site = vault();
         let mut session = Session::open(&site.options()).unwrap();
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (seed + 1).wrapping_mul(0x2545_f491_4f6c_dd1d));

@@ -110,11 +110,15 @@ pub fn list_key(l: &Linked, folder: &str) -> u64 {
     let sheet = sheet(l, folder);
     let mut h = crate::hash::Digester::new();
     for (part, depth) in &sheet.parts {
-        let key = match part {
-            Part::Note(id) => PageKey::Note(id.clone()),
-            Part::Section(f) => PageKey::Section(f.clone()),
+        let (key, body) = match part {
+            Part::Note(id) => (PageKey::Note(id.clone()), None),
+            // A folder's part shows its folder note's body, which may come or go.
+            Part::Section(f) => (
+                PageKey::Section(f.clone()),
+                l.site.nav.section(f).and_then(|s| s.index.as_ref()),
+            ),
         };
-        (part, depth, l.site.nav.title_path(&key)).hash(&mut h);
+        (part, depth, l.site.nav.title_path(&key), body).hash(&mut h);
     }
     for id in &sheet.left_out {
         (id, l.site.nav.title_path(&PageKey::Note(id.clone()))).hash(&mut h);
