@@ -196,6 +196,9 @@ pub struct Digester<'a> {
     l: &'a Linked,
     renderer: &'a Renderer,
     cards: std::sync::OnceLock<HashMap<&'a NoteId, u64>>,
+    /// The body keys of the notes the topic pages among the facts show (many topics show the
+    /// same notes), worked out once.
+    bodies: HashMap<&'a NoteId, u64>,
 }
 
 /// Whether a fact's digest takes the cards of other notes.
@@ -219,7 +222,32 @@ impl<'a> Digester<'a> {
                 .collect();
             let _ = cards.set(all);
         }
-        Digester { l, renderer, cards }
+        let shown: std::collections::HashSet<&NoteId> = facts
+            .iter()
+            .filter_map(|f| match f {
+                Fact::Topic(key) => l.taxonomy.topics.get(key),
+                _ => None,
+            })
+            .flat_map(|t| t.coverage.iter().map(|c| &c.note))
+            .collect();
+        let bodies = shown
+            .into_par_iter()
+            .map(|id| (id, render::content_key(&l.site, &l.graph, id)))
+            .collect();
+        Digester {
+            l,
+            renderer,
+            cards,
+            bodies,
+        }
+    }
+
+    /// The key of a note's body (see [`render::content_key`]).
+    fn body(&self, id: &NoteId) -> u64 {
+        match self.bodies.get(id) {
+            Some(&key) => key,
+            None => render::content_key(&self.l.site, &self.l.graph, id),
+        }
     }
 
     /// What a link to a note shows of it: its title and site path (as [`fragments`] read them).
@@ -331,7 +359,7 @@ impl<'a> Digester<'a> {
                 let topic = l.taxonomy.topics.get(key).map(|t| (&t.title, &t.path));
                 topic.hash(&mut h);
                 for c in fragments::topic_page(l, key) {
-                    let body = render::content_key(&l.site, &l.graph, &c.note);
+                    let body = self.body(&c.note);
                     (c, body).hash(&mut h);
                 }
             }
@@ -387,8 +415,9 @@ impl<'a> Digester<'a> {
                 let decks = &l.taxonomy.decks;
                 if let Some((key, list)) = decks.tags.get_key_value(tag) {
                     key.hash(&mut h);
-                    let used: std::collections::BTreeSet<usize> =
-                        list.iter().map(|&i| decks.cards[i].deck).collect();
+                    let mut used: Vec<usize> = list.iter().map(|&i| decks.cards[i].deck).collect();
+                    used.sort_unstable();
+                    used.dedup();
                     for d in used.into_iter().map(|d| &decks.decks[d]) {
                         deck_shown(d, &mut h);
                     }

@@ -79,6 +79,22 @@ impl Reach {
                 self.folders
                     .insert(folder.rfind('/').map_or("", |i| &folder[..i]).to_string());
             }
+            // A folder note beside its folder (`People.md` next to `People/`) gives that
+            // folder its title.
+            match l.site.pages.get(id).map(|p| &p.section) {
+                Some(Some(section)) => {
+                    self.folders.insert(section.clone());
+                }
+                Some(None) => {}
+                None if folder_page => {
+                    let beside = match folder {
+                        "" => id.stem().to_string(),
+                        _ => format!("{folder}/{}", id.stem()),
+                    };
+                    self.folders.insert(beside);
+                }
+                None => {}
+            }
         }
     }
 
@@ -191,6 +207,14 @@ impl State {
             .map(|&i| topics.list[i].key.as_str())
             .collect();
         let everything = self.stale_record;
+        // A folder's listing and print sheet show its sub-folders' notes too: they are
+        // reached through any reached folder inside them.
+        let listing: BTreeSet<&str> = scope
+            .reach
+            .iter()
+            .flat_map(|r| &r.folders)
+            .flat_map(|f| ancestors(f))
+            .collect();
         let reached = |fact: &Fact| match (fact, &scope.reach) {
             _ if everything => true,
             (Fact::Template(_), _) => scope.templates,
@@ -214,15 +238,16 @@ impl State {
                 .as_ref()
                 .is_none_or(|keys| keys.contains(key)),
             (Fact::TopicsOf(id) | Fact::TagsOf(id), Some(r)) => r.labelled.contains(id),
+            (Fact::Children(folder) | Fact::PrintList(folder), Some(_)) => {
+                listing.contains(folder.as_str())
+            }
             // Cheap, and shared by many pages: always computed again.
             (
                 Fact::Crumbs(_)
-                | Fact::Children(_)
                 | Fact::TagIndex
                 | Fact::TopicIndex
                 | Fact::VaultMap
-                | Fact::Sitemap
-                | Fact::PrintList(_),
+                | Fact::Sitemap,
                 Some(_),
             ) => true,
             (Fact::HasCards | Fact::Decks | Fact::Deck(_) | Fact::CardTag(_), Some(r)) => r.decks,
@@ -241,9 +266,29 @@ impl State {
     }
 }
 
+/// A folder and the folders it is in, up to the content folder (`""`).
+fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
+    let parents = folder
+        .char_indices()
+        .filter(|&(_, c)| c == '/')
+        .map(|(i, _)| &folder[..i]);
+    std::iter::once(folder)
+        .chain(parents)
+        .chain((!folder.is_empty()).then_some(""))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::order_changed;
+    use super::{ancestors, order_changed};
+
+    #[test]
+    fn a_folder_is_listed_in_itself_and_every_folder_above_it() {
+        let mut all: Vec<&str> = ancestors("a/b/c").collect();
+        all.sort();
+        assert_eq!(all, ["", "a", "a/b", "a/b/c"]);
+        assert_eq!(ancestors("").collect::<Vec<_>>(), [""]);
+        assert_eq!(ancestors("x").collect::<Vec<_>>(), ["x", ""]);
+    }
 
     #[test]
     fn the_pages_whose_neighbours_moved_are_those_around_the_stretch_that_differs() {

@@ -355,16 +355,35 @@ impl State {
         };
         reach.note_around(&self.linked, &affected);
         let list: Vec<NoteId> = affected.iter().cloned().collect();
-        self.linked.graph.relink(&self.linked.site, &list);
+        let same_decks = self.decks_unchanged(touched);
+        // The links, tags, topics and decks are worked out from the pages, each into its own
+        // part of the linked site: at once, on both cores.
+        let linked = &mut self.linked;
+        let (site, graph, taxonomy) = (&linked.site, &mut linked.graph, &mut linked.taxonomy);
+        let ((), ((tags, topics), decks)) = rayon::join(
+            || graph.relink(site, &list),
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || {
+                                if how.retagged {
+                                    taxonomy::tags::collect(site)
+                                } else {
+                                    taxonomy.tags.clone()
+                                }
+                            },
+                            || taxonomy::topics::collect(site, &mut taxonomy.topics),
+                        )
+                    },
+                    || {
+                        (!same_decks)
+                            .then(|| crate::cards::collect_after(site, &taxonomy.decks, touched))
+                    },
+                )
+            },
+        );
         step("relink");
-        let tags = if how.retagged {
-            taxonomy::tags::collect(&self.linked.site)
-        } else {
-            self.linked.taxonomy.tags.clone()
-        };
-        step("tags");
-        let topics = taxonomy::topics::collect(&self.linked.site, &mut self.linked.taxonomy.topics);
-        step("topics");
         // Only the notes sharing something with the reached ones are ranked again.
         let mut related = std::mem::take(&mut self.linked.taxonomy.related);
         let reranked = taxonomy::related::update(
@@ -376,12 +395,7 @@ impl State {
             &reach.neighbours,
         );
         step("related");
-        let same_decks = self.decks_unchanged(touched);
-        let decks = if same_decks {
-            std::mem::take(&mut self.linked.taxonomy.decks)
-        } else {
-            crate::cards::collect_after(&self.linked.site, &self.linked.taxonomy.decks, touched)
-        };
+        let decks = decks.unwrap_or_else(|| std::mem::take(&mut self.linked.taxonomy.decks));
         let before = std::mem::replace(
             &mut self.linked.taxonomy,
             taxonomy::Taxonomy {

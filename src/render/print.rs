@@ -282,73 +282,92 @@ pub fn render(
         .finish(page, &key, &view, &own, &g.links, (file, diagnostics))
 }
 
-/// Attributes whose values are ids of the same page (space-separated lists for `aria-*`).
-const ID_LISTS: &[&str] = &[
+/// What [`scope_ids`] rewrites: attributes whose value is an id of the same page, or starts
+/// with a reference to one, then (from [`FIRST_LIST`] on) attributes whose value is a
+/// space-separated list of ids.
+const SCOPED: [&str; 8] = [
+    " id=\"",
+    " href=\"#",
+    " xlink:href=\"#",
+    "url(#",
     " aria-labelledby=\"",
     " aria-describedby=\"",
     " aria-controls=\"",
     " for=\"",
 ];
 
-/// Prefixes every id in a note's HTML with `prefix-`, and every reference to one (`#id`
-/// links, `url(#id)` in diagrams, `aria-labelledby`, `for`), so notes on one page keep
-/// their ids apart. Text is escaped in the HTML (`"` is `&quot;`), so only markup matches.
-pub fn scope_ids(html: &str, prefix: &str) -> String {
-    let mut out = unlink_missing(html)
-        .replace(" id=\"", &format!(" id=\"{prefix}-"))
-        .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
-        .replace(" xlink:href=\"#", &format!(" xlink:href=\"#{prefix}-"))
-        .replace("url(#", &format!("url(#{prefix}-"));
-    for attribute in ID_LISTS {
-        out = prefix_lists(&out, attribute, prefix);
-    }
-    out
+/// The index in [`SCOPED`] of ` href="#`, whose target may be missing.
+const IN_PAGE_LINK: usize = 1;
+
+/// The index in [`SCOPED`] of the first id-list attribute.
+const FIRST_LIST: usize = 4;
+
+/// Finds every [`SCOPED`] pattern in one pass (a sheet runs this over up to 200 notes'
+/// bodies).
+fn scoped_finder() -> &'static aho_corasick::AhoCorasick {
+    static FINDER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(SCOPED)
+            .expect("fixed patterns build")
+    })
 }
 
-/// In-page links whose target is not in the note lose their `href` (kept as `data-anchor`): the
-/// note's own check reports them at their line, and on a sheet they would lead to nothing.
-fn unlink_missing(html: &str) -> String {
+/// Prefixes every id in a note's HTML with `prefix-`, and every reference to one (`#id`
+/// links, `url(#id)` in diagrams, `aria-labelledby`, `for`), so notes on one page keep
+/// their ids apart. An in-page link whose target is not in the note loses its `href` (kept
+/// as `data-anchor`): the note's own check reports it at its line, and on a sheet it would
+/// lead to nothing. Text is escaped in the HTML (`"` is `&quot;`), so only markup matches.
+pub fn scope_ids(html: &str, prefix: &str) -> String {
     let ids: std::collections::HashSet<&str> = html
-        .match_indices(" id=\"")
-        .map(|(i, m)| {
-            let value = &html[i + m.len()..];
-            &value[..value.find('"').unwrap_or(value.len())]
-        })
+        .match_indices(SCOPED[0])
+        .map(|(i, m)| value_at(html, i + m.len()))
         .collect();
-    let mut out = String::with_capacity(html.len());
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut done = 0;
-    for (i, m) in html.match_indices(" href=\"#") {
-        let value = &html[i + m.len()..];
-        let fragment = &value[..value.find('"').unwrap_or(value.len())];
-        let target = crate::paths::decode_path(fragment);
-        if !fragment.is_empty() && !ids.contains(fragment) && !ids.contains(target.as_str()) {
-            out.push_str(&html[done..i]);
-            out.push_str(" data-anchor=\"");
-            done = i + m.len();
+    for found in scoped_finder().find_iter(html) {
+        let (start, end) = (found.start(), found.end());
+        if start < done {
+            // Inside a list of ids already written.
+            continue;
+        }
+        out.push_str(&html[done..start]);
+        done = end;
+        let which = found.pattern().as_usize();
+        if which == IN_PAGE_LINK {
+            let fragment = value_at(html, end);
+            let target = crate::paths::decode_path(fragment);
+            if !fragment.is_empty() && !ids.contains(fragment) && !ids.contains(target.as_str()) {
+                out.push_str(" data-anchor=\"");
+                continue;
+            }
+        }
+        out.push_str(SCOPED[which]);
+        if which >= FIRST_LIST {
+            let list = value_at(html, end);
+            for (k, id) in list.split_whitespace().enumerate() {
+                if k > 0 {
+                    out.push(' ');
+                }
+                out.push_str(prefix);
+                out.push('-');
+                out.push_str(id);
+            }
+            done = end + list.len();
+        } else {
+            out.push_str(prefix);
+            out.push('-');
         }
     }
     out.push_str(&html[done..]);
     out
 }
 
-/// Prefixes each id in the values of one attribute.
-fn prefix_lists(html: &str, attribute: &str, prefix: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(attribute) {
-        let start = i + attribute.len();
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let end = after.find('"').unwrap_or(after.len());
-        let ids: Vec<String> = after[..end]
-            .split_whitespace()
-            .map(|id| format!("{prefix}-{id}"))
-            .collect();
-        out.push_str(&ids.join(" "));
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
+/// An attribute's value that starts at `start`: up to its closing quote.
+fn value_at(html: &str, start: usize) -> &str {
+    let value = &html[start..];
+    &value[..value.find('"').unwrap_or(value.len())]
 }
 
 /// Prefixes `way` (the way from the sheet to the note's page folder, `../a/`) to every relative

@@ -226,21 +226,11 @@ fn offer(page: &crate::site::Page, stamp: u64) -> Offer {
     offer
 }
 
-/// What a note's offer is worked out from: when this is unchanged, the offer is too.
+/// What a note's offer is worked out from: when this is unchanged, the offer is too. Its
+/// headings, aliases and `topics` come from its text (the site's settings are those the
+/// offers were made with: new settings open the site afresh); its title also from its place.
 fn stamp(page: &crate::site::Page) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = crate::hash::Digester::new();
-    (&page.title, &page.note.front.aliases).hash(&mut h);
-    page.note
-        .front
-        .extra
-        .get("topics")
-        .map(|v| v.to_string())
-        .hash(&mut h);
-    for heading in &page.parsed.headings {
-        (heading.level, &heading.text).hash(&mut h);
-    }
-    h.finish()
+    crate::hash::digest(&(page.note.source_hash, &page.title))
 }
 
 /// One place a key is offered: the note, its heading (none: the whole note), and how it is
@@ -301,8 +291,9 @@ pub fn collect(site: &Site, previous: &mut Topics) -> Topics {
             candidates.entry(to).or_default().extend(moved);
         }
     }
+    // In any order: sorted below.
     let mut list: Vec<Topic> = candidates
-        .into_iter()
+        .into_par_iter()
         .filter(|(key, _)| key.contains(' ') || named.contains(key))
         .filter_map(|(key, mut entries)| {
             // One place is one note: most keys (each note's own title) end here.
