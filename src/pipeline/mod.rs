@@ -267,17 +267,27 @@ impl State {
 
     /// Computes the digests of `facts` again; returns the facts whose digest changed.
     fn refresh(&mut self, facts: Vec<Fact>) -> Vec<Fact> {
+        let fresh = self.digests(facts);
+        self.set_digests(fresh)
+    }
+
+    /// The digests of `facts` over the site as it is now.
+    fn digests(&self, facts: Vec<Fact>) -> Vec<(Fact, u64)> {
         if facts.is_empty() {
             return Vec::new();
         }
         let digester = deps::Digester::new(&self.linked, &self.renderer, &facts);
-        let fresh: Vec<(Fact, u64)> = facts
+        facts
             .into_par_iter()
             .map(|f| {
                 let d = digester.digest(&f);
                 (f, d)
             })
-            .collect();
+            .collect()
+    }
+
+    /// Records digests; returns the facts whose digest changed.
+    fn set_digests(&mut self, fresh: Vec<(Fact, u64)>) -> Vec<Fact> {
         let mut changed = Vec::new();
         for (fact, digest) in fresh {
             if self.record.digest(&fact) != Some(digest) {

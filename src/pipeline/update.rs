@@ -496,13 +496,19 @@ impl State {
         scope: Scope,
         step: &mut impl FnMut(&'static str),
     ) -> usize {
-        // Which outputs there are now: only a change of notes' places or of files can change
-        // that.
+        // Which outputs there are now (only a change of notes' places or of files can change
+        // that), and the digests of the facts the change reached: at once.
+        let relist =
+            scope.reach.is_some() || scope.statics || !scope.files.is_empty() || self.stale_record;
+        let reached = self.reached(&scope);
+        let (listing, digests) = rayon::join(
+            || relist.then(|| outputs::list(&self.linked, &self.project)),
+            || self.digests(reached),
+        );
         let mut listed: HashMap<OutputKey, Option<std::path::PathBuf>> = HashMap::new();
         let mut gone = Vec::new();
         let mut fresh = BTreeSet::new();
-        if scope.reach.is_some() || scope.statics || !scope.files.is_empty() || self.stale_record {
-            let (specs, diagnostics) = outputs::list(&self.linked, &self.project);
+        if let Some((specs, diagnostics)) = listing {
             self.list_diagnostics = diagnostics;
             listed = specs.into_iter().collect();
             gone = self
@@ -529,16 +535,15 @@ impl State {
                 }
             }
         }
-        step("list");
-        let reached = self.reached(&scope);
-        let changed = self.refresh(reached);
-        step("digests");
+        step("list and digests");
+        let changed = self.set_digests(digests);
         let failed: Vec<OutputKey> = self.record.failed().cloned().collect();
         let render = plan::stale(&self.record.readers(&changed), &fresh, &failed, &gone);
-        let todo: Vec<super::Spec> = render
+        let mut todo: Vec<super::Spec> = render
             .iter()
             .filter_map(|k| self.spec_of(k, &listed))
             .collect();
+        outputs::slowest_first(&mut todo);
         let done = self.produce(&todo, txn);
         step("render");
         let mut old_files: Vec<String> = Vec::new();
