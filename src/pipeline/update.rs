@@ -305,32 +305,26 @@ impl State {
     ) -> Reach {
         let folders_before: BTreeSet<String> =
             self.linked.site.nav.sections.keys().cloned().collect();
-        // Where each page was (a page new to the site has no path yet): pages get their
-        // paths again just below.
-        let paths_before: HashMap<NoteId, String> = self
-            .linked
-            .site
-            .pages
-            .iter()
-            .map(|(id, p)| (id.clone(), p.path.clone()))
-            .collect();
         // The reading order before, to find the pages whose neighbours it moves.
         let order_before = how
             .reordered
             .then(|| self.linked.site.nav.reading_order().to_vec());
-        if how.reordered {
-            self.site_diagnostics = site::arrange(&mut self.linked.site, self.rules);
+        // The pages whose path is new (a page new to the site had none): only arranging the
+        // site again moves pages; new titles leave every page where it was.
+        let moved: Vec<NoteId> = if how.reordered {
+            let (diagnostics, moved) = site::arrange(&mut self.linked.site, self.rules);
+            self.site_diagnostics = diagnostics;
+            moved
         } else {
             site::retitle(&mut self.linked.site, touched, self.rules);
-        }
+            Vec::new()
+        };
         self.title_diagnostics = site::title_warnings(&self.linked.site);
         step("arrange");
         let site = &self.linked.site;
-        let mut moved = BTreeSet::new();
-        for (id, page) in &site.pages {
-            if paths_before.get(id) != Some(&page.path) {
+        for id in &moved {
+            if let Some(page) = site.pages.get(id) {
                 keys.extend(graph::note_keys(page));
-                moved.insert(id.clone());
             }
         }
         let folders_now: BTreeSet<String> = site.nav.sections.keys().cloned().collect();
@@ -455,7 +449,7 @@ impl State {
                 .insert(folder.rfind('/').map_or("", |i| &folder[..i]).to_string());
         }
         reach.notes = affected;
-        crate::drop_later((before, paths_before));
+        crate::drop_later(before);
         reach
     }
 
