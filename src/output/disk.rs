@@ -50,6 +50,18 @@ pub(super) struct Disk {
     pub(super) current: Manifest,
     /// Whether files that are not ours may sit in it (they are kept).
     force: bool,
+    /// Whether the site a commit replaced is removed on a thread of its own (a session kept
+    /// open for rebuilds: removing 2,500 files took half of each rebuild of a 519-note vault).
+    background: bool,
+    /// That thread, for the last site replaced: waited for before the next staging folder and
+    /// when the output closes.
+    removing: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl Drop for Disk {
+    fn drop(&mut self) {
+        self.removed();
+    }
 }
 
 impl Disk {
@@ -84,7 +96,26 @@ impl Disk {
             target,
             current,
             force,
+            background: false,
+            removing: std::sync::Mutex::new(None),
         })
+    }
+
+    /// From now on, the site each commit replaces is removed on a thread of its own.
+    pub(super) fn remove_in_background(&mut self) {
+        self.background = true;
+    }
+
+    /// Waits until the last replaced site is removed.
+    fn removed(&self) {
+        let thread = self
+            .removing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(thread) = thread {
+            let _ = thread.join();
+        }
     }
 
     /// The real output folder.
@@ -94,6 +125,7 @@ impl Disk {
 
     /// A new, empty staging folder beside the output folder.
     pub(super) fn new_staging(&self) -> Result<PathBuf> {
+        self.removed();
         let parent = self.target.parent().unwrap_or(Path::new("/"));
         fs::create_dir_all(parent)
             .with_context(|| format!("cannot create folder {}", parent.display()))?;
@@ -160,8 +192,21 @@ impl Disk {
         write_file(&staging.join(MANIFEST_FILE), manifest.to_text().as_bytes())?;
         fs::remove_file(staging.join(STAGING_MARK))
             .with_context(|| format!("cannot finish {}", staging.display()))?;
-        swap(staging, &self.target)?;
+        let replaced = swap(staging, &self.target)?;
         self.current = manifest;
+        // `staging` now holds the old site; losing it is harmless (the next build removes it).
+        if replaced {
+            if self.background {
+                self.removed();
+                let old = staging.to_path_buf();
+                let thread = std::thread::spawn(move || {
+                    let _ = remove_tree(&old);
+                });
+                *self.removing.lock().unwrap_or_else(|p| p.into_inner()) = Some(thread);
+            } else {
+                let _ = remove_tree(staging);
+            }
+        }
         Ok(())
     }
 }
@@ -237,14 +282,21 @@ fn symlink(link: &Path, to: &Path) -> io::Result<()> {
     fs::copy(link, to).map(|_| ())
 }
 
-/// Hard-links `from` as `to` (creating folders), or copies it where links are refused.
+/// Hard-links `from` as `to` (creating folders), or copies it where links are refused. A
+/// commit links every unchanged file of the site: the link is tried first, and the folder
+/// made or the file replaced only when it fails (one call per file instead of four).
 fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
-    if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create folder {}", parent.display()))?;
-    }
-    if to.exists() {
-        fs::remove_file(to).with_context(|| format!("cannot replace {}", to.display()))?;
+    match fs::hard_link(from, to) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(to).with_context(|| format!("cannot replace {}", to.display()))?;
+        }
+        Err(_) => {
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create folder {}", parent.display()))?;
+            }
+        }
     }
     if fs::hard_link(from, to).is_ok() {
         return Ok(());
@@ -274,11 +326,14 @@ pub(super) fn copy_file(from: &Path, dest: &Path) -> Result<()> {
         .with_context(|| format!("cannot copy {} to {}", from.display(), dest.display()))
 }
 
-/// Puts the finished `staging` folder at `target` in one step and removes the old site.
-fn swap(staging: &Path, target: &Path) -> Result<()> {
+/// Puts the finished `staging` folder at `target` in one step; says whether `staging` now
+/// holds the old site (to remove).
+fn swap(staging: &Path, target: &Path) -> Result<bool> {
     if !target.exists() {
-        return fs::rename(staging, target)
-            .with_context(|| format!("cannot move {} to {}", staging.display(), target.display()));
+        fs::rename(staging, target).with_context(|| {
+            format!("cannot move {} to {}", staging.display(), target.display())
+        })?;
+        return Ok(false);
     }
     match exchange(staging, target) {
         Ok(()) => {}
@@ -293,9 +348,7 @@ fn swap(staging: &Path, target: &Path) -> Result<()> {
             });
         }
     }
-    // `staging` now holds the old site; losing it is harmless (the next build removes it).
-    let _ = remove_tree(staging);
-    Ok(())
+    Ok(true)
 }
 
 /// Removes a site folder of ours, its marks last, so that a removal cut short still leaves a

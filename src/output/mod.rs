@@ -116,6 +116,15 @@ impl Output {
         })
     }
 
+    /// From now on, the site each commit replaces on disk is removed on a thread of its own,
+    /// waited for before the next commit and when the output closes (a session kept open for
+    /// rebuilds; a build that ends at once removes it before it returns).
+    pub fn remove_in_background(&mut self) {
+        if let Sink::Disk(disk) = &mut self.sink {
+            disk.remove_in_background();
+        }
+    }
+
     /// Memory.
     pub fn in_memory() -> Output {
         Output {

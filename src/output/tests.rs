@@ -81,6 +81,46 @@ fn a_rebuild_swaps_in_the_new_site_linking_unchanged_files() {
     assert_eq!(leftovers(dir.path()), ["public"]);
 }
 
+/// A session kept open (`build --watch`) removes each replaced site on a thread of its own:
+/// the next commit and closing the output wait for it, so no old site is left behind, and
+/// every commit still swaps in a whole site.
+#[test]
+fn replaced_sites_removed_in_the_background_are_gone_by_the_next_commit_and_at_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("public");
+    let mut out = Output::to_disk(&target, false).unwrap();
+    out.remove_in_background();
+    let files: Vec<String> = (0..300).map(|i| format!("d{}/n{i}.html", i % 7)).collect();
+    for round in 0..3 {
+        let txn = out.begin(Mode::Update);
+        for (i, f) in files.iter().enumerate() {
+            let text = if i == 0 {
+                format!("round {round}")
+            } else {
+                "same".into()
+            };
+            txn.write(f, text.into_bytes()).unwrap();
+        }
+        txn.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(target.join(&files[0])).unwrap(),
+            format!("round {round}")
+        );
+        assert_eq!(
+            fs::read_to_string(target.join(&files[299])).unwrap(),
+            "same"
+        );
+        // At most the site this commit replaced is still being removed.
+        assert!(
+            leftovers(dir.path()).len() <= 2,
+            "{:?}",
+            leftovers(dir.path())
+        );
+    }
+    drop(out);
+    assert_eq!(leftovers(dir.path()), ["public"]);
+}
+
 #[test]
 fn a_build_that_changes_nothing_touches_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -66,8 +66,9 @@ impl Session {
         if let Some(message) = project.output_refusal() {
             return Err(fail(message));
         }
-        let output = Output::to_disk(&project.output_dir, options.force)
+        let mut output = Output::to_disk(&project.output_dir, options.force)
             .map_err(|e| fail(format!("{e:#}")))?;
+        output.remove_in_background();
         Session::open_with(options, output)
     }
 
