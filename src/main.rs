@@ -401,11 +401,8 @@ fn run_build(cli: &Cli, options: BuildOptions, watch: bool) -> anyhow::Result<Ex
         ..options
     };
     if watch {
-        let (quiet, verbose) = (cli.quiet, cli.verbose);
-        studysite::serve::watch_build(
-            &options,
-            Box::new(move |rebuilt| print_rebuild(quiet, verbose, rebuilt)),
-        )?;
+        let printer = RebuildPrinter::new(cli.quiet, cli.verbose);
+        studysite::serve::watch_build(&options, Box::new(move |rebuilt| printer.print(rebuilt)))?;
         return Ok(ExitCode::SUCCESS);
     }
     let report = studysite::build(&options)?;
@@ -499,48 +496,103 @@ fn run_check(
     })
 }
 
-/// One line per rebuild, and the errors it found; with `verbose`, each step's time.
-fn print_rebuild(quiet: bool, verbose: bool, rebuilt: &studysite::serve::Rebuilt) {
-    let errors: Vec<&Diagnostic> = rebuilt
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .collect();
-    for d in &errors {
-        eprintln!("{}", format_diagnostic(d));
+/// Prints each rebuild: the errors it found and the warnings it found new (every warning of
+/// the first build), one summary line, and with `verbose` each step's time.
+struct RebuildPrinter {
+    quiet: bool,
+    verbose: bool,
+    /// The warnings shown so far, as printed: a rebuild prints only those it adds.
+    warnings: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl RebuildPrinter {
+    fn new(quiet: bool, verbose: bool) -> std::sync::Arc<RebuildPrinter> {
+        std::sync::Arc::new(RebuildPrinter {
+            quiet,
+            verbose,
+            warnings: Default::default(),
+        })
     }
-    if quiet {
-        return;
+
+    /// Counts these warnings as shown (printed already).
+    fn shown<'a>(&self, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
+        let mut warnings = self.warnings.lock().unwrap_or_else(|p| p.into_inner());
+        warnings.extend(
+            diagnostics
+                .into_iter()
+                .filter(|d| !d.is_error())
+                .map(format_diagnostic),
+        );
     }
-    let update = &rebuilt.update;
-    if verbose && !update.steps.is_empty() {
-        let steps: Vec<String> = update
-            .steps
+
+    fn print(&self, rebuilt: &studysite::serve::Rebuilt) {
+        let errors: Vec<&Diagnostic> = rebuilt
+            .diagnostics
             .iter()
-            .map(|(name, t)| format!("{name} {:.1} ms", t.as_secs_f64() * 1000.0))
+            .filter(|d| d.is_error())
             .collect();
-        eprintln!(
-            "{}steps: {}{}",
-            style_dim().render(),
-            steps.join(", "),
-            style_dim().render_reset()
-        );
-    }
-    if errors.is_empty() {
-        println!(
-            "Rebuilt in {:.0} ms: {} rendered, {} changed{}",
-            rebuilt.elapsed.as_secs_f64() * 1000.0,
-            plural(update.rendered, "page", "pages"),
-            plural(update.changed.len() + update.removed.len(), "file", "files"),
-            if update.full { " (whole site)" } else { "" }
-        );
-    } else {
-        println!(
-            "{}Rebuild has {}{}; the last good pages stay",
-            style_error().render(),
-            plural(errors.len(), "error", "errors"),
-            style_error().render_reset()
-        );
+        for d in &errors {
+            eprintln!("{}", format_diagnostic(d));
+        }
+        if self.quiet {
+            return;
+        }
+        {
+            // The warnings of the site as it is now; those gone may come back and be shown.
+            let now: std::collections::HashSet<String> = rebuilt
+                .diagnostics
+                .iter()
+                .filter(|d| !d.is_error())
+                .map(format_diagnostic)
+                .collect();
+            let mut shown = self.warnings.lock().unwrap_or_else(|p| p.into_inner());
+            let mut fresh: Vec<&String> = now.difference(&shown).collect();
+            fresh.sort();
+            for w in fresh {
+                eprintln!("{w}");
+            }
+            *shown = now;
+        }
+        let update = &rebuilt.update;
+        if self.verbose && !update.steps.is_empty() {
+            let steps: Vec<String> = update
+                .steps
+                .iter()
+                .map(|(name, t)| format!("{name} {:.1} ms", t.as_secs_f64() * 1000.0))
+                .collect();
+            eprintln!(
+                "{}steps: {}{}",
+                style_dim().render(),
+                steps.join(", "),
+                style_dim().render_reset()
+            );
+        }
+        if errors.is_empty() {
+            println!(
+                "{} in {:.0} ms: {} rendered, {} changed{}",
+                if rebuilt.first { "Built" } else { "Rebuilt" },
+                rebuilt.elapsed.as_secs_f64() * 1000.0,
+                plural(update.rendered, "page", "pages"),
+                plural(update.changed.len() + update.removed.len(), "file", "files"),
+                if update.fresh && !rebuilt.first {
+                    " (whole site)"
+                } else {
+                    ""
+                }
+            );
+        } else {
+            println!(
+                "{}{} has {}{}; the last good pages stay",
+                style_error().render(),
+                if rebuilt.first {
+                    "The build"
+                } else {
+                    "Rebuild"
+                },
+                plural(errors.len(), "error", "errors"),
+                style_error().render_reset()
+            );
+        }
     }
 }
 
@@ -549,23 +601,23 @@ fn run_serve(
     options: studysite::serve::ServeOptions,
     open: bool,
 ) -> anyhow::Result<ExitCode> {
-    let (quiet, verbose) = (cli.quiet, cli.verbose);
+    let printer = RebuildPrinter::new(cli.quiet, cli.verbose);
     // The first build of a large vault takes seconds: say so at once, not after it.
-    if !quiet {
+    if !cli.quiet {
         eprintln!(
             "Building the site in {} before serving it…",
             options.build.root.display()
         );
     }
-    let running = studysite::serve::start(
-        &options,
-        Box::new(move |rebuilt| print_rebuild(quiet, verbose, rebuilt)),
-    )?;
+    let on_rebuild = printer.clone();
+    let running =
+        studysite::serve::start(&options, Box::new(move |rebuilt| on_rebuild.print(rebuilt)))?;
     for d in running.diagnostics.iter() {
         if !cli.quiet || d.is_error() {
             eprintln!("{}", format_diagnostic(d));
         }
     }
+    printer.shown(running.diagnostics.iter());
     let url = running.url("");
     if !cli.quiet {
         println!(

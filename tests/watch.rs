@@ -55,3 +55,60 @@ fn build_watch_rewrites_changed_pages_and_keeps_good_ones_on_errors() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// What `build --watch` prints: the first build as `Built in …` with its pages and files and
+/// its warnings, then each rebuild's line and only the warnings it adds; a re-link (a new
+/// title) is not called a whole-site rebuild, and no empty `Rebuilt in 0 ms` line comes first.
+#[test]
+fn build_watch_reports_the_first_build_and_each_rebuilds_new_warnings() {
+    use std::io::BufRead;
+    use std::sync::{Arc, Mutex};
+    let site = Fixture::new();
+    site.note("a.md", "# A\n\nSee [[nowhere]].\n")
+        .note("b.md", "# B\n\n[[a]]\n");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("studysite"))
+        .current_dir(site.root())
+        .args(["build", "--watch"])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let read = |pipe: Box<dyn std::io::Read + Send>, tag: &'static str| {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(format!("{tag} {line}"));
+            }
+        })
+    };
+    read(Box::new(child.stdout.take().unwrap()), "out");
+    read(Box::new(child.stderr.take().unwrap()), "err");
+    let seen = |text: &str| {
+        lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(text))
+            .count()
+    };
+    wait_until("the first build's line", || seen("out Built in") == 1);
+    std::thread::sleep(Duration::from_millis(300));
+    site.note("b.md", "# B retitled\n\n[[a]] and [[elsewhere]].\n");
+    wait_until("the rebuild's line", || seen("out Rebuilt in") == 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let all = lines.lock().unwrap().clone();
+    let first = all.iter().find(|l| l.starts_with("out ")).unwrap();
+    assert!(
+        first.starts_with("out Built in") && first.contains("pages rendered"),
+        "{all:#?}"
+    );
+    assert!(!first.contains("0 pages"), "{all:#?}");
+    // Each warning once: the first build's, then the one the edit added.
+    assert_eq!(seen("nowhere"), 1, "{all:#?}");
+    assert_eq!(seen("elsewhere"), 1, "{all:#?}");
+    let rebuilt = all.iter().find(|l| l.contains("Rebuilt in")).unwrap();
+    assert!(!rebuilt.contains("whole site"), "{all:#?}");
+}

@@ -56,6 +56,8 @@ impl Default for ServeOptions {
 /// What one rebuild did, for the terminal.
 #[derive(Debug, Clone)]
 pub struct Rebuilt {
+    /// Whether this is the first build (`build --watch` reports it like a rebuild).
+    pub first: bool,
     /// What changed.
     pub update: Update,
     /// The site's diagnostics after it.
@@ -266,6 +268,7 @@ fn rebuild_loop(
         let started = Instant::now();
         let update = session.apply(&changes);
         let rebuilt = Rebuilt {
+            first: false,
             update,
             diagnostics: session.diagnostics(),
             elapsed: started.elapsed(),
@@ -311,17 +314,16 @@ fn publish(shared: &Shared, session: &Session, rebuilt: &Rebuilt) {
 /// until Ctrl+C, through the same output as `build` (atomic, manifest). A rebuild with errors
 /// writes nothing: the last good site stays.
 pub fn watch_build(options: &BuildOptions, on_rebuild: OnRebuild) -> Result<()> {
+    let started = Instant::now();
     let session = Session::open_on_disk(options).map_err(|diagnostics| {
         let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("cannot build the site:\n{}", shown.join("\n"))
     })?;
     let first = Rebuilt {
-        update: Update {
-            full: true,
-            ..Update::default()
-        },
+        first: true,
+        update: session.opened().clone(),
         diagnostics: session.diagnostics(),
-        elapsed: Duration::ZERO,
+        elapsed: started.elapsed(),
     };
     on_rebuild(&first);
     if first.diagnostics.has_errors() {

@@ -28,6 +28,9 @@ pub struct Update {
     pub rendered: usize,
     /// Whether the site was opened afresh or re-linked.
     pub full: bool,
+    /// Whether the site was opened afresh (the first build, or new settings): every output
+    /// was written again.
+    pub fresh: bool,
     /// How long each step took.
     pub steps: Vec<(&'static str, std::time::Duration)>,
 }
@@ -48,6 +51,8 @@ pub struct Session {
     output: Output,
     /// Why the last rebuild failed, if it did (a panic, a disk error).
     failure: Option<Diagnostic>,
+    /// What the first build did.
+    opened: Update,
 }
 
 impl Session {
@@ -75,22 +80,33 @@ impl Session {
     fn open_with(options: &BuildOptions, mut output: Output) -> Result<Session, Diagnostics> {
         let mut state = State::open(options)?;
         let mut failure = None;
+        let mut opened = Update {
+            full: true,
+            fresh: true,
+            ..Update::default()
+        };
         let on_disk = output.folder().is_some();
         if !state.diagnostics().has_errors() || !on_disk {
             let txn = output.begin(Mode::Fresh);
-            state.write_all(&txn, true);
+            opened.rendered = state.write_all(&txn, true);
             let written = if state.diagnostics().has_errors() && on_disk {
                 Ok(Default::default())
             } else {
                 txn.commit()
             };
-            if let Err(e) = written {
-                failure = Some(Diagnostic::error(
-                    &state.project.root,
-                    0,
-                    0,
-                    format!("{e:#}"),
-                ));
+            match written {
+                Ok(committed) => {
+                    opened.changed = committed.changed;
+                    opened.removed = committed.removed;
+                }
+                Err(e) => {
+                    failure = Some(Diagnostic::error(
+                        &state.project.root,
+                        0,
+                        0,
+                        format!("{e:#}"),
+                    ));
+                }
             }
         }
         Ok(Session {
@@ -98,7 +114,13 @@ impl Session {
             state,
             output,
             failure,
+            opened,
         })
+    }
+
+    /// What opening the site did: the pages of the first build and the files it wrote.
+    pub fn opened(&self) -> &Update {
+        &self.opened
     }
 
     /// The project (folders and configuration).
@@ -204,6 +226,7 @@ impl Session {
                 removed: committed.removed,
                 rendered,
                 full: true,
+                fresh: true,
                 steps: Vec::new(),
             });
         }
@@ -239,6 +262,7 @@ impl Session {
             removed: committed.removed,
             rendered: applied.rendered,
             full: applied.structural,
+            fresh: false,
             steps,
         })
     }
