@@ -16,19 +16,25 @@ fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
     }
 }
 
+/// `studysite build --watch` on `site`, its output piped (to read) or dropped.
+fn watch(site: &Fixture, piped: bool) -> std::process::Child {
+    let out = || if piped { Stdio::piped() } else { Stdio::null() };
+    Command::new(assert_cmd::cargo::cargo_bin("studysite"))
+        .current_dir(site.root())
+        .args(["build", "--watch"])
+        .env("NO_COLOR", "1")
+        .stdout(out())
+        .stderr(out())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn build_watch_rewrites_changed_pages_and_keeps_good_ones_on_errors() {
     let site = Fixture::new();
     site.note("a.md", "# A\n\nFirst version.\n")
         .note("b.md", "# B\n\n[[a]]\n");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("studysite"))
-        .current_dir(site.root())
-        .args(["build", "--watch"])
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = watch(&site, false);
     let page = site.public().join("a/index.html");
     let contains = |text: &str| fs::read_to_string(&page).is_ok_and(|html| html.contains(text));
     wait_until("the first build", || contains("First version."));
@@ -66,14 +72,7 @@ fn build_watch_reports_the_first_build_and_each_rebuilds_new_warnings() {
     let site = Fixture::new();
     site.note("a.md", "# A\n\nSee [[nowhere]].\n")
         .note("b.md", "# B\n\n[[a]]\n");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("studysite"))
-        .current_dir(site.root())
-        .args(["build", "--watch"])
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = watch(&site, true);
     let lines = Arc::new(Mutex::new(Vec::<String>::new()));
     let read = |pipe: Box<dyn std::io::Read + Send>, tag: &'static str| {
         let lines = lines.clone();
