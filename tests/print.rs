@@ -245,3 +245,41 @@ fn a_folder_note_that_comes_or_goes_is_on_the_rebuilt_sheet() {
     session.apply(&changes);
     assert_same_as_fresh(&site, &session, "folder note a draft again");
 }
+
+#[test]
+fn a_note_that_comes_before_others_on_a_sheet_moves_their_ids_on_the_rebuilt_sheet() {
+    use common::fresh::assert_same_as_fresh;
+    use studysite::session::{Changes, Session};
+    let site = vault();
+    let mut session = Session::open(&site.options()).unwrap();
+    let sheet_ids = |session: &Session| {
+        let sheet = String::from_utf8(session.files()["ec2/print.html"].clone()).unwrap();
+        let doc = scraper::Html::parse_document(&sheet);
+        let ids: Vec<String> = doc
+            .select(&scraper::Selector::parse("[id$='-limits']").unwrap())
+            .filter_map(|e| e.value().attr("id").map(str::to_string))
+            .collect();
+        ids
+    };
+    let before = sheet_ids(&session);
+    let first = site.root().join("content/ec2/aardvark.md");
+    std::fs::write(&first, "# Aardvark\n\nFirst in the folder.\n").unwrap();
+    session.apply(&Changes {
+        content: [first.clone()].into(),
+        ..Changes::default()
+    });
+    let after = sheet_ids(&session);
+    assert_eq!(before.len(), 2, "{before:?}");
+    assert_ne!(
+        before, after,
+        "the parts after the new note have new places"
+    );
+    assert_same_as_fresh(&site, &session, "a note first in its folder");
+    std::fs::remove_file(&first).unwrap();
+    session.apply(&Changes {
+        content: [first].into(),
+        ..Changes::default()
+    });
+    assert_eq!(sheet_ids(&session), before);
+    assert_same_as_fresh(&site, &session, "that note gone again");
+}

@@ -28,6 +28,8 @@ enum Kind {
     Excerpt,
     /// The whole body, without the heading shown as the title.
     Body,
+    /// The body as a print sheet shows it, by a digest of the sheet's folder.
+    Sheet(u64),
 }
 
 /// Rendered excerpts by note and heading, each with the content key it was rendered at.
@@ -49,7 +51,7 @@ impl Excerpts {
         id: &NoteId,
         heading: Option<usize>,
     ) -> (String, Vec<Diagnostic>) {
-        self.kept_or(site, graph, (id, Kind::Excerpt, heading), || {
+        self.kept_or(site, graph, (id, Kind::Excerpt, heading), 0, || {
             section_html(site, graph, id, heading)
         })
     }
@@ -65,27 +67,54 @@ impl Excerpts {
         if !self.bodies {
             return note_html(site, graph, id, without);
         }
-        self.kept_or(site, graph, (id, Kind::Body, without), || {
+        self.kept_or(site, graph, (id, Kind::Body, without), 0, || {
             note_html(site, graph, id, without)
         })
+    }
+
+    /// A note's body as the print sheet of `folder` shows it: `finish` turns the body into
+    /// the sheet's HTML and reads nothing but it and `salt` (a digest of the part's place on
+    /// the sheet). Kept per note and sheet when bodies are: an edit of one note of a folder
+    /// leaves the other parts of its sheet as they were.
+    pub fn sheet_part(
+        &self,
+        (site, graph): (&Site, &Graph),
+        id: &NoteId,
+        without: Option<usize>,
+        (folder, salt): (&str, u64),
+        finish: impl FnOnce(&str) -> String,
+    ) -> (String, Vec<Diagnostic>) {
+        let part = || {
+            let (html, found) = self.body(site, graph, id, without);
+            (finish(&html), found)
+        };
+        if !self.bodies {
+            return part();
+        }
+        let slot = (id, Kind::Sheet(crate::hash::digest(folder)), without);
+        self.kept_or(site, graph, slot, salt, part)
     }
 
     /// Whether bodies are kept from now on.
     pub fn keep_bodies(&mut self, keep: bool) {
         self.bodies = keep;
         if !keep {
-            self.lock().retain(|(_, kind, _), _| *kind != Kind::Body);
+            self.lock()
+                .retain(|(_, kind, _), _| matches!(kind, Kind::Excerpt));
         }
     }
 
+    /// What is kept in `slot` if it was made at the note's content key and `salt`, else
+    /// what `render` makes (and is kept).
     fn kept_or(
         &self,
         site: &Site,
         graph: &Graph,
         (id, kind, heading): (&NoteId, Kind, Option<usize>),
+        salt: u64,
         render: impl FnOnce() -> (String, Vec<Diagnostic>),
     ) -> (String, Vec<Diagnostic>) {
-        let key = content_key(site, graph, id);
+        let key = content_key(site, graph, id) ^ salt;
         let slot = (id.clone(), kind, heading);
         if let Some((k, kept)) = self.lock().get(&slot)
             && *k == key

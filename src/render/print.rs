@@ -230,13 +230,19 @@ pub fn render(
                 chrome.has_browser_diagrams |= needs.browser_diagrams;
                 chrome.has_math |= needs.math;
                 let title_index = p.parsed.title_heading(&p.title);
-                let (html, found) = g.ctx.excerpts.body(&l.site, &l.graph, b, title_index);
-                diagnostics.extend(found);
                 // Raw HTML in a note writes URLs from the note's page, not from the sheet.
                 let page_url = g.links.href(&page_path);
                 let way = page_url.strip_suffix("index.html").unwrap_or(&page_url);
-                let html = rebase_raw(&html, way);
-                open_callouts(&scope_ids(&g.links.resolve(&html), &id))
+                let salt = crate::hash::digest(&(&g.links, &id, way));
+                let (html, found) = g.ctx.excerpts.sheet_part(
+                    (&l.site, &l.graph),
+                    b,
+                    title_index,
+                    (folder, salt),
+                    |body| open_callouts(&scope_ids(&g.links.resolve(&rebase_raw(body, way)), &id)),
+                );
+                diagnostics.extend(found);
+                html
             }
             None => String::new(),
         };

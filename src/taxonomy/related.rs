@@ -6,6 +6,7 @@ use super::topics::Topics;
 use crate::graph::Graph;
 use crate::site::Site;
 use crate::vault::NoteId;
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -33,49 +34,62 @@ pub fn collect(
         .enumerate()
         .map(|(i, id)| (*id, i as u32))
         .collect();
-    let mut scores: Vec<Vec<(u32, u32)>> = vec![Vec::new(); ids.len()];
-    let mut add_group = |group: &mut Vec<u32>, weight: u32| {
+    // The groups that count (topics, then tags), each with its weight; each note's groups,
+    // and the notes it links with (once per link, either way).
+    let mut groups: Vec<(Vec<u32>, u32)> = Vec::new();
+    let mut add_group = |mut group: Vec<u32>, weight: u32| {
         group.sort_unstable();
         group.dedup();
-        if group.len() > CROWD {
-            return;
-        }
-        for (i, &a) in group.iter().enumerate() {
-            for &b in &group[i + 1..] {
-                scores[a as usize].push((b, weight));
-                scores[b as usize].push((a, weight));
-            }
+        if (2..=CROWD).contains(&group.len()) {
+            groups.push((group, weight));
         }
     };
     for topic in &topics.list {
-        let mut group: Vec<u32> = topic
+        let group = topic
             .coverage
             .iter()
             .filter_map(|c| number.get(&c.note).copied())
             .collect();
-        add_group(&mut group, TOPIC_WEIGHT);
+        add_group(group, TOPIC_WEIGHT);
     }
     for info in tags.by_key.values() {
-        let mut group: Vec<u32> = info
+        let group = info
             .notes
             .iter()
             .filter_map(|id| number.get(id).copied())
             .collect();
-        add_group(&mut group, TAG_WEIGHT);
+        add_group(group, TAG_WEIGHT);
     }
+    let mut member_of: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
+    for (g, (members, _)) in groups.iter().enumerate() {
+        for &m in members {
+            member_of[m as usize].push(g as u32);
+        }
+    }
+    let mut links: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
     for (from, targets) in &graph.outgoing {
         let Some(&a) = number.get(from) else { continue };
         for to in targets {
             if let Some(&b) = number.get(to) {
-                scores[a as usize].push((b, LINK_WEIGHT));
-                scores[b as usize].push((a, LINK_WEIGHT));
+                links[a as usize].push(b);
+                links[b as usize].push(a);
             }
         }
     }
-    let titles: Vec<String> = ids
-        .iter()
-        .map(|id| site.pages[*id].title.to_lowercase())
+    // Each note's place in title order (then path): ties in score go by it.
+    let mut by_title: Vec<(String, u32)> = ids
+        .par_iter()
+        .enumerate()
+        .map(|(i, id)| (site.pages[*id].title.to_lowercase(), i as u32))
         .collect();
+    by_title.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| ids[a.1 as usize].cmp(ids[b.1 as usize]))
+    });
+    let mut rank = vec![0u32; ids.len()];
+    for (place, (_, i)) in by_title.iter().enumerate() {
+        rank[*i as usize] = place as u32;
+    }
     let listed: Vec<bool> = ids
         .iter()
         .map(|id| site.pages.get(*id).is_some_and(|p| p.section.is_none()))
@@ -83,37 +97,49 @@ pub fn collect(
     // Best score first, then by title, then by path: stable whatever the input order.
     let better = |a: &(u32, u32), b: &(u32, u32)| -> Ordering {
         b.1.cmp(&a.1)
-            .then_with(|| titles[a.0 as usize].cmp(&titles[b.0 as usize]))
-            .then_with(|| ids[a.0 as usize].cmp(ids[b.0 as usize]))
+            .then_with(|| rank[a.0 as usize].cmp(&rank[b.0 as usize]))
     };
-    let mut related = HashMap::new();
-    for (i, mut pairs) in scores.into_iter().enumerate() {
-        if pairs.is_empty() {
-            continue;
-        }
-        pairs.sort_unstable_by_key(|&(other, _)| other);
-        let mut summed: Vec<(u32, u32)> = Vec::with_capacity(pairs.len());
-        for (other, weight) in pairs {
-            match summed.last_mut() {
-                Some((last, total)) if *last == other => *total += weight,
-                _ => summed.push((other, weight)),
-            }
-        }
-        summed.retain(|(other, _)| listed[*other as usize] && *other as usize != i);
-        if summed.len() > RELATED_COUNT {
-            summed.select_nth_unstable_by(RELATED_COUNT - 1, better);
-            summed.truncate(RELATED_COUNT);
-        }
-        summed.sort_by(better);
-        related.insert(
-            ids[i].clone(),
-            summed
-                .into_iter()
-                .map(|(other, _)| ids[other as usize].clone())
-                .collect(),
-        );
-    }
-    related
+    // Each note is scored on its own, into a score per note that each thread keeps (and
+    // clears after use): on every core, with no pair list to sort.
+    (0..ids.len())
+        .into_par_iter()
+        .filter(|&i| !member_of[i].is_empty() || !links[i].is_empty())
+        .map_init(
+            || (vec![0u32; ids.len()], Vec::new()),
+            |(score, touched), i| {
+                let mut add = |other: u32, weight: u32| {
+                    if score[other as usize] == 0 {
+                        touched.push(other);
+                    }
+                    score[other as usize] += weight;
+                };
+                for &g in &member_of[i] {
+                    let (members, weight) = &groups[g as usize];
+                    for &m in members {
+                        add(m, *weight);
+                    }
+                }
+                for &m in &links[i] {
+                    add(m, LINK_WEIGHT);
+                }
+                let mut summed: Vec<(u32, u32)> = touched
+                    .drain(..)
+                    .map(|other| (other, std::mem::take(&mut score[other as usize])))
+                    .filter(|&(other, _)| listed[other as usize] && other as usize != i)
+                    .collect();
+                if summed.len() > RELATED_COUNT {
+                    summed.select_nth_unstable_by(RELATED_COUNT - 1, better);
+                    summed.truncate(RELATED_COUNT);
+                }
+                summed.sort_unstable_by(better);
+                let list = summed
+                    .into_iter()
+                    .map(|(other, _)| ids[other as usize].clone())
+                    .collect();
+                (ids[i].clone(), list)
+            },
+        )
+        .collect()
 }
 
 /// The related notes of `notes` alone, each as [`collect`] ranks them (`None`: a note that
@@ -127,7 +153,7 @@ pub fn of_notes(
     notes: &std::collections::BTreeSet<NoteId>,
 ) -> HashMap<NoteId, Option<Vec<NoteId>>> {
     notes
-        .iter()
+        .par_iter()
         .filter(|id| site.pages.contains_key(*id))
         .map(|id| (id.clone(), one(site, graph, tags, topics, id)))
         .collect()
