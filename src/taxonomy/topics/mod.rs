@@ -21,12 +21,15 @@
 //! What each note offers is worked out once per version of the note and kept, so finding the
 //! topics again after an edit costs little more than grouping.
 
-use crate::paths;
-use crate::search::FastHash;
+#[cfg(test)]
+mod follow;
+mod group;
+
 use crate::site::Site;
 use crate::vault::NoteId;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Where a topic is covered: a note's section, or the whole note.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -63,18 +66,19 @@ struct Offer {
 #[derive(Debug, Clone, Default)]
 pub struct Topics {
     /// Topics sorted by title.
-    pub list: Vec<Topic>,
+    pub list: Vec<Arc<Topic>>,
     /// Per note, the indexes of the topics it covers.
     pub of_note: HashMap<NoteId, Vec<usize>>,
     /// Each topic's index in `list`, by key.
     pub by_key: HashMap<String, usize>,
-    offers: HashMap<NoteId, std::sync::Arc<Offer>>,
+    offers: HashMap<NoteId, Arc<Offer>>,
+    groups: group::Groups,
 }
 
 impl Topics {
     /// A topic by key.
     pub fn get(&self, key: &str) -> Option<&Topic> {
-        self.by_key.get(key).map(|&i| &self.list[i])
+        self.by_key.get(key).map(|&i| &*self.list[i])
     }
 }
 
@@ -233,17 +237,21 @@ fn stamp(page: &crate::site::Page) -> u64 {
     crate::hash::digest(&(page.note.source_hash, &page.title))
 }
 
-/// One place a key is offered: the note, its heading (none: the whole note), and how it is
-/// written there.
-type Candidate<'a> = (&'a NoteId, Option<usize>, &'a str);
-
 /// Finds the topics of a site, reusing (and taking from `previous`) what was worked out for
-/// notes that did not change.
+/// notes that did not change: only the topics the changed notes offered keys to are grouped
+/// again.
 pub fn collect(site: &Site, previous: &mut Topics) -> Topics {
     let mut offers = std::mem::take(&mut previous.offers);
-    offers.retain(|id, _| site.pages.contains_key(id));
-    // Only the notes whose offer is stale are worked out (and their offers put in the map):
-    // the others stay where they are.
+    let mut groups = std::mem::take(&mut previous.groups);
+    let mut dirty = std::collections::HashSet::default();
+    offers.retain(|id, offer| {
+        let stays = site.pages.contains_key(id);
+        if !stays {
+            groups.replace(id, Some(offer), None, &mut dirty);
+        }
+        stays
+    });
+    // Only the notes whose offer is stale are worked out: the others stay where they are.
     let stale: Vec<(&NoteId, &crate::site::Page, u64)> = site
         .pages
         .par_iter()
@@ -255,97 +263,21 @@ pub fn collect(site: &Site, previous: &mut Topics) -> Topics {
             }
         })
         .collect();
-    let fresh: Vec<(NoteId, std::sync::Arc<Offer>)> = stale
+    let fresh: Vec<(NoteId, Arc<Offer>)> = stale
         .into_par_iter()
-        .map(|(id, page, stamp)| (id.clone(), std::sync::Arc::new(offer(page, stamp))))
+        .map(|(id, page, stamp)| (id.clone(), Arc::new(offer(page, stamp))))
         .collect();
-    offers.extend(fresh);
-    // key → (note, heading, how it was written)
-    // Hashed fast (every note's title and headings go in): nothing here is chosen by an
-    // attacker.
-    let mut candidates: HashMap<&str, Vec<Candidate<'_>>, FastHash> =
-        HashMap::with_capacity_and_hasher(offers.len() * 4, FastHash::default());
-    let mut named: std::collections::HashSet<&str, FastHash> =
-        std::collections::HashSet::with_capacity_and_hasher(offers.len() * 2, FastHash::default());
-    for (id, offer) in &offers {
-        for (key, heading, shown) in &offer.entries {
-            candidates
-                .entry(key.as_str())
-                .or_default()
-                .push((id, *heading, shown.as_str()));
-        }
-        named.extend(offer.named.iter().map(String::as_str));
+    for (id, new) in fresh {
+        let old = offers.insert(id.clone(), Arc::clone(&new));
+        groups.replace(&id, old.as_deref(), Some(&new), &mut dirty);
     }
-    // Rule 3: a key with one extra leading word joins the shorter key.
-    let mut merges: Vec<(&str, &str)> = candidates
-        .keys()
-        .filter_map(|k| {
-            let (_, rest) = k.split_once(' ')?;
-            candidates.contains_key(rest).then_some((*k, rest))
-        })
-        .collect();
-    // Longest first, so a chain (`a b c` → `b c` → `c`) ends in the shortest key.
-    merges.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
-    for (from, to) in merges {
-        if let Some(moved) = candidates.remove(from) {
-            candidates.entry(to).or_default().extend(moved);
-        }
-    }
-    // In any order: sorted below.
-    let mut list: Vec<Topic> = candidates
-        .into_par_iter()
-        .filter(|(key, _)| key.contains(' ') || named.contains(key))
-        .filter_map(|(key, mut entries)| {
-            // One place is one note: most keys (each note's own title) end here.
-            if entries.len() < 2 {
-                return None;
-            }
-            entries.sort();
-            entries.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
-            // A whole-note entry makes section entries of the same note redundant.
-            let wholes: BTreeSet<&NoteId> = entries
-                .iter()
-                .filter(|(_, heading, _)| heading.is_none())
-                .map(|(note, _, _)| *note)
-                .collect();
-            entries.retain(|(note, heading, _)| heading.is_none() || !wholes.contains(note));
-            let notes: BTreeSet<&NoteId> = entries.iter().map(|(note, _, _)| *note).collect();
-            if notes.len() < 2 {
-                return None;
-            }
-            let title = most_common(entries.iter().map(|(_, _, t)| *t));
-            Some(Topic {
-                path: String::new(),
-                key: key.to_string(),
-                title,
-                coverage: entries
-                    .into_iter()
-                    .map(|(note, heading, _)| Coverage {
-                        note: note.clone(),
-                        heading,
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
-    list.sort_by_cached_key(|t| (t.title.to_lowercase(), t.key.clone()));
-    // Pages are named after the topic's title; the rare clash gets a number.
-    let mut taken: BTreeSet<String> = BTreeSet::new();
-    for topic in &mut list {
-        let base = paths::slugify(&topic.title);
-        let mut slug = base.clone();
-        let mut n = 2;
-        while !taken.insert(slug.clone()) {
-            slug = format!("{base}-{n}");
-            n += 1;
-        }
-        topic.path = format!("topics/{slug}/");
-    }
+    groups.regroup(dirty, &offers);
+    let list = groups.list();
     let mut of_note: HashMap<NoteId, Vec<usize>> = HashMap::new();
     for (i, topic) in list.iter().enumerate() {
         for c in &topic.coverage {
             let entry = of_note.entry(c.note.clone()).or_default();
-            if !entry.contains(&i) {
+            if entry.last() != Some(&i) {
                 entry.push(i);
             }
         }
@@ -360,6 +292,7 @@ pub fn collect(site: &Site, previous: &mut Topics) -> Topics {
         of_note,
         by_key,
         offers,
+        groups,
     }
 }
 
