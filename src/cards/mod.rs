@@ -18,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::ParsedNote;
 use crate::markdown::card_apply::NoteCard;
 use crate::markdown::cards::{CardKind, CardSyntax};
+use crate::search::FastHash;
 use crate::site::Site;
 use crate::vault::{Note, NoteId};
 use rayon::prelude::*;
@@ -282,8 +283,10 @@ fn collect_with(
     let mut diagnostics = Diagnostics::new();
     // Cards by deck path, in note order.
     let mut by_deck: BTreeMap<&[String], Vec<Card>> = BTreeMap::new();
-    let mut fronts: HashMap<(&[String], String), (&std::path::Path, usize, &NoteId)> =
-        HashMap::new();
+    // Hashed fast and sized once: every card's front goes in (nothing here is chosen by an
+    // attacker).
+    let mut fronts: HashMap<(&[String], String), (&std::path::Path, usize, &NoteId), FastHash> =
+        HashMap::with_capacity_and_hasher(site.pages.len(), FastHash::default());
     let mut duplicated: std::collections::HashSet<NoteId> = std::collections::HashSet::new();
     let carded = site
         .pages

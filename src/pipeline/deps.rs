@@ -195,17 +195,46 @@ pub fn reads(key: &OutputKey, l: &Linked, source: Option<&PathBuf>) -> Vec<Fact>
 pub struct Digester<'a> {
     l: &'a Linked,
     renderer: &'a Renderer,
-    cards: std::sync::OnceLock<HashMap<&'a NoteId, u64>>,
+    cards: std::sync::OnceLock<NoteCards<'a>>,
     /// The body keys of the notes the topic pages among the facts show (many topics show the
     /// same notes), worked out once.
     bodies: HashMap<&'a NoteId, u64>,
 }
 
-/// Whether a fact's digest takes the cards of other notes.
+/// Per note, what links to it and lists of it show: the digest of its title and site path,
+/// and the path alone. Hashed fast (note ids are not chosen by an attacker).
+type NoteCards<'a> = HashMap<&'a NoteId, (u64, &'a str), crate::search::FastHash>;
+
+/// The cards of every note of the site.
+fn note_cards(site: &crate::site::Site, parallel: bool) -> NoteCards<'_> {
+    fn card<'s>((id, p): (&'s NoteId, &'s crate::site::Page)) -> (&'s NoteId, (u64, &'s str)) {
+        (
+            id,
+            (crate::hash::digest(&(&p.title, &p.path)), p.path.as_str()),
+        )
+    }
+    let all: Vec<(&NoteId, (u64, &str))> = if parallel {
+        site.pages.par_iter().map(card).collect()
+    } else {
+        site.pages.iter().map(card).collect()
+    };
+    let mut cards = HashMap::with_capacity_and_hasher(all.len(), Default::default());
+    cards.extend(all);
+    cards
+}
+
+/// Whether a fact's digest takes the cards of other notes (or the places of card notes).
 fn shows_cards(fact: &Fact) -> bool {
     matches!(
         fact,
-        Fact::Backlinks(_) | Fact::Related(_) | Fact::LinkMap(_) | Fact::Tag(_) | Fact::VaultMap
+        Fact::Backlinks(_)
+            | Fact::Related(_)
+            | Fact::LinkMap(_)
+            | Fact::Tag(_)
+            | Fact::VaultMap
+            | Fact::Decks
+            | Fact::Deck(_)
+            | Fact::CardTag(_)
     )
 }
 
@@ -214,13 +243,7 @@ impl<'a> Digester<'a> {
     pub fn new(l: &'a Linked, renderer: &'a Renderer, facts: &[Fact]) -> Digester<'a> {
         let cards = std::sync::OnceLock::new();
         if facts.iter().any(shows_cards) {
-            let all = l
-                .site
-                .pages
-                .par_iter()
-                .map(|(id, p)| (id, crate::hash::digest(&(&p.title, &p.path))))
-                .collect();
-            let _ = cards.set(all);
+            let _ = cards.set(note_cards(&l.site, true));
         }
         let shown: std::collections::HashSet<&NoteId> = facts
             .iter()
@@ -250,19 +273,16 @@ impl<'a> Digester<'a> {
         }
     }
 
+    /// The cards of every note: worked out above for the facts that show them; on one thread
+    /// here otherwise (a parallel loop inside a parallel loop's lazy value could wait on
+    /// itself).
+    fn cards(&self) -> &NoteCards<'a> {
+        self.cards.get_or_init(|| note_cards(&self.l.site, false))
+    }
+
     /// What a link to a note shows of it: its title and site path (as [`fragments`] read them).
     fn card(&self, id: &NoteId) -> Option<u64> {
-        // Worked out above for the facts that show cards; on one thread here otherwise (a
-        // parallel loop inside a parallel loop's lazy value could wait on itself).
-        let cards = self.cards.get_or_init(|| {
-            self.l
-                .site
-                .pages
-                .iter()
-                .map(|(id, p)| (id, crate::hash::digest(&(&p.title, &p.path))))
-                .collect()
-        });
-        cards.get(id).copied()
+        self.cards().get(id).map(|c| c.0)
     }
 
     /// The digest of one fact.
@@ -358,9 +378,22 @@ impl<'a> Digester<'a> {
             Fact::Topic(key) => {
                 let topic = l.taxonomy.topics.get(key).map(|t| (&t.title, &t.path));
                 topic.hash(&mut h);
-                for c in fragments::topic_page(l, key) {
-                    let body = self.body(&c.note);
-                    (c, body).hash(&mut h);
+                // What fragments::topic_page shows of each place, and its body.
+                for c in l
+                    .taxonomy
+                    .topics
+                    .get(key)
+                    .into_iter()
+                    .flat_map(|t| &t.coverage)
+                {
+                    let Some(page) = l.site.pages.get(&c.note) else {
+                        continue;
+                    };
+                    let anchor = c
+                        .heading
+                        .and_then(|i| page.parsed.headings.get(i))
+                        .map(|h| &h.anchor);
+                    (&page.title, &page.path, anchor, c, self.body(&c.note)).hash(&mut h);
                 }
             }
             Fact::VaultMap => {
@@ -394,9 +427,10 @@ impl<'a> Digester<'a> {
                 for d in &decks.decks {
                     (&d.name, &d.slug, d.total).hash(&mut h);
                 }
+                let places = self.cards();
                 for c in &decks.cards {
                     (&c.id, &c.note, c.deck, &c.tags).hash(&mut h);
-                    l.site.pages.get(&c.note).map(|p| &p.path).hash(&mut h);
+                    places.get(&c.note).map(|c| c.1).hash(&mut h);
                 }
                 for (tag, list) in &decks.tags {
                     (tag, list).hash(&mut h);
@@ -459,9 +493,10 @@ impl Digester<'_> {
     /// The notes of these cards and their places (a study page loads their data scripts).
     fn card_notes(&self, cards: impl IntoIterator<Item = usize>, h: &mut impl Hasher) {
         let decks = &self.l.taxonomy.decks;
+        let places = self.cards();
         for i in cards {
             let note = &decks.cards[i].note;
-            (note, self.l.site.pages.get(note).map(|p| &p.path)).hash(h);
+            (note, places.get(note).map(|c| c.1)).hash(h);
         }
     }
 }
