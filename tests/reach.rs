@@ -288,3 +288,23 @@ fn related_notes_follow_edits_of_tags_topics_and_links_like_a_fresh_build() {
         assert_fresh(&site, &session, &format!("step {n}: {note}"));
     }
 }
+
+#[test]
+fn an_inline_card_made_two_way_gets_its_reversed_card_like_a_fresh_build() {
+    let site = Fixture::new();
+    site.note(
+        "deck.md",
+        "---\ncards-deck: Storage\n---\n# Storage\n\nObject storage on AWS::S3\n",
+    )
+    .note("other.md", "# Other\n\nNo cards here.\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    assert_fresh(&site, &session, "one way");
+    // Only the kind changes: same front, id, deck and tags.
+    apply(
+        &mut session,
+        &site,
+        "deck.md",
+        Some("---\ncards-deck: Storage\n---\n# Storage\n\nObject storage on AWS:::S3\n"),
+    );
+    assert_fresh(&site, &session, "two ways");
+}

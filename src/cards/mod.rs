@@ -129,7 +129,16 @@ pub fn note_key(page: &crate::site::Page, duplicate: bool) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = crate::hash::Digester::new();
     for f in &page.parsed.cards {
-        (&f.id, &f.deck, &f.tags, &f.clozes, f.syntax, &f.front_text).hash(&mut h);
+        (
+            &f.id,
+            &f.deck,
+            &f.tags,
+            &f.clozes,
+            f.syntax,
+            f.kind,
+            &f.front_text,
+        )
+            .hash(&mut h);
         if duplicate {
             f.line.hash(&mut h);
         }
