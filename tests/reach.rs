@@ -308,3 +308,34 @@ fn an_inline_card_made_two_way_gets_its_reversed_card_like_a_fresh_build() {
     );
     assert_fresh(&site, &session, "two ways");
 }
+
+#[test]
+fn a_duplicate_front_names_the_first_card_at_its_line_after_lines_moved_it() {
+    let site = Fixture::new();
+    let first = "---\ncards-deck: Storage\n---\n# First\n\nObject storage::S3\n";
+    site.note("a.md", first).note(
+        "b.md",
+        "---\ncards-deck: Storage\n---\n# Second\n\nNo card yet.\n",
+    );
+    let mut session = Session::open(&site.options()).unwrap();
+    // Lines above the card move it: what the decks take from the note stays the same.
+    apply(
+        &mut session,
+        &site,
+        "a.md",
+        Some(
+            "---\ncards-deck: Storage\n---\n# First\n\nMore.\n\nAnd more.\n\nObject storage::S3\n",
+        ),
+    );
+    assert_fresh(&site, &session, "lines moved");
+    // Now another note repeats the front: the warning names the first card where it is now.
+    apply(
+        &mut session,
+        &site,
+        "b.md",
+        Some("---\ncards-deck: Storage\n---\n# Second\n\nObject storage::S3 again\n"),
+    );
+    let warnings = format!("{:?}", session.diagnostics());
+    assert!(warnings.contains("duplicate flashcard"), "{warnings}");
+    assert_fresh(&site, &session, "duplicate");
+}

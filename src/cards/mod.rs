@@ -8,20 +8,19 @@
 
 pub mod anki;
 pub mod cli;
+mod collect;
 pub mod data;
 pub mod extract;
 
 pub use extract::{Scope, card_id};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::markdown::ParsedNote;
 use crate::markdown::card_apply::NoteCard;
-use crate::markdown::cards::{CardKind, CardSyntax};
-use crate::search::FastHash;
+use crate::markdown::cards::CardKind;
 use crate::site::Site;
 use crate::vault::{Note, NoteId};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Chooses a note's cards; a note that names no deck goes to its folder's deck (the site
@@ -102,7 +101,7 @@ impl Deck {
 }
 
 /// Every card of the site, by deck and by tag.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Decks {
     /// Every deck, parents before children, sorted by path; parents of decks exist even
     /// without cards of their own.
@@ -120,6 +119,8 @@ pub struct Decks {
     pub note_keys: HashMap<NoteId, u64>,
     /// Notes with a front that another card of their deck has too.
     pub duplicated: std::collections::HashSet<NoteId>,
+    /// What each carded note brings, kept for the next collection.
+    parts: collect::Parts,
 }
 
 /// A key for what the decks take from a note: its cards' ids, decks, kinds, clozes and tags,
@@ -275,191 +276,17 @@ fn sides(flashcard: &NoteCard) -> Vec<(Side, String)> {
 
 /// Gathers every note's cards into decks, with the problems worth a warning.
 pub fn collect(site: &Site) -> Decks {
-    collect_with(site, None)
+    collect::merge(site, collect::all_parts(site), None)
 }
 
-/// [`collect`] after the notes `touched` changed: the other notes' keys (see [`note_key`])
-/// are taken from `before` where their duplicate flag is as it was.
-pub fn collect_after(site: &Site, before: &Decks, touched: &[NoteId]) -> Decks {
+/// [`collect`] after the notes `touched` changed, from what `before` kept of the others
+/// (their parts, which it gives up, and their keys, see [`note_key`], where their duplicate
+/// flag is as it was).
+pub fn collect_after(site: &Site, before: &mut Decks, touched: &[NoteId]) -> Decks {
     let touched: std::collections::HashSet<&NoteId> = touched.iter().collect();
-    collect_with(site, Some((before, &touched)))
-}
-
-fn collect_with(
-    site: &Site,
-    reuse: Option<(&Decks, &std::collections::HashSet<&NoteId>)>,
-) -> Decks {
-    let mut diagnostics = Diagnostics::new();
-    // Cards by deck path, in note order.
-    let mut by_deck: BTreeMap<&[String], Vec<Card>> = BTreeMap::new();
-    // Hashed fast and sized once: every card's front goes in (nothing here is chosen by an
-    // attacker).
-    let mut fronts: HashMap<(&[String], String), (&std::path::Path, usize, &NoteId), FastHash> =
-        HashMap::with_capacity_and_hasher(site.pages.len(), FastHash::default());
-    let mut duplicated: std::collections::HashSet<NoteId> = std::collections::HashSet::new();
-    let carded = site
-        .pages
-        .values()
-        .filter(|p| !p.parsed.cards.is_empty() || !p.parsed.card_scan.problems.is_empty());
-    for page in carded {
-        let note = &page.note;
-        for (line, message) in &page.parsed.card_scan.problems {
-            diagnostics.push(Diagnostic::warning(&note.file, *line, 0, message.clone()));
-        }
-        let front_tags: Vec<String> = note
-            .front
-            .tags
-            .iter()
-            .map(|t| t.trim_start_matches('#').to_string())
-            .filter(|t| crate::markdown::cards::deck_tag(t, &site.config.cards.deck_tags).is_none())
-            .collect();
-        for (i, f) in page.parsed.cards.iter().enumerate() {
-            if f.syntax != CardSyntax::Cloze && f.syntax != CardSyntax::Highlight {
-                let key = (f.deck.as_slice(), f.front_text.to_lowercase());
-                match fronts.get(&key) {
-                    Some((file, line, other)) => {
-                        duplicated.insert((*other).clone());
-                        duplicated.insert(note.id.clone());
-                        diagnostics.push(Diagnostic::warning(
-                            &note.file,
-                            f.line,
-                            0,
-                            format!(
-                                "duplicate flashcard `{}` in deck `{}` (also at {}:{line})",
-                                extract::short(&f.front_text),
-                                f.deck.join(extract::DECK_SEPARATOR),
-                                file.display()
-                            ),
-                        ));
-                    }
-                    None => {
-                        fronts.insert(key, (&note.file, f.line, &note.id));
-                    }
-                }
-            }
-            let mut tags = front_tags.clone();
-            tags.extend(f.tags.iter().cloned());
-            tags.dedup();
-            let list = match by_deck.get_mut(f.deck.as_slice()) {
-                Some(list) => list,
-                None => by_deck.entry(f.deck.as_slice()).or_default(),
-            };
-            let sides = sides(f);
-            let last = sides.len().saturating_sub(1);
-            for (k, (side, id)) in sides.into_iter().enumerate() {
-                // The last side takes the tags; the others (a reversed card's) copy them.
-                let tags = if k == last {
-                    std::mem::take(&mut tags)
-                } else {
-                    tags.clone()
-                };
-                list.push(Card {
-                    id,
-                    note: note.id.clone(),
-                    flashcard: i,
-                    side,
-                    deck: 0,
-                    tags,
-                });
-            }
-        }
-    }
-    // Parents of every deck exist too.
-    let paths: Vec<&[String]> = by_deck.keys().copied().collect();
-    for path in paths {
-        for n in 1..path.len() {
-            by_deck.entry(&path[..n]).or_default();
-        }
-    }
-    let mut decks = Vec::new();
-    let mut cards = Vec::new();
-    let mut slugs: HashMap<String, usize> = HashMap::new();
-    for (path, list) in by_deck {
-        let mut slug = path
-            .iter()
-            .map(|p| crate::paths::slugify(p))
-            .collect::<Vec<_>>()
-            .join("/");
-        let seen = slugs.entry(slug.clone()).or_insert(0);
-        *seen += 1;
-        if *seen > 1 {
-            slug = format!("{slug}-{seen}");
-        }
-        let index = decks.len();
-        let mut direct = Vec::new();
-        for mut card in list {
-            card.deck = index;
-            direct.push(cards.len());
-            cards.push(card);
-        }
-        decks.push(Deck {
-            name: path.join(extract::DECK_SEPARATOR),
-            title: path.join(" › "),
-            path: path.to_vec(),
-            slug,
-            cards: direct,
-            total: 0,
-        });
-    }
-    let totals: Vec<usize> = decks
-        .iter()
-        .map(|d| {
-            decks
-                .iter()
-                .filter(|o| d.contains(o))
-                .map(|o| o.cards.len())
-                .sum()
-        })
-        .collect();
-    for (d, total) in decks.iter_mut().zip(totals) {
-        d.total = total;
-    }
-    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, card) in cards.iter().enumerate() {
-        for t in &card.tags {
-            // Most tags are written in lower case already: looked up without a new string.
-            let list = match tags.get_mut(t.as_str()) {
-                Some(list) => list,
-                None => tags.entry(t.to_lowercase()).or_default(),
-            };
-            if list.last() != Some(&i) {
-                list.push(i);
-            }
-        }
-    }
-    diagnostics.sort();
-    let mut of_note: HashMap<&NoteId, Vec<usize>, crate::search::FastHash> = HashMap::default();
-    for (i, card) in cards.iter().enumerate() {
-        of_note.entry(&card.note).or_default().push(i);
-    }
-    let by_note: BTreeMap<NoteId, Vec<usize>> = of_note
-        .into_iter()
-        .map(|(id, list)| (id.clone(), list))
-        .collect();
-    let note_keys = site
-        .pages
-        .par_iter()
-        .map(|(_, p)| p)
-        .filter(|p| !p.parsed.cards.is_empty() || !p.parsed.card_scan.problems.is_empty())
-        .map(|p| {
-            let id = &p.note.id;
-            let duplicate = duplicated.contains(id);
-            let kept = reuse.and_then(|(before, touched)| {
-                let same = !touched.contains(id) && before.duplicated.contains(id) == duplicate;
-                before.note_keys.get(id).filter(|_| same).copied()
-            });
-            (id.clone(), kept.unwrap_or_else(|| note_key(p, duplicate)))
-        })
-        .collect();
-    Decks {
-        decks,
-        cards,
-        tags,
-        diagnostics,
-        by_note,
-        note_keys,
-        duplicated,
-    }
+    let mut parts = std::mem::take(&mut before.parts);
+    collect::update_parts(site, &mut parts, &touched);
+    collect::merge(site, parts, Some((before, &touched)))
 }
 
 #[cfg(test)]

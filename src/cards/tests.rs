@@ -1,6 +1,7 @@
 //! Card syntax on small notes: which cards a note gets, their fronts, backs and decks.
 
 use super::*;
+use crate::markdown::cards::CardSyntax;
 use crate::markdown::{self, Highlighter, ParseOptions, Resolution};
 use crate::vault::{Note, NoteId, front_matter};
 

@@ -270,7 +270,7 @@ impl State {
                 }
             }
             if carded && !self.decks_unchanged(&touched) {
-                let before = &self.linked.taxonomy.decks;
+                let before = &mut self.linked.taxonomy.decks;
                 self.linked.taxonomy.decks =
                     crate::cards::collect_after(&self.linked.site, before, &touched);
             }
@@ -371,8 +371,9 @@ impl State {
                         )
                     },
                     || {
-                        (!same_decks)
-                            .then(|| crate::cards::collect_after(site, &taxonomy.decks, touched))
+                        (!same_decks).then(|| {
+                            crate::cards::collect_after(site, &mut taxonomy.decks, touched)
+                        })
                     },
                 )
             },
