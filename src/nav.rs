@@ -6,6 +6,7 @@
 //! grow with the size of the vault.
 
 use crate::paths;
+use crate::search::FastHash;
 use crate::vault::NoteId;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -73,9 +74,10 @@ pub struct NoteInfo {
 pub struct Nav {
     /// Sections by folder.
     pub sections: BTreeMap<String, Section>,
-    notes: HashMap<NoteId, NoteInfo>,
+    // Hashed fast: every page is in both, and ids are not chosen by an attacker.
+    notes: HashMap<NoteId, NoteInfo, FastHash>,
     order: Vec<PageKey>,
-    position: HashMap<PageKey, usize>,
+    position: HashMap<PageKey, usize, FastHash>,
 }
 
 /// A link to a page, as templates show it.
@@ -172,13 +174,14 @@ impl Nav {
                 section.children = children.into_iter().map(|(_, _, c)| c).collect();
             }
         }
-        let notes: HashMap<NoteId, NoteInfo> =
-            notes.into_iter().map(|n| (n.id.clone(), n)).collect();
+        let mut by_id = HashMap::with_capacity_and_hasher(notes.len(), FastHash::default());
+        by_id.extend(notes.into_iter().map(|n| (n.id.clone(), n)));
+        let notes = by_id;
         let mut nav = Nav {
             sections,
             notes,
             order: Vec::new(),
-            position: HashMap::new(),
+            position: HashMap::default(),
         };
         nav.order_from("");
         nav.position = nav

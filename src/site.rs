@@ -205,7 +205,8 @@ pub fn arrange(site: &mut Site, rules: TitleRules) -> (Diagnostics, Vec<NoteId>)
     let mut diagnostics = Diagnostics::new();
     let folders = folders_of(site.pages.keys());
     let sections = section_pages(site.pages.keys(), &folders);
-    let section_of: HashMap<&NoteId, &str> =
+    // Looked up for every note: hashed fast (ids are not chosen by an attacker).
+    let section_of: HashMap<&NoteId, &str, crate::search::FastHash> =
         sections.iter().map(|(f, id)| (id, f.as_str())).collect();
     let site_title = site.config.title.clone();
     let folder_paths = folder_site_paths(&folders, &mut diagnostics);
@@ -213,11 +214,9 @@ pub fn arrange(site: &mut Site, rules: TitleRules) -> (Diagnostics, Vec<NoteId>)
         .iter()
         .map(|(folder, path)| (path.clone(), folder.clone()))
         .collect();
-    let ids: Vec<NoteId> = site.pages.keys().cloned().collect();
     let mut moved = Vec::new();
-    for id in ids {
-        let section = section_of.get(&id).map(|f| f.to_string());
-        let page = site.pages.get_mut(&id).expect("listed above");
+    for (id, page) in site.pages.iter_mut() {
+        let section = section_of.get(id).map(|f| f.to_string());
         let title = title_of(
             &page.note,
             &page.parsed,
@@ -239,7 +238,7 @@ pub fn arrange(site: &mut Site, rules: TitleRules) -> (Diagnostics, Vec<NoteId>)
         }
         if page.path != path {
             page.path = path;
-            moved.push(id);
+            moved.push(id.clone());
         }
         page.section = section;
     }
