@@ -7,6 +7,41 @@ use std::hash::{Hash, Hasher};
 /// A hasher for digests: xxh3, fast and the same across runs.
 pub type Digester = xxhash_rust::xxh3::Xxh3;
 
+/// A fast hasher for short strings (FxHash's multiply-rotate): the search index hashes millions
+/// of terms, and the pipeline's maps hold every page and output: SipHash's protection against
+/// chosen keys buys nothing here (nothing in a vault is chosen to collide).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// [`FastHasher`] for hash maps.
+pub type FastHash = std::hash::BuildHasherDefault<FastHasher>;
+
+/// A hash map hashed with [`FastHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, FastHash>;
+
+/// A hash set hashed with [`FastHasher`].
+pub type FastSet<T> = std::collections::HashSet<T, FastHash>;
+
 /// The digest of a value.
 pub fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut h = Digester::new();

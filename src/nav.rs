@@ -5,8 +5,8 @@
 //! page, and long folders show a window around the current note, so the work per page does not
 //! grow with the size of the vault.
 
+use crate::hash::FastHash;
 use crate::paths;
-use crate::search::FastHash;
 use crate::vault::NoteId;
 use serde::Serialize;
 use std::cmp::Ordering;

@@ -206,7 +206,7 @@ pub fn arrange(site: &mut Site, rules: TitleRules) -> (Diagnostics, Vec<NoteId>)
     let folders = folders_of(site.pages.keys());
     let sections = section_pages(site.pages.keys(), &folders);
     // Looked up for every note: hashed fast (ids are not chosen by an attacker).
-    let section_of: HashMap<&NoteId, &str, crate::search::FastHash> =
+    let section_of: HashMap<&NoteId, &str, crate::hash::FastHash> =
         sections.iter().map(|(f, id)| (id, f.as_str())).collect();
     let site_title = site.config.title.clone();
     let folder_paths = folder_site_paths(&folders, &mut diagnostics);

@@ -7,8 +7,8 @@
 
 use super::{Card, Deck, Decks, extract, note_key, sides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::hash::FastHash;
 use crate::markdown::cards::CardSyntax;
-use crate::search::FastHash;
 use crate::site::{Page, Site};
 use crate::vault::NoteId;
 use rayon::prelude::*;

@@ -21,7 +21,7 @@ use crate::markdown::card_apply::NoteCard;
 use crate::markdown::cards::CardKind;
 use crate::site::Site;
 use crate::vault::{Note, NoteId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Chooses a note's cards; a note that names no deck goes to its folder's deck (the site
 /// title for notes at the top).
@@ -116,7 +116,7 @@ pub struct Decks {
     pub by_note: BTreeMap<NoteId, Vec<usize>>,
     /// Per note, a key for everything the decks take from it (see [`note_key`]): an edit that
     /// keeps it needs no new collection.
-    pub note_keys: HashMap<NoteId, u64>,
+    pub note_keys: crate::hash::FastMap<NoteId, u64>,
     /// Notes with a front that another card of their deck has too.
     pub duplicated: std::collections::HashSet<NoteId>,
     /// What each carded note brings, kept for the next collection.

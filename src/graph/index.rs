@@ -1,10 +1,10 @@
 //! Lookup tables over the whole vault: notes by path and by name, attachments, anchors.
 
+use crate::hash::FastMap;
 use crate::markdown::anchors::github_slug;
 use crate::paths;
 use crate::site::Site;
 use crate::vault::NoteId;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 /// Lookup tables over the whole vault: notes by path and name, attachments, folders. Kept
@@ -13,13 +13,13 @@ use std::hash::{Hash, Hasher};
 pub struct Tables {
     /// A digest of what the tables were made from.
     key: u64,
-    pub(super) by_path: HashMap<String, NoteId>,
-    pub(super) by_name: HashMap<String, Vec<NoteId>>,
+    pub(super) by_path: FastMap<String, NoteId>,
+    pub(super) by_name: FastMap<String, Vec<NoteId>>,
     /// Notes by front matter alias, lower case.
-    pub(super) by_alias: HashMap<String, Vec<NoteId>>,
-    pub(super) assets_by_path: HashMap<String, String>,
-    pub(super) assets_by_name: HashMap<String, Vec<String>>,
-    pub(super) sections: HashMap<String, String>,
+    pub(super) by_alias: FastMap<String, Vec<NoteId>>,
+    pub(super) assets_by_path: FastMap<String, String>,
+    pub(super) assets_by_name: FastMap<String, Vec<String>>,
+    pub(super) sections: FastMap<String, String>,
 }
 
 /// What a link's path names.
@@ -72,9 +72,9 @@ impl Tables {
 
     /// Indexes the site's notes, attachments and folders.
     pub fn new(site: &Site) -> Self {
-        let mut by_path = HashMap::new();
-        let mut by_name: HashMap<String, Vec<NoteId>> = HashMap::new();
-        let mut by_alias: HashMap<String, Vec<NoteId>> = HashMap::new();
+        let mut by_path = FastMap::default();
+        let mut by_name: FastMap<String, Vec<NoteId>> = FastMap::default();
+        let mut by_alias: FastMap<String, Vec<NoteId>> = FastMap::default();
         for (id, page) in &site.pages {
             by_path.insert(strip_md(id.as_str()).to_lowercase(), id.clone());
             if id.stem() != "_index" {
@@ -93,8 +93,8 @@ impl Tables {
         for list in by_name.values_mut().chain(by_alias.values_mut()) {
             list.sort_by(|a, b| shortest_first(a.as_str(), b.as_str()));
         }
-        let mut assets_by_path = HashMap::new();
-        let mut assets_by_name: HashMap<String, Vec<String>> = HashMap::new();
+        let mut assets_by_path = FastMap::default();
+        let mut assets_by_name: FastMap<String, Vec<String>> = FastMap::default();
         for path in site.assets.keys() {
             assets_by_path.insert(path.to_lowercase(), path.clone());
             assets_by_name

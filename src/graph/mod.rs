@@ -15,12 +15,13 @@ mod resolve;
 pub use index::{Index, Tables};
 
 use crate::diagnostics::Diagnostic;
+use crate::hash::FastMap;
 use crate::markdown::Resolution;
 use crate::site::{Page, Site};
 use crate::vault::NoteId;
 use rayon::prelude::*;
 use resolve::resolve;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a link becomes, decided once for the whole site.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -79,13 +80,13 @@ pub struct NoteLinks {
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     /// Per note, its resolved links.
-    pub notes: HashMap<NoteId, NoteLinks>,
+    pub notes: FastMap<NoteId, NoteLinks>,
     /// Per note, the notes that link to it.
     pub backlinks: BTreeMap<NoteId, Vec<Backlink>>,
     /// Per note, the notes it links to.
     pub outgoing: BTreeMap<NoteId, BTreeSet<NoteId>>,
     /// Per name, the notes whose links use it.
-    pub mentions: HashMap<String, BTreeSet<NoteId>>,
+    pub mentions: FastMap<String, BTreeSet<NoteId>>,
     /// Lookup tables over the site.
     tables: index::Tables,
 }

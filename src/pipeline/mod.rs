@@ -29,7 +29,7 @@ use crate::vault::NoteId;
 use outputs::{Produced, Spec};
 use rayon::prelude::*;
 use record::{Entry, Record};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
@@ -44,7 +44,7 @@ pub struct State {
     /// The notes, linked.
     pub linked: Linked,
     /// Per note, a digest of what other pages show of it (see [`update::summary`]).
-    summaries: HashMap<NoteId, u64>,
+    summaries: crate::hash::FastMap<NoteId, u64>,
     /// Notes that cannot be read now, by content path (their last good version stays).
     load_errors: BTreeMap<String, Diagnostic>,
     /// Why the site's templates cannot be used (the previous ones, or the built-in ones, are).
@@ -58,7 +58,7 @@ pub struct State {
     /// Listing the outputs (a missing `mermaid.script`).
     list_diagnostics: Diagnostics,
     /// Per output, what producing it found.
-    render_diagnostics: HashMap<OutputKey, Vec<Diagnostic>>,
+    render_diagnostics: crate::hash::FastMap<OutputKey, Vec<Diagnostic>>,
     /// What each output read and wrote, with the digests of the facts read.
     record: Record,
     /// The record went back to an earlier site (what was rendered since could not be
@@ -100,14 +100,14 @@ impl State {
             project,
             options: options.clone(),
             linked: Linked::default(),
-            summaries: HashMap::new(),
+            summaries: Default::default(),
             load_errors: BTreeMap::new(),
             template_errors: Diagnostics::new(),
             open_diagnostics,
             site_diagnostics: Diagnostics::new(),
             title_diagnostics: Diagnostics::new(),
             list_diagnostics: Diagnostics::new(),
-            render_diagnostics: HashMap::new(),
+            render_diagnostics: Default::default(),
             record: Record::default(),
             stale_record: false,
             search: std::sync::Mutex::new(crate::search::SearchCache::default()),

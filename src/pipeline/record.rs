@@ -4,7 +4,8 @@
 //! whose digest changed (see [`super::plan::stale`]).
 
 use super::deps::{Fact, OutputKey};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::hash::{FastMap, FastSet};
+use std::collections::BTreeSet;
 
 /// What the record holds of one output.
 #[derive(Debug, Clone, Default)]
@@ -20,10 +21,11 @@ pub struct Entry {
 /// The dependency record of a built site.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    outputs: HashMap<OutputKey, Entry>,
-    readers: HashMap<Fact, HashSet<OutputKey>>,
-    digests: HashMap<Fact, u64>,
-    owners: HashMap<String, OutputKey>,
+    // Every output, fact and file of the site is in these: hashed fast.
+    outputs: FastMap<OutputKey, Entry>,
+    readers: FastMap<Fact, FastSet<OutputKey>>,
+    digests: FastMap<Fact, u64>,
+    owners: FastMap<String, OutputKey>,
 }
 
 impl Record {

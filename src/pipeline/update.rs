@@ -11,7 +11,7 @@ use crate::output::Txn;
 use crate::site;
 use crate::taxonomy;
 use crate::vault::{self, Asset, NoteId, walk};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What applying changes did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -467,7 +467,7 @@ impl State {
     fn spec_of(
         &self,
         key: &OutputKey,
-        listed: &HashMap<OutputKey, Option<std::path::PathBuf>>,
+        listed: &crate::hash::FastMap<OutputKey, Option<std::path::PathBuf>>,
     ) -> Option<super::Spec> {
         if let Some(source) = listed.get(key) {
             return Some((key.clone(), source.clone()));
@@ -500,7 +500,8 @@ impl State {
             || relist.then(|| outputs::list(&self.linked, &self.project)),
             || self.digests(reached),
         );
-        let mut listed: HashMap<OutputKey, Option<std::path::PathBuf>> = HashMap::new();
+        let mut listed: crate::hash::FastMap<OutputKey, Option<std::path::PathBuf>> =
+            Default::default();
         let mut gone = Vec::new();
         let mut fresh = BTreeSet::new();
         if let Some((specs, diagnostics)) = listing {

@@ -6,9 +6,9 @@ pub mod tags;
 pub mod topics;
 
 use crate::graph::Graph;
+use crate::hash::FastMap;
 use crate::site::Site;
 use crate::vault::NoteId;
-use std::collections::HashMap;
 
 /// Tags, topics and related notes of a site.
 #[derive(Debug, Clone, Default)]
@@ -18,7 +18,7 @@ pub struct Taxonomy {
     /// Subjects covered by more than one note.
     pub topics: topics::Topics,
     /// Per note, the most related other notes, best first.
-    pub related: HashMap<NoteId, Vec<NoteId>>,
+    pub related: FastMap<NoteId, Vec<NoteId>>,
     /// Every flashcard, by deck and tag.
     pub decks: crate::cards::Decks,
 }

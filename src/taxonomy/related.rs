@@ -4,11 +4,11 @@
 use super::tags::Tags;
 use super::topics::Topics;
 use crate::graph::Graph;
+use crate::hash::FastMap;
 use crate::site::Site;
 use crate::vault::NoteId;
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 /// How many related notes a page shows.
 pub const RELATED_COUNT: usize = 5;
@@ -26,10 +26,10 @@ pub fn collect(
     graph: &Graph,
     tags: &Tags,
     topics: &Topics,
-) -> HashMap<NoteId, Vec<NoteId>> {
+) -> FastMap<NoteId, Vec<NoteId>> {
     // Notes by number, so scoring works on small integers rather than paths.
     let ids: Vec<&NoteId> = site.pages.keys().collect();
-    let number: HashMap<&NoteId, u32> = ids
+    let number: FastMap<&NoteId, u32> = ids
         .iter()
         .enumerate()
         .map(|(i, id)| (*id, i as u32))
@@ -151,7 +151,7 @@ pub fn of_notes(
     tags: &Tags,
     topics: &Topics,
     notes: &std::collections::BTreeSet<NoteId>,
-) -> HashMap<NoteId, Option<Vec<NoteId>>> {
+) -> FastMap<NoteId, Option<Vec<NoteId>>> {
     notes
         .par_iter()
         .filter(|id| site.pages.contains_key(*id))
@@ -167,7 +167,7 @@ fn one<'a>(
     topics: &'a Topics,
     id: &'a NoteId,
 ) -> Option<Vec<NoteId>> {
-    let mut scores: HashMap<&'a NoteId, u32> = HashMap::new();
+    let mut scores: FastMap<&'a NoteId, u32> = FastMap::default();
     let mut shares = false;
     let mut add_group = |group: std::collections::BTreeSet<&'a NoteId>, weight: u32| {
         if group.len() > CROWD || group.len() < 2 {
@@ -261,7 +261,7 @@ fn one<'a>(
 /// `topics_before`) or now. Returns the notes whose list changed.
 #[allow(clippy::too_many_arguments)]
 pub fn update(
-    related: &mut HashMap<NoteId, Vec<NoteId>>,
+    related: &mut FastMap<NoteId, Vec<NoteId>>,
     (site, graph): (&Site, &Graph),
     (tags, topics): (&Tags, &Topics),
     (tags_before, topics_before): (&Tags, &Topics),

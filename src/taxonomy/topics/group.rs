@@ -10,11 +10,11 @@
 //! key is not offered. A topic is a root's group: every key whose chain ends there.
 
 use super::{Coverage, Offer, Topic, most_common};
+use crate::hash::{FastMap, FastSet};
 use crate::paths;
-use crate::search::FastHash;
 use crate::vault::NoteId;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// A topic as kept between collections, with what its place in the list is worked out from.
@@ -31,13 +31,13 @@ struct Kept {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Groups {
     /// Per offered key, the notes offering it (sorted).
-    places: HashMap<String, Vec<NoteId>, FastHash>,
+    places: FastMap<String, Vec<NoteId>>,
     /// Per key some note is named by (title, alias, `topics`), how many notes are.
-    named: HashMap<String, usize, FastHash>,
+    named: FastMap<String, usize>,
     /// Per key (offered or not), the offered keys one word longer that end with it.
-    longer: HashMap<String, Vec<String>, FastHash>,
+    longer: FastMap<String, Vec<String>>,
     /// Per root, its topic (roots whose group makes no topic are absent).
-    topics: HashMap<String, Kept, FastHash>,
+    topics: FastMap<String, Kept>,
 }
 
 /// The key one word shorter (`cognito user pool` → `user pool`).
@@ -61,7 +61,7 @@ impl Groups {
         id: &NoteId,
         old: Option<&Offer>,
         new: Option<&Offer>,
-        dirty: &mut HashSet<String, FastHash>,
+        dirty: &mut FastSet<String>,
     ) {
         if let Some(old) = old {
             for key in distinct(old.entries.iter().map(|e| &e.0)) {
@@ -154,12 +154,8 @@ impl Groups {
     /// Works out again every topic the `dirty` keys may have changed: their roots before and
     /// after (each a shorter form of the key, or the key), and the roots of the keys whose
     /// chains go through them (which a key come or gone merges or splits).
-    pub(super) fn regroup(
-        &mut self,
-        dirty: HashSet<String, FastHash>,
-        offers: &HashMap<NoteId, Arc<Offer>>,
-    ) {
-        let mut roots: HashSet<&str, FastHash> = HashSet::default();
+    pub(super) fn regroup(&mut self, dirty: FastSet<String>, offers: &FastMap<NoteId, Arc<Offer>>) {
+        let mut roots: FastSet<&str> = FastSet::default();
         let mut reached = Vec::new();
         for key in &dirty {
             let mut k = key.as_str();
@@ -193,7 +189,7 @@ impl Groups {
     }
 
     /// The topic of `root` as the offers are now, if it is a root and makes one.
-    fn topic(&self, root: &str, offers: &HashMap<NoteId, Arc<Offer>>) -> Option<Kept> {
+    fn topic(&self, root: &str, offers: &FastMap<NoteId, Arc<Offer>>) -> Option<Kept> {
         if !self.is_root(root) || !(root.contains(' ') || self.named.contains_key(root)) {
             return None;
         }
@@ -255,7 +251,7 @@ impl Groups {
         kept.sort_unstable_by(|a, b| {
             (a.order.as_str(), a.topic.key.as_str()).cmp(&(b.order.as_str(), b.topic.key.as_str()))
         });
-        let mut taken: HashSet<String, FastHash> = HashSet::default();
+        let mut taken: FastSet<String> = FastSet::default();
         let mut list = Vec::with_capacity(kept.len());
         for k in kept {
             let mut slug = k.slug.clone();

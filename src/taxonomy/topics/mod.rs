@@ -25,10 +25,11 @@
 mod follow;
 mod group;
 
+use crate::hash::FastMap;
 use crate::site::Site;
 use crate::vault::NoteId;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Where a topic is covered: a note's section, or the whole note.
@@ -68,10 +69,10 @@ pub struct Topics {
     /// Topics sorted by title.
     pub list: Vec<Arc<Topic>>,
     /// Per note, the indexes of the topics it covers.
-    pub of_note: HashMap<NoteId, Vec<usize>>,
+    pub of_note: FastMap<NoteId, Vec<usize>>,
     /// Each topic's index in `list`, by key.
-    pub by_key: HashMap<String, usize>,
-    offers: HashMap<NoteId, Arc<Offer>>,
+    pub by_key: FastMap<String, usize>,
+    offers: FastMap<NoteId, Arc<Offer>>,
     groups: group::Groups,
 }
 
@@ -273,7 +274,7 @@ pub fn collect(site: &Site, previous: &mut Topics) -> Topics {
     }
     groups.regroup(dirty, &offers);
     let list = groups.list();
-    let mut of_note: HashMap<NoteId, Vec<usize>> = HashMap::new();
+    let mut of_note: FastMap<NoteId, Vec<usize>> = FastMap::default();
     for (i, topic) in list.iter().enumerate() {
         for c in &topic.coverage {
             let entry = of_note.entry(c.note.clone()).or_default();
