@@ -327,7 +327,7 @@ impl<'a> Digester<'a> {
             }
             Fact::TagsOf(id) => {
                 let tags = &l.taxonomy.tags;
-                for k in tags.of_note.get(id).into_iter().flatten() {
+                for k in tags.of_note.get(id).into_iter().flat_map(|k| k.iter()) {
                     tags.by_key.get(k).map(|t| (&t.name, &t.path)).hash(&mut h);
                 }
             }

@@ -361,11 +361,10 @@ impl State {
                     || {
                         rayon::join(
                             || {
-                                if how.retagged {
-                                    taxonomy::tags::collect(site)
-                                } else {
-                                    taxonomy.tags.clone()
-                                }
+                                // Unless tags changed, the touched notes' tags are as
+                                // they were: the collection is carried over.
+                                let tagged: &[NoteId] = if how.retagged { touched } else { &[] };
+                                taxonomy::tags::collect_after(site, &mut taxonomy.tags, tagged)
                             },
                             || taxonomy::topics::collect(site, &mut taxonomy.topics),
                         )

@@ -144,7 +144,7 @@ pub fn tags_of(l: &Linked, id: &NoteId) -> Vec<(String, String)> {
     tags.of_note
         .get(id)
         .into_iter()
-        .flatten()
+        .flat_map(|k| k.iter())
         .filter_map(|k| tags.by_key.get(k))
         .map(|t| (t.name.clone(), t.path.clone()))
         .collect()

@@ -32,7 +32,7 @@ impl Taxonomy {
         let mut tags = Vec::new();
         let mut topics = Vec::new();
         for id in notes {
-            for key in self.tags.of_note.get(id).into_iter().flatten() {
+            for key in self.tags.of_note.get(id).into_iter().flat_map(|k| k.iter()) {
                 let mut k = key.as_str();
                 tags.push(k.to_string());
                 while let Some(i) = k.rfind('/') {

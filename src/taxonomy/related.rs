@@ -192,7 +192,12 @@ fn one<'a>(
             .collect();
         add_group(group, TOPIC_WEIGHT);
     }
-    let mut own: Vec<&String> = tags.of_note.get(id).into_iter().flatten().collect();
+    let mut own: Vec<&String> = tags
+        .of_note
+        .get(id)
+        .into_iter()
+        .flat_map(|k| k.iter())
+        .collect();
     own.sort();
     own.dedup();
     for key in own {
@@ -292,7 +297,7 @@ pub fn update(
             }
         }
         for t in [tags, tags_before] {
-            for key in t.of_note.get(id).into_iter().flatten() {
+            for key in t.of_note.get(id).into_iter().flat_map(|k| k.iter()) {
                 if let Some(info) = t.by_key.get(key)
                     && counts(info.notes.len())
                 {
