@@ -272,7 +272,8 @@ impl SearchCache {
             }
         };
         let mut added: Vec<(&NoteEntry, u32)> = Vec::new();
-        let mut docs = Vec::with_capacity(entries.len());
+        // Each note file: a kept one by its number in the last merge, or a fresh one.
+        let mut docs: Vec<Result<(String, Shared), usize>> = Vec::with_capacity(entries.len());
         let mut gone = Vec::new();
         let (mut i, mut old_base, mut base) = (0usize, 0u32, 0u32);
         for (n, e) in entries.iter().enumerate() {
@@ -295,11 +296,7 @@ impl SearchCache {
                             Some(i64::from(base) - i64::from(old_base)),
                         );
                     }
-                    docs.push(if n == i {
-                        m.docs[i].clone()
-                    } else {
-                        shards::renumber_doc(&m.docs[i], n)
-                    });
+                    docs.push(Err(i));
                     old_base += sections as u32;
                     i += 1;
                 }
@@ -311,7 +308,7 @@ impl SearchCache {
                         i += 1;
                     }
                     added.push((entry, base));
-                    docs.push(shards::doc_file(n, entry));
+                    docs.push(Ok(shards::doc_file(n, entry)));
                 }
                 // Kept, but not in the last merge: the cache and the merge disagree.
                 (Now::Kept(_), false) => return None,
@@ -328,7 +325,17 @@ impl SearchCache {
         m.lists.renumber(&moves, &added, &mut touched);
         m.lists.reencode(&touched);
         m.order = entries.iter().map(|e| e.id.clone()).collect();
-        m.docs = docs;
+        // Files of notes that moved in the order are numbered again: on every core.
+        let old = &m.docs;
+        m.docs = docs
+            .into_par_iter()
+            .enumerate()
+            .map(|(n, doc)| match doc {
+                Ok(file) => file,
+                Err(i) if i == n => old[i].clone(),
+                Err(i) => shards::renumber_doc(&old[i], n),
+            })
+            .collect();
         Some(gone)
     }
 

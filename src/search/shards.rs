@@ -293,32 +293,40 @@ impl TermLists {
     ) {
         if let (Some(first), Some(last)) = (moves.first(), moves.last()) {
             let (lo, hi) = (first.0, last.1);
-            for (term, (postings, _)) in self.lists.iter_mut() {
-                let a = postings.partition_point(|&(r, _)| r < lo);
-                let b = a + postings[a..].partition_point(|&(r, _)| r < hi);
-                if a == b {
-                    continue;
-                }
-                // Both are in ascending order: one walk over the runs.
-                let mut k = 0;
-                let moved: Postings = postings[a..b]
-                    .iter()
-                    .filter_map(|&(r, w)| {
-                        while moves[k].1 <= r {
-                            k += 1;
-                        }
-                        if r < moves[k].0 {
-                            return Some((r, w));
-                        }
-                        let delta = moves[k].2?;
-                        Some(((i64::from(r) + delta) as u32, w))
-                    })
-                    .collect();
-                if postings[a..b] != moved[..] {
+            // Every list is walked (a note near the top moves almost every record): on every
+            // core.
+            let moved: Vec<&String> = self
+                .lists
+                .par_iter_mut()
+                .filter_map(|(term, (postings, _))| {
+                    let a = postings.partition_point(|&(r, _)| r < lo);
+                    let b = a + postings[a..].partition_point(|&(r, _)| r < hi);
+                    if a == b {
+                        return None;
+                    }
+                    // Both are in ascending order: one walk over the runs.
+                    let mut k = 0;
+                    let moved: Postings = postings[a..b]
+                        .iter()
+                        .filter_map(|&(r, w)| {
+                            while moves[k].1 <= r {
+                                k += 1;
+                            }
+                            if r < moves[k].0 {
+                                return Some((r, w));
+                            }
+                            let delta = moves[k].2?;
+                            Some(((i64::from(r) + delta) as u32, w))
+                        })
+                        .collect();
+                    if postings[a..b] == moved[..] {
+                        return None;
+                    }
                     postings.splice(a..b, moved);
-                    touched.insert(term.clone());
-                }
-            }
+                    Some(term)
+                })
+                .collect();
+            touched.extend(moved.into_iter().cloned());
         }
         for &(entry, base) in added {
             for (term, records) in note_postings(entry, base) {
@@ -334,12 +342,21 @@ impl TermLists {
     /// summaries of the prefixes they start with.
     pub fn reencode(&mut self, touched: &HashSet<String>) {
         self.written.dirty.extend(touched.iter().cloned());
+        // The lists encoded again on every core (after a note near the top, that is nearly
+        // all of them); then the order and summaries brought up to date.
+        self.lists
+            .par_iter_mut()
+            .filter(|(term, (postings, _))| !postings.is_empty() && touched.contains(*term))
+            .for_each(|(_, (postings, code))| {
+                code.clear();
+                encode::postings(code, postings);
+            });
         for term in touched {
             for (i, c) in term.char_indices() {
                 self.summaries.remove(&term[..i + c.len_utf8()]);
             }
             let place = self.order.binary_search_by(|(t, _)| js_cmp(t, term));
-            let Some((postings, code)) = self.lists.get_mut(term.as_str()) else {
+            let Some((postings, _)) = self.lists.get(term.as_str()) else {
                 continue;
             };
             if postings.is_empty() {
@@ -347,12 +364,8 @@ impl TermLists {
                 if let Ok(i) = place {
                     self.order.remove(i);
                 }
-            } else {
-                code.clear();
-                encode::postings(code, postings);
-                if let Err(i) = place {
-                    self.order.insert(i, (term.clone(), cut_point(term)));
-                }
+            } else if let Err(i) = place {
+                self.order.insert(i, (term.clone(), cut_point(term)));
             }
         }
     }
