@@ -7,7 +7,7 @@
 
 use super::{Card, Deck, Decks, extract, note_key, sides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::hash::FastHash;
+use crate::hash::{FastHash, FastMap};
 use crate::markdown::cards::CardSyntax;
 use crate::site::{Page, Site};
 use crate::vault::NoteId;
@@ -131,8 +131,8 @@ pub(super) fn merge(
     let mut by_deck: BTreeMap<&[String], Vec<&Card>> = BTreeMap::new();
     // Hashed fast and sized once: every card's front goes in (nothing here is chosen by an
     // attacker).
-    let mut fronts: HashMap<(&[String], &str), (&NoteId, usize), FastHash> =
-        HashMap::with_capacity_and_hasher(parts.len(), FastHash::default());
+    let mut fronts: FastMap<(&[String], &str), (&NoteId, usize)> =
+        FastMap::with_capacity_and_hasher(parts.len(), FastHash::default());
     let mut duplicates: Vec<Duplicate<'_>> = Vec::new();
     for (id, part) in &parts {
         for (line, message) in &part.problems {
@@ -246,8 +246,8 @@ pub(super) fn merge(
         }
     }
     diagnostics.sort();
-    let mut of_note: HashMap<&NoteId, Vec<usize>, FastHash> =
-        HashMap::with_capacity_and_hasher(parts.len(), FastHash::default());
+    let mut of_note: FastMap<&NoteId, Vec<usize>> =
+        FastMap::with_capacity_and_hasher(parts.len(), FastHash::default());
     for (i, card) in cards.iter().enumerate() {
         of_note.entry(&card.note).or_default().push(i);
     }

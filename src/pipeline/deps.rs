@@ -203,7 +203,7 @@ pub struct Digester<'a> {
 
 /// Per note, what links to it and lists of it show: the digest of its title and site path,
 /// and the path alone. Hashed fast (note ids are not chosen by an attacker).
-type NoteCards<'a> = HashMap<&'a NoteId, (u64, &'a str), crate::hash::FastHash>;
+type NoteCards<'a> = crate::hash::FastMap<&'a NoteId, (u64, &'a str)>;
 
 /// The cards of every note of the site.
 fn note_cards(site: &crate::site::Site, parallel: bool) -> NoteCards<'_> {

@@ -73,6 +73,18 @@ impl Tags {
     }
 }
 
+impl Tags {
+    /// Keeps a note's tags (keys and names as written, from [`keys_of`]).
+    fn keep(&mut self, id: &NoteId, keys: Vec<(String, &str)>) {
+        let (keys, names): (Vec<String>, Vec<String>) = keys
+            .into_iter()
+            .map(|(k, name)| (k, name.to_string()))
+            .unzip();
+        self.of_note.insert(id.clone(), keys.into());
+        self.written.insert(id.clone(), names.into());
+    }
+}
+
 /// A note's tag keys (each once, in the order written) with the tag as first written.
 fn keys_of(page: &crate::site::Page) -> Vec<(String, &str)> {
     let mut keys: Vec<(String, &str)> = Vec::new();
@@ -139,12 +151,7 @@ pub fn collect(site: &Site) -> Tags {
             }
         }
         if !keys.is_empty() {
-            let (keys, names): (Vec<String>, Vec<String>) = keys
-                .into_iter()
-                .map(|(k, name)| (k, name.to_string()))
-                .unzip();
-            tags.of_note.insert(id.clone(), keys.into());
-            tags.written.insert(id.clone(), names.into());
+            tags.keep(id, keys);
         }
     }
     tags.by_key = infos.into_iter().map(|(k, t)| (k, Arc::new(t))).collect();
@@ -201,12 +208,7 @@ pub fn collect_after(site: &Site, before: &mut Tags, touched: &[NoteId]) -> Tags
             }
             direct.push((k.clone(), id));
         }
-        let (keys, names): (Vec<String>, Vec<String>) = keys
-            .into_iter()
-            .map(|(k, name)| (k, name.to_string()))
-            .unzip();
-        tags.of_note.insert(id.clone(), keys.into());
-        tags.written.insert(id.clone(), names.into());
+        tags.keep(id, keys);
     }
     // Each tag touched is named by the first note (in site order) with it or a tag under it,
     // after the first of that note's tags that makes it; a tag no note has any more goes.
