@@ -284,6 +284,12 @@ impl State {
             touched,
             files: plan.assets.values().cloned().chain(drawings).collect(),
         };
+        // A note's search entry reads only its own page: unless notes came, went or moved
+        // (titles and paths may then differ anywhere), only the touched ones can differ.
+        self.search
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .note_changes(scope.reach.is_none().then_some(&scope.touched[..]));
         let rendered = self.write_changed(txn, scope, &mut step);
         Applied {
             rendered,

@@ -150,6 +150,9 @@ pub struct SearchCache {
     entries: HashMap<NoteId, Cached, FastHash>,
     last: Stats,
     merged: Option<Merged>,
+    /// The notes that may have changed since the last index (`None`: any of them, so every
+    /// note's inputs are hashed again).
+    since: Option<crate::hash::FastSet<NoteId>>,
 }
 
 /// A cached entry: the hash of its inputs, and the entry.
@@ -199,22 +202,16 @@ struct Merged {
     docs: Vec<(String, Shared)>,
 }
 
-/// A hash of everything [`note_entry`] reads. `content_key` (see
-/// [`crate::render::content_key`]: the body, title and page, already worked out by a session)
-/// spares hashing the body again.
-fn input_key(page: &Page, content_key: Option<u64>) -> u64 {
+/// A hash of everything [`note_entry`] reads.
+fn input_key(page: &Page) -> u64 {
     let mut h = FastHasher::default();
     let front = &page.note.front;
     (&front.tags, &front.aliases, &page.parsed.tags).hash(&mut h);
-    match content_key {
-        Some(key) => key.hash(&mut h),
+    if page.note.source_hash != 0 {
         // The source's hash stands for the body (notes made in memory have none).
-        None if page.note.source_hash != 0 => {
-            (&page.title, &page.path, page.note.source_hash).hash(&mut h);
-        }
-        None => {
-            (&page.title, &page.path, &page.note.body).hash(&mut h);
-        }
+        (&page.title, &page.path, page.note.source_hash).hash(&mut h);
+    } else {
+        (&page.title, &page.path, &page.note.body).hash(&mut h);
     }
     h.finish()
 }
@@ -344,22 +341,26 @@ impl SearchCache {
         self.last.clone()
     }
 
-    /// The index of `site`, re-extracting only notes that changed since the last call.
-    pub fn index(&mut self, site: &Site) -> SearchIndex {
-        self.index_with(site, None)
+    /// Tells the cache which notes changed since the last index: `Some(notes)` when only
+    /// those notes may differ (every other note's text, tags, title and path are as they
+    /// were), `None` when any may have.
+    pub fn note_changes(&mut self, notes: Option<&[NoteId]>) {
+        match (notes, &mut self.since) {
+            (Some(notes), Some(since)) => since.extend(notes.iter().cloned()),
+            (Some(_), None) => {}
+            (None, since) => *since = None,
+        }
     }
 
-    /// [`SearchCache::index`], told each note's content key when the caller has them.
-    pub fn index_with(
-        &mut self,
-        site: &Site,
-        content_keys: Option<&HashMap<NoteId, u64>>,
-    ) -> SearchIndex {
+    /// The index of `site`, re-extracting only notes that changed since the last call (and
+    /// hashing the inputs only of those [`SearchCache::note_changes`] names, when it was told).
+    pub fn index(&mut self, site: &Site) -> SearchIndex {
         let started = Instant::now();
         let config = &site.config.search;
         if !config.enabled {
             self.entries.clear();
             self.merged = None;
+            self.since = None;
             return SearchIndex::default();
         }
         let pages: Vec<&Page> = site
@@ -369,11 +370,17 @@ impl SearchCache {
             .collect();
         // Which notes changed (a hash per note, and a look in the cache); then the changed
         // ones extracted (all of them on a first build).
+        // Taken now: if indexing fails half-way, every note is checked next time.
+        let since = self.since.take();
         let keyed: Vec<(u64, Option<&Cached>)> = pages
             .par_iter()
             .map(|page| {
-                let known = content_keys.and_then(|k| k.get(&page.note.id).copied());
-                (input_key(page, known), self.entries.get(&page.note.id))
+                let cached = self.entries.get(&page.note.id);
+                match (cached, &since) {
+                    // Told it is as it was: its key stands.
+                    (Some(c), Some(since)) if !since.contains(&page.note.id) => (c.0, cached),
+                    _ => (input_key(page), cached),
+                }
             })
             .collect();
         // Arcs are not cloned for the notes kept: 10,000 atomic counts bouncing between
@@ -452,6 +459,7 @@ impl SearchCache {
         } else {
             self.entries = kept.into_iter().collect();
         }
+        self.since = Some(Default::default());
         index
     }
 }
