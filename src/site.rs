@@ -476,6 +476,37 @@ fn build_nav(site: &Site, folders: BTreeSet<String>, paths: &BTreeMap<String, St
     Nav::build(infos, folders, &index, paths, &site.config.title)
 }
 
+/// A site assembled from notes made in memory, each an id, its front matter and its body
+/// (its source hash made from both, so that an edit shows), for unit tests.
+#[cfg(test)]
+pub(crate) fn test_site(notes: Vec<(String, crate::vault::FrontMatter, String)>) -> Site {
+    use crate::markdown::{Highlighter, ParseOptions, parse};
+    let notes = notes
+        .into_iter()
+        .map(|(id, front, body)| {
+            let parsed = parse(&body, 0, &ParseOptions::default(), &Highlighter::default());
+            let note = Note {
+                id: NoteId::new(&id),
+                file: id.into(),
+                source_hash: crate::hash::digest(&(&body, format!("{front:?}"))),
+                front,
+                body,
+                body_line_offset: 0,
+                modified: None,
+                warnings: Vec::new(),
+            };
+            (note, parsed)
+        })
+        .collect();
+    assemble(
+        Config::default(),
+        notes,
+        BTreeMap::new(),
+        TitleRules { from_heading: true },
+    )
+    .0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -258,8 +258,7 @@ pub fn collect_after(site: &Site, before: &mut Tags, touched: &[NoteId]) -> Tags
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::{Highlighter, ParseOptions, parse};
-    use crate::vault::{FrontMatter, Note};
+    use crate::vault::FrontMatter;
 
     /// Tags that nest and differ only in case or stray slashes, so that names and parents
     /// come and go as notes change.
@@ -278,33 +277,18 @@ mod tests {
     ];
 
     fn site_of(notes: &[(String, Vec<String>, String)]) -> Site {
-        let notes = notes
-            .iter()
-            .map(|(id, front, body)| {
-                let parsed = parse(body, 0, &ParseOptions::default(), &Highlighter::default());
-                let note = Note {
-                    id: NoteId::new(id),
-                    file: id.into(),
-                    front: FrontMatter {
-                        tags: front.clone(),
+        crate::site::test_site(
+            notes
+                .iter()
+                .map(|(id, tags, body)| {
+                    let front = FrontMatter {
+                        tags: tags.clone(),
                         ..FrontMatter::default()
-                    },
-                    body: body.clone(),
-                    body_line_offset: 0,
-                    source_hash: 0,
-                    modified: None,
-                    warnings: Vec::new(),
-                };
-                (note, parsed)
-            })
-            .collect();
-        crate::site::assemble(
-            crate::config::Config::default(),
-            notes,
-            Default::default(),
-            crate::site::TitleRules { from_heading: true },
+                    };
+                    (id.clone(), front, body.clone())
+                })
+                .collect(),
         )
-        .0
     }
 
     /// Everything a collection shows, comparable.

@@ -1,9 +1,8 @@
 //! The topics found again after edits, note by note, are those a fresh collection finds.
 
 use super::{Topics, collect};
-use crate::markdown::{Highlighter, ParseOptions, parse};
-use crate::site::{Site, TitleRules, assemble};
-use crate::vault::{FrontMatter, Note, NoteId};
+use crate::site::Site;
+use crate::vault::FrontMatter;
 
 /// Headings from few words, so that keys share words and merge in chains (`aws cognito user
 /// pool` → `cognito user pool` → `user pool` → `pool`), and come and go as notes change.
@@ -57,33 +56,18 @@ fn text(dice: &mut Dice) -> (String, Vec<String>) {
 }
 
 fn site_of(notes: &[(String, String, Vec<String>)]) -> Site {
-    let notes = notes
-        .iter()
-        .map(|(id, body, aliases)| {
-            let parsed = parse(body, 0, &ParseOptions::default(), &Highlighter::default());
-            let note = Note {
-                id: NoteId::new(id),
-                file: id.into(),
-                front: FrontMatter {
+    crate::site::test_site(
+        notes
+            .iter()
+            .map(|(id, body, aliases)| {
+                let front = FrontMatter {
                     aliases: aliases.clone(),
                     ..FrontMatter::default()
-                },
-                body: body.clone(),
-                body_line_offset: 0,
-                source_hash: crate::hash::digest(&(body, aliases)),
-                modified: None,
-                warnings: Vec::new(),
-            };
-            (note, parsed)
-        })
-        .collect();
-    assemble(
-        crate::config::Config::default(),
-        notes,
-        Default::default(),
-        TitleRules { from_heading: true },
+                };
+                (id.clone(), front, body.clone())
+            })
+            .collect(),
     )
-    .0
 }
 
 /// Everything a collection shows, in a comparable form.
