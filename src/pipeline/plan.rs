@@ -76,6 +76,19 @@ pub fn under(key: &str, rel: &str) -> bool {
     rel.is_empty() || key == rel || key.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))
 }
 
+/// The keys of `map` that are content path `rel` or inside it (see [`under`]): they all
+/// start with `rel`, so they are in one range of the map.
+pub fn keys_under<'a, K, V>(map: &'a BTreeMap<K, V>, rel: &'a str) -> impl Iterator<Item = &'a K>
+where
+    K: std::borrow::Borrow<str> + Ord,
+{
+    use std::ops::Bound;
+    map.range::<str, _>((Bound::Included(rel), Bound::Unbounded))
+        .map(|(k, _)| k)
+        .take_while(move |k| k.borrow().starts_with(rel))
+        .filter(move |k| under(k.borrow(), rel))
+}
+
 /// `changed`: content paths (relative, `/`-separated; `""` for the whole folder) that changed;
 /// `found`: what is on disk under each of them now, by content path. Whatever the site knew
 /// under a changed path and is not found there any more is dropped.
@@ -136,6 +149,21 @@ mod tests {
                 .into(),
             assets: ["ec2/pic.png", "top.png"].map(String::from).into(),
         }
+    }
+
+    #[test]
+    fn the_keys_under_a_path_are_the_path_and_what_is_inside_it() {
+        let map: BTreeMap<String, ()> = [
+            "a", "a b.md", "a.md", "a/x.md", "a/y/z.md", "ab/y.md", "b.md",
+        ]
+        .map(|k| (k.to_string(), ()))
+        .into();
+        let under = |rel| keys_under(&map, rel).cloned().collect::<Vec<_>>();
+        assert_eq!(under("a"), ["a", "a/x.md", "a/y/z.md"]);
+        assert_eq!(under("a/y"), ["a/y/z.md"]);
+        assert_eq!(under("a.md"), ["a.md"]);
+        assert_eq!(under("c"), Vec::<String>::new());
+        assert_eq!(under("").len(), map.len());
     }
 
     #[test]

@@ -27,27 +27,17 @@ pub struct Applied {
 impl State {
     /// What the site holds under the changed content paths (all a plan looks at).
     fn known(&self, changed: &[String]) -> Known {
-        let under = |key: &str| changed.iter().any(|rel| plan::under(key, rel));
-        Known {
-            notes: self
-                .linked
-                .site
-                .pages
-                .keys()
-                .map(NoteId::as_str)
-                .chain(self.load_errors.keys().map(String::as_str))
-                .filter(|k| under(k))
-                .map(str::to_string)
-                .collect(),
-            assets: self
-                .linked
-                .site
+        let site = &self.linked.site;
+        let mut known = Known::default();
+        for rel in changed {
+            let notes = plan::keys_under(&site.pages, rel).map(NoteId::as_str);
+            let unread = plan::keys_under(&self.load_errors, rel).map(String::as_str);
+            known.notes.extend(notes.chain(unread).map(str::to_string));
+            known
                 .assets
-                .keys()
-                .filter(|k| under(k))
-                .cloned()
-                .collect(),
+                .extend(plan::keys_under(&site.assets, rel).cloned());
         }
+        known
     }
 
     /// What is on disk now under each changed content path.

@@ -54,6 +54,13 @@ impl NoteId {
     }
 }
 
+/// A note id is looked up by its path: the two order, compare and hash alike.
+impl std::borrow::Borrow<str> for NoteId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for NoteId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
