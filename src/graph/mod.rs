@@ -67,6 +67,8 @@ pub struct Backlink {
 pub struct NoteLinks {
     /// One target per collected link, in the same order.
     pub targets: Vec<Target>,
+    /// A digest of `targets` (what pages that show the note hash, instead of every target).
+    pub digest: u64,
     /// Broken or ambiguous links, each with where it came from.
     pub diagnostics: Vec<(Origin, Diagnostic)>,
     /// The notes it links to or embeds, with the backlink each one gets.
@@ -238,6 +240,13 @@ impl Graph {
     pub fn targets(&self, id: &NoteId) -> &[Target] {
         self.notes.get(id).map_or(&[], |n| n.targets.as_slice())
     }
+
+    /// The targets of a note's links, with their digest (0 for a note without links).
+    pub fn targets_digested(&self, id: &NoteId) -> (&[Target], u64) {
+        self.notes
+            .get(id)
+            .map_or((&[], 0), |n| (n.targets.as_slice(), n.digest))
+    }
 }
 
 /// Resolves one note's links and checks its raw-HTML anchors.
@@ -279,6 +288,7 @@ fn link_note(index: &Index<'_>, id: &NoteId, page: &Page) -> NoteLinks {
         }
         links.targets.push(r.target);
     }
+    links.digest = crate::hash::digest(&links.targets);
     for (i, (fragment, line, col)) in page.parsed.html_anchor_links.iter().enumerate() {
         if !index.has_exact_anchor(id, fragment) {
             let message = match index.resolve_anchor(id, fragment) {

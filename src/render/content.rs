@@ -277,8 +277,8 @@ fn content_key_into(
     }
     // The body's HTML (diagrams included) follows from its text and the site's settings.
     (page.note.source_hash, &page.title, &page.path).hash(h);
-    let targets = graph.targets(id);
-    targets.hash(h);
+    let (targets, digest) = graph.targets_digested(id);
+    digest.hash(h);
     stack.push(id.clone());
     for target in targets {
         if let Target::Transclude { note, part } = target {
