@@ -538,3 +538,70 @@ fn search_summaries_patched_after_an_edit_are_a_fresh_index() {
         assert_same_as_fresh(&site, &session, &format!("wide edit {k}"));
     }
 }
+
+/// On disk, a change that comes with an error is not written. The search index made for it
+/// holds the edited note's file; the next change leaves that file as the index made it, and
+/// it must be written then: nothing ever wrote it.
+#[test]
+fn a_search_file_made_for_a_change_that_was_not_written_is_written_with_the_next() {
+    let site = vault();
+    let mut session = Session::open_on_disk(&site.options()).unwrap();
+    let (alpha, beta, delta) = (
+        site.root().join("content/ec2/alpha.md"),
+        site.root().join("content/ec2/beta.md"),
+        site.root().join("content/ebs/delta.md"),
+    );
+    let delta_text = fs::read_to_string(&delta).unwrap();
+    fs::write(&delta, "---\ntitle: [broken\n").unwrap();
+    let alpha_text = fs::read_to_string(&alpha).unwrap();
+    fs::write(
+        &alpha,
+        alpha_text.replace("Spot Instances", "Spot Quokkaword"),
+    )
+    .unwrap();
+    session.apply(&changes(&[delta.clone(), alpha]));
+    assert!(
+        session.diagnostics().has_errors(),
+        "the broken note stops the write"
+    );
+    fs::write(&delta, delta_text).unwrap();
+    fs::write(&beta, "# Beta\n\n## Limits\n\nEight per AZ now.\n").unwrap();
+    session.apply(&changes(&[delta, beta]));
+    assert!(!session.diagnostics().has_errors());
+    let elsewhere = tempfile::tempdir().unwrap();
+    let fresh = elsewhere.path().join("fresh");
+    let report = studysite::build(&studysite::BuildOptions {
+        output: Some(fresh.clone()),
+        ..site.options()
+    })
+    .unwrap();
+    assert!(report.succeeded());
+    let (ours, theirs) = (disk_tree(&site.public()), disk_tree(&fresh));
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &theirs {
+        assert!(
+            ours[path] == *bytes,
+            "{path} differs from a fresh build:\n{}",
+            String::from_utf8_lossy(&ours[path])
+        );
+    }
+}
+
+/// Every file of a built folder but the manifest, by site path.
+fn disk_tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.file_name() != studysite::output::MANIFEST_FILE)
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}

@@ -64,6 +64,12 @@ pub struct State {
     /// The record went back to an earlier site (what was rendered since could not be
     /// written): the next change computes every digest again.
     stale_record: bool,
+    /// Outputs whose maker keeps their files and says which are as it gave them last time
+    /// ([`Produced::Shared`]), whose last files are not known to be written: those are all
+    /// written again.
+    unwritten: crate::hash::FastSet<OutputKey>,
+    /// Such outputs produced since the last [`State::written`].
+    pending: Vec<OutputKey>,
     /// Search index entries of the notes, kept between rebuilds.
     search: std::sync::Mutex<crate::search::SearchCache>,
     /// Excerpts of sections for topic pages, kept between rebuilds.
@@ -110,6 +116,8 @@ impl State {
             render_diagnostics: Default::default(),
             record: Record::default(),
             stale_record: false,
+            unwritten: Default::default(),
+            pending: Vec::new(),
             search: std::sync::Mutex::new(crate::search::SearchCache::default()),
             excerpts: crate::render::Excerpts::default(),
             diagram_stats: DiagramStats::default(),
@@ -248,7 +256,8 @@ impl State {
             .iter()
             .filter(|(k, _)| matches!(k, OutputKey::Page(_)))
             .count();
-        let done = self.produce(&specs, txn);
+        self.pending.clear();
+        let done = self.produce(&specs, txn, false);
         for (spec, result) in specs.iter().zip(done) {
             let reads = if remember {
                 deps::reads(&spec.0, &self.linked, spec.1.as_ref())
@@ -299,8 +308,15 @@ impl State {
     }
 
     /// Produces outputs in parallel and writes them into `txn`. A panic producing one output
-    /// becomes an error naming it; the others go on.
-    fn produce(&self, specs: &[Spec], txn: &Txn<'_>) -> Vec<Result<Written, Diagnostic>> {
+    /// becomes an error naming it; the others go on. With `keep` (`txn` changes the site
+    /// written last), files an output's maker says are as it gave them last time are not
+    /// written again, when that output's last files were all written.
+    fn produce(
+        &self,
+        specs: &[Spec],
+        txn: &Txn<'_>,
+        keep: bool,
+    ) -> Vec<Result<Written, Diagnostic>> {
         let ctx = self.context();
         let progress = self.options.progress.as_deref();
         specs
@@ -319,6 +335,7 @@ impl State {
                         return Err(stages::internal_error(std::path::Path::new(&name), &*panic));
                     }
                 };
+                let kept_by_maker = matches!(produced, Produced::Shared(_));
                 let files = match produced {
                     Produced::Bytes(path, bytes) => txn.write(&path, bytes).map(|()| vec![path]),
                     Produced::Copy(path, from) => txn.copy(&path, &from).map(|()| vec![path]),
@@ -326,13 +343,27 @@ impl State {
                         .into_iter()
                         .map(|(path, bytes)| txn.write(&path, bytes).map(|()| path))
                         .collect(),
-                    Produced::Shared(files) => files
-                        .into_iter()
-                        .map(|(path, shared)| txn.write_shared(&path, &shared).map(|()| path))
-                        .collect(),
+                    Produced::Shared(files) => {
+                        let keep = keep
+                            && !self.unwritten.contains(&spec.0)
+                            && self.record.entry(&spec.0).is_some_and(|e| !e.failed);
+                        files
+                            .into_iter()
+                            .map(|((path, shared), same)| {
+                                if keep && same {
+                                    return Ok(path);
+                                }
+                                txn.write_shared(&path, &shared).map(|()| path)
+                            })
+                            .collect()
+                    }
                 }
                 .map_err(|e| Diagnostic::error(self.display(spec), 0, 0, format!("{e:#}")))?;
-                Ok(Written { files, diagnostics })
+                Ok(Written {
+                    files,
+                    diagnostics,
+                    kept_by_maker,
+                })
             })
             .collect()
     }
@@ -349,6 +380,10 @@ impl State {
     fn remember(&mut self, key: OutputKey, reads: Vec<Fact>, result: Result<Written, Diagnostic>) {
         let entry = match result {
             Ok(written) => {
+                if written.kept_by_maker {
+                    self.unwritten.insert(key.clone());
+                    self.pending.push(key.clone());
+                }
                 if written.diagnostics.is_empty() {
                     self.render_diagnostics.remove(&key);
                 } else {
@@ -395,9 +430,12 @@ impl State {
         self.stale_record = true;
     }
 
-    /// Says that what the last change rendered was written.
+    /// Says that what the last build or change rendered was written.
     pub fn written(&mut self) {
         self.stale_record = false;
+        for key in self.pending.drain(..) {
+            self.unwritten.remove(&key);
+        }
     }
 }
 
@@ -405,4 +443,6 @@ impl State {
 struct Written {
     files: Vec<String>,
     diagnostics: Vec<Diagnostic>,
+    /// The output's maker keeps its files ([`Produced::Shared`]).
+    kept_by_maker: bool,
 }

@@ -140,8 +140,9 @@ pub enum Produced {
     Copy(String, PathBuf),
     /// Several files.
     Many(Vec<(String, Vec<u8>)>),
-    /// Several files their maker keeps (the search index).
-    Shared(Vec<(String, crate::output::Shared)>),
+    /// Several files their maker keeps (the search index), each with whether it is as the
+    /// maker gave it last time.
+    Shared(Vec<((String, crate::output::Shared), bool)>),
 }
 
 /// Produces one output, with what rendering it found wrong.
@@ -200,7 +201,7 @@ pub fn produce(
         OutputKey::SearchIndex => {
             let mut cache = search.lock().unwrap_or_else(|p| p.into_inner());
             let index = cache.index(&ctx.linked.site);
-            Ok((Produced::Shared(index.into_files()), Vec::new()))
+            Ok((Produced::Shared(index.into_files_and_same()), Vec::new()))
         }
         // publish hook: the feed and robots.txt.
         OutputKey::Feed => {

@@ -535,7 +535,8 @@ impl State {
             .filter_map(|k| self.spec_of(k, &listed))
             .collect();
         outputs::slowest_first(&mut todo);
-        let done = self.produce(&todo, txn);
+        self.pending.clear();
+        let done = self.produce(&todo, txn, true);
         step("render");
         let mut old_files: Vec<String> = Vec::new();
         for (spec, result) in todo.iter().zip(done) {

@@ -60,6 +60,8 @@ pub struct Stats {
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     files: Vec<(String, Shared)>,
+    /// Whether each file is one the last index of the same cache had, as it was.
+    same: Vec<bool>,
     stats: Stats,
 }
 
@@ -72,6 +74,14 @@ impl SearchIndex {
     /// The files, given away.
     pub fn into_files(self) -> Vec<(String, Shared)> {
         self.files
+    }
+
+    /// The files, each with whether the last index of the same [`SearchCache`] had it as it
+    /// is (so that a writer that wrote that index may leave it be).
+    pub fn into_files_and_same(self) -> Vec<((String, Shared), bool)> {
+        let mut same = self.same;
+        same.resize(self.files.len(), false);
+        self.files.into_iter().zip(same).collect()
     }
 
     /// Sizes and counts.
@@ -139,6 +149,7 @@ fn index_of(merged: shards::Files) -> SearchIndex {
     stats.elapsed = started.elapsed();
     SearchIndex {
         files: merged.files,
+        same: merged.same,
         stats,
     }
 }
@@ -200,6 +211,12 @@ struct Merged {
     lists: shards::TermLists,
     /// The note files, in order.
     docs: Vec<(String, Shared)>,
+    /// Which note files are those of the last index, as they were.
+    same: Vec<bool>,
+    /// Each indexed note's number of sections, in order.
+    counts: Vec<u32>,
+    /// How many notes the site had (indexed or not).
+    pages: usize,
 }
 
 /// A hash of everything [`note_entry`] reads.
@@ -240,9 +257,12 @@ impl SearchCache {
             }
             if same_sections {
                 let mut touched = std::collections::HashSet::new();
+                m.same.clear();
+                m.same.resize(m.docs.len(), true);
                 for (n, base, old, new) in changed {
                     m.lists.replace(old, new, base, &mut touched);
                     m.docs[n] = shards::doc_file(n, new);
+                    m.same[n] = false;
                 }
                 m.lists.reencode(&touched);
                 return Some(Vec::new());
@@ -322,7 +342,16 @@ impl SearchCache {
         m.lists.renumber(&moves, &added, &mut touched);
         m.lists.reencode(&touched);
         m.order = entries.iter().map(|e| e.id.clone()).collect();
+        m.counts = entries
+            .iter()
+            .map(|e| e.entry().sections.len() as u32)
+            .collect();
         // Files of notes that moved in the order are numbered again: on every core.
+        m.same = docs
+            .iter()
+            .enumerate()
+            .map(|(n, doc)| matches!(doc, Err(i) if *i == n))
+            .collect();
         let old = &m.docs;
         m.docs = docs
             .into_par_iter()
@@ -334,6 +363,67 @@ impl SearchCache {
             })
             .collect();
         Some(gone)
+    }
+
+    /// The index after an edit of the notes `since` only (told so by
+    /// [`SearchCache::note_changes`]), when that left every note in the index where it was
+    /// with as many sections: looks at those notes alone. `None` (leaving everything as it
+    /// was) otherwise.
+    fn patch_told(
+        &mut self,
+        site: &Site,
+        since: &crate::hash::FastSet<NoteId>,
+    ) -> Option<SearchIndex> {
+        let config = &site.config.search;
+        let m = self.merged.as_mut()?;
+        if m.pages != site.pages.len() || m.counts.len() != m.order.len() {
+            return None;
+        }
+        let mut scratch = extract::Scratch::default();
+        let mut changes = Vec::new();
+        for id in since {
+            let page = site.pages.get(id).filter(|p| is_indexed(p, config));
+            match (page, m.order.binary_search(id)) {
+                (None, Err(_)) => {}
+                (Some(page), Ok(n)) => {
+                    let (key, old) = self.entries.get(id)?;
+                    let now = input_key(page);
+                    if now == *key {
+                        continue;
+                    }
+                    let entry = extract::note_entry_with(page, &mut scratch);
+                    if entry.sections.len() != old.sections.len() {
+                        return None;
+                    }
+                    changes.push((n, now, Arc::new(entry)));
+                }
+                // A note came into the index or left it.
+                _ => return None,
+            }
+        }
+        changes.sort_unstable_by_key(|(n, ..)| *n);
+        m.same.clear();
+        m.same.resize(m.docs.len(), true);
+        let mut touched = std::collections::HashSet::new();
+        let (mut base, mut counted) = (0u32, 0);
+        for (n, key, new) in changes {
+            base += m.counts[counted..n].iter().sum::<u32>();
+            counted = n;
+            let id = &m.order[n];
+            let old = &self.entries.get(id)?.1;
+            m.lists.replace(old, &new, base, &mut touched);
+            m.docs[n] = shards::doc_file(n, &new);
+            m.same[n] = false;
+            self.entries.insert(id.clone(), (key, new));
+        }
+        m.lists.reencode(&touched);
+        let docs = m.docs.clone();
+        Some(index_of(shards::files(
+            &mut m.lists,
+            &m.counts,
+            docs,
+            &m.same,
+        )))
     }
 
     /// What the last index held.
@@ -372,30 +462,51 @@ impl SearchCache {
         // ones extracted (all of them on a first build).
         // Taken now: if indexing fails half-way, every note is checked next time.
         let since = self.since.take();
-        let keyed: Vec<(u64, Option<&Cached>)> = pages
-            .par_iter()
-            .map(|page| {
-                let cached = self.entries.get(&page.note.id);
-                match (cached, &since) {
-                    // Told it is as it was: its key stands.
-                    (Some(c), Some(since)) if !since.contains(&page.note.id) => (c.0, cached),
-                    _ => (input_key(page), cached),
-                }
-            })
-            .collect();
+        if let Some(since) = &since
+            && let Some(mut index) = self.patch_told(site, since)
+        {
+            index.stats.elapsed = started.elapsed();
+            self.last = index.stats.clone();
+            self.since = Some(Default::default());
+            return index;
+        }
+        let key_of = |page: &&Page| {
+            let cached = self.entries.get(&page.note.id);
+            match (cached, &since) {
+                // Told it is as it was: its key stands.
+                (Some(c), Some(since)) if !since.contains(&page.note.id) => (c.0, cached),
+                _ => (input_key(page), cached),
+            }
+        };
+        // Told which notes changed, this is a look-up per note: on this thread (a parallel
+        // loop would let it take up other pages while it waits, and a rebuild waits for the
+        // index).
+        let keyed: Vec<(u64, Option<&Cached>)> = if since.is_some() {
+            pages.iter().map(key_of).collect()
+        } else {
+            pages.par_iter().map(key_of).collect()
+        };
+        let stale = |(key, old): &(u64, Option<&Cached>)| !matches!(old, Some((k, _)) if k == key);
+        let extract = |scratch: &mut extract::Scratch, (page, keyed): (&&Page, _)| {
+            stale(keyed).then(|| Arc::new(extract::note_entry_with(page, scratch)))
+        };
         // Arcs are not cloned for the notes kept: 10,000 atomic counts bouncing between
         // cores cost more than the rest of this pass.
-        let fresh: Vec<Option<Arc<NoteEntry>>> = pages
-            .par_iter()
-            .zip(&keyed)
-            .map_init(
-                extract::Scratch::default,
-                |scratch, (page, (key, old))| match old {
-                    Some((k, _)) if k == key => None,
-                    _ => Some(Arc::new(extract::note_entry_with(page, scratch))),
-                },
-            )
-            .collect();
+        let changed = keyed.iter().filter(|k| stale(k)).count();
+        let fresh: Vec<Option<Arc<NoteEntry>>> = if changed * shards::FEW_TOUCHED < pages.len() {
+            let mut scratch = extract::Scratch::default();
+            pages
+                .iter()
+                .zip(&keyed)
+                .map(|k| extract(&mut scratch, k))
+                .collect()
+        } else {
+            pages
+                .par_iter()
+                .zip(&keyed)
+                .map_init(extract::Scratch::default, extract)
+                .collect()
+        };
         let entries: Vec<Keyed<'_>> = pages
             .iter()
             .zip(keyed)
@@ -430,12 +541,22 @@ impl SearchCache {
                         .enumerate()
                         .map(|(n, e)| shards::doc_file(n, e))
                         .collect(),
+                    same: Vec::new(),
+                    counts: shards::section_counts(&refs),
+                    pages: 0,
                 },
                 None,
             ),
         };
         let patched = gone.is_some();
-        let mut index = index_of(shards::files(&mut merged.lists, &refs, merged.docs.clone()));
+        let docs = merged.docs.clone();
+        merged.pages = site.pages.len();
+        let mut index = index_of(shards::files(
+            &mut merged.lists,
+            &merged.counts,
+            docs,
+            &merged.same,
+        ));
         self.merged = Some(merged);
         index.stats.elapsed = started.elapsed();
         self.last = index.stats.clone();

@@ -30,6 +30,8 @@ pub const DICT_MAX: usize = 16 * 1024;
 pub const PREFIX_SHARDS: usize = 2;
 /// Records kept in a prefix summary.
 pub const SUMMARY_RECORDS: usize = 24;
+/// Work on fewer than one item in this many is done on the calling thread.
+pub const FEW_TOUCHED: usize = 16;
 
 /// The global function every index file calls.
 pub const REGISTER: &str = "studysiteSearch.add";
@@ -42,6 +44,8 @@ pub const DIR: &str = "search";
 pub struct Files {
     /// Site path and bytes of each file.
     pub files: Vec<(String, Shared)>,
+    /// Whether each file is one the last call of [`files`] gave, as it was.
+    pub same: Vec<bool>,
     /// Term shards.
     pub leaves: usize,
     /// Dictionary shards.
@@ -105,14 +109,37 @@ type Lists = HashMap<String, Listed, super::FastHash>;
 #[derive(Debug, Clone, Default)]
 pub struct TermLists {
     lists: Lists,
-    /// Every term of `lists`, in the order of the shards (see [`js_cmp`]), with whether a
-    /// shard may start at it ([`cut_point`]): kept in order as terms come and go, so writing
-    /// the shards sorts and hashes nothing.
-    order: Vec<(String, bool)>,
+    /// Every term of `lists`, in the order of the shards (see [`js_cmp`]): kept in order as
+    /// terms come and go, with what cutting the shards needs, so writing the shards sorts
+    /// nothing and looks up only the lists of the shards written again.
+    order: Vec<Ordered>,
     /// The encoded summary of each wide prefix written last, until a term it covers changes.
     summaries: HashMap<String, String, std::hash::BuildHasherDefault<super::FastHasher>>,
     /// The shard files the last [`files`] wrote, and the terms changed since.
     written: Written,
+}
+
+/// A term in the order of the shards.
+#[derive(Debug, Clone)]
+struct Ordered {
+    term: String,
+    /// Whether a shard may start at it ([`cut_point`]).
+    cut: bool,
+    /// The length of its encoded list.
+    code: usize,
+    /// How many records it has.
+    records: usize,
+}
+
+impl Ordered {
+    fn new(term: &str, (postings, code): &Listed) -> Ordered {
+        Ordered {
+            term: term.to_string(),
+            cut: cut_point(term),
+            code: code.len(),
+            records: postings.len(),
+        }
+    }
 }
 
 /// Shard files written by the last call of [`files`]: one whose terms are the same and
@@ -156,7 +183,12 @@ pub fn merge(entries: &[&NoteEntry]) -> Files {
         .enumerate()
         .map(|(n, e)| doc_file(n, e))
         .collect();
-    files(&mut lists, entries, docs)
+    files(&mut lists, &section_counts(entries), docs, &[])
+}
+
+/// Each entry's number of sections.
+pub fn section_counts(entries: &[&NoteEntry]) -> Vec<u32> {
+    entries.iter().map(|e| e.sections.len() as u32).collect()
 }
 
 /// The term lists of note entries (in site order).
@@ -213,11 +245,11 @@ pub fn term_lists<'a>(entries: &[&'a NoteEntry]) -> TermLists {
             (term.to_string(), (postings, code))
         })
         .collect();
-    let mut order: Vec<(String, bool)> = lists
+    let mut order: Vec<Ordered> = lists
         .par_iter()
-        .map(|(t, _)| (t.clone(), cut_point(t)))
+        .map(|(t, listed)| Ordered::new(t, listed))
         .collect();
-    order.par_sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
+    order.par_sort_unstable_by(|a, b| js_cmp(&a.term, &b.term));
     TermLists {
         lists,
         order,
@@ -342,30 +374,46 @@ impl TermLists {
     /// summaries of the prefixes they start with.
     pub fn reencode(&mut self, touched: &HashSet<String>) {
         self.written.dirty.extend(touched.iter().cloned());
-        // The lists encoded again on every core (after a note near the top, that is nearly
-        // all of them); then the order and summaries brought up to date.
-        self.lists
-            .par_iter_mut()
-            .filter(|(term, (postings, _))| !postings.is_empty() && touched.contains(*term))
-            .for_each(|(_, (postings, code))| {
+        let encode = |(postings, code): &mut Listed| {
+            if !postings.is_empty() {
                 code.clear();
                 encode::postings(code, postings);
-            });
+            }
+        };
+        if touched.len() * FEW_TOUCHED < self.lists.len() {
+            // A few lists (an edit in place): looked up one by one, on this thread. A parallel
+            // loop here would let this thread take up other pages while it waits, and the
+            // index is what a rebuild waits for.
+            for term in touched {
+                if let Some(listed) = self.lists.get_mut(term.as_str()) {
+                    encode(listed);
+                }
+            }
+        } else {
+            // After a note near the top, nearly all of them: on every core.
+            self.lists
+                .par_iter_mut()
+                .filter(|(term, _)| touched.contains(*term))
+                .for_each(|(_, listed)| encode(listed));
+        }
+        // Then the order and summaries brought up to date.
         for term in touched {
             for (i, c) in term.char_indices() {
                 self.summaries.remove(&term[..i + c.len_utf8()]);
             }
-            let place = self.order.binary_search_by(|(t, _)| js_cmp(t, term));
-            let Some((postings, _)) = self.lists.get(term.as_str()) else {
+            let place = self.order.binary_search_by(|o| js_cmp(&o.term, term));
+            let Some(listed) = self.lists.get(term.as_str()) else {
                 continue;
             };
-            if postings.is_empty() {
-                self.lists.remove(term.as_str());
-                if let Ok(i) = place {
-                    self.order.remove(i);
+            match place {
+                _ if listed.0.is_empty() => {
+                    self.lists.remove(term.as_str());
+                    if let Ok(i) = place {
+                        self.order.remove(i);
+                    }
                 }
-            } else if let Err(i) = place {
-                self.order.insert(i, (term.clone(), cut_point(term)));
+                Ok(i) => self.order[i] = Ordered::new(term, listed),
+                Err(i) => self.order.insert(i, Ordered::new(term, listed)),
             }
         }
     }
@@ -414,8 +462,14 @@ pub fn doc_file(n: usize, e: &NoteEntry) -> (String, Shared) {
 }
 
 /// Writes the index files: term and dictionary shards from the term lists, the note files
-/// `docs` (one per entry, in order) and `meta.js`.
-pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, Shared)>) -> Files {
+/// `docs` (one per note, in order; `docs_same` says which are those of the last call) and
+/// `meta.js`, from each note's number of sections (`counts`, in order).
+pub fn files(
+    lists: &mut TermLists,
+    counts: &[u32],
+    docs: Vec<(String, Shared)>,
+    docs_same: &[bool],
+) -> Files {
     let TermLists {
         lists,
         order,
@@ -423,14 +477,10 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
         written,
     } = lists;
     let before = std::mem::take(written);
-    let records: u32 = entries.iter().map(|e| e.sections.len() as u32).sum();
+    let records: u32 = counts.iter().sum();
     debug_assert_eq!(order.len(), lists.len(), "every term is in the order");
-    let (sorted, cuts): (Vec<(&str, &Listed)>, Vec<bool>) = order
-        .iter()
-        .filter_map(|(t, cut)| Some(((t.as_str(), lists.get(t.as_str())?), *cut)))
-        .unzip();
-    let terms: Vec<(&str, &Postings)> = sorted.iter().map(|(t, (p, _))| (*t, p)).collect();
-    let encoded: Vec<&str> = sorted.iter().map(|(_, (_, c))| c.as_str()).collect();
+    let terms: &[Ordered] = order;
+    let code = |term: &str| lists.get(term).map_or("", |(_, c)| c.as_str());
     let mut out = Files {
         terms: terms.len(),
         records: records as usize,
@@ -442,9 +492,9 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
     let mut leaves: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     let mut size = 0;
-    for (i, ((term, _), code)) in terms.iter().zip(&encoded).enumerate() {
-        let entry = term.len() + code.len() + 2;
-        let cut = i > start && (size + entry > LEAF_MAX || (size >= LEAF_MIN && cuts[i]));
+    for (i, o) in terms.iter().enumerate() {
+        let entry = o.term.len() + o.code + 2;
+        let cut = i > start && (size + entry > LEAF_MAX || (size >= LEAF_MIN && o.cut));
         if cut {
             leaves.push((start, i));
             start = i;
@@ -459,20 +509,21 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
     let points: Vec<usize> = before
         .dirty
         .iter()
-        .map(|t| terms.partition_point(|(x, _)| js_cmp(x, t) == std::cmp::Ordering::Less))
+        .map(|t| terms.partition_point(|o| js_cmp(&o.term, t) == std::cmp::Ordering::Less))
         .collect();
     let dirty_leaves = dirty_ranges(&leaves, &points);
     let mut leaf_meta = Vec::new();
     for (k, &(from, to)) in leaves.iter().enumerate() {
-        let id = file_id("leaf", terms[from].0, &mut taken);
+        let id = file_id("leaf", &terms[from].term, &mut taken);
         let path = format!("{DIR}/i/{id}.js");
-        let (first, last) = (terms[from].0, terms[to - 1].0);
+        let (first, last) = (terms[from].term.as_str(), terms[to - 1].term.as_str());
         if let Some((l, file)) = before.leaves.get(first)
             && !dirty_leaves[k]
             && l == last
             && file.0 == path
         {
             out.files.push(file.clone());
+            out.same.push(true);
             written
                 .leaves
                 .insert(first.to_string(), (last.to_string(), file.clone()));
@@ -481,12 +532,12 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
         }
         let mut body = String::new();
         let mut prev = "";
-        for ((term, _), code) in terms[from..to].iter().zip(&encoded[from..to]) {
-            encode::front_coded(&mut body, prev, term);
+        for o in &terms[from..to] {
+            encode::front_coded(&mut body, prev, &o.term);
             body.push(' ');
-            body.push_str(code);
+            body.push_str(code(&o.term));
             body.push(',');
-            prev = term;
+            prev = &o.term;
         }
         let file = (
             path,
@@ -496,6 +547,7 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
             .leaves
             .insert(first.to_string(), (last.to_string(), file.clone()));
         out.files.push(file);
+        out.same.push(false);
         leaf_meta.push((first, id));
     }
     out.leaves = leaves.len();
@@ -503,13 +555,14 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
     // Dictionary shards (ranges of words, cut like the term shards), with the summaries of
     // prefixes too wide to load: a summary goes in the shard its prefix sorts into.
     let words: Vec<usize> = (0..terms.len())
-        .filter(|&i| !is_filter(terms[i].0))
+        .filter(|&i| !is_filter(&terms[i].term))
         .collect();
     let mut dicts: Vec<(usize, usize)> = Vec::new();
     let (mut start, mut size) = (0, 0);
     for (k, &i) in words.iter().enumerate() {
-        let term = terms[i].0;
-        let cut = k > start && (size + term.len() + 4 > DICT_MAX || (size >= DICT_MIN && cuts[i]));
+        let term = &terms[i].term;
+        let cut =
+            k > start && (size + term.len() + 4 > DICT_MAX || (size >= DICT_MIN && terms[i].cut));
         if cut {
             dicts.push((start, k));
             start = k;
@@ -522,7 +575,7 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
     }
     let dict_firsts: Vec<&str> = dicts
         .iter()
-        .map(|&(from, _)| terms[words[from]].0)
+        .map(|&(from, _)| terms[words[from]].term.as_str())
         .collect();
     let firsts: Vec<&str> = leaf_meta.iter().map(|(f, _)| *f).collect();
     let mut summaries: Vec<String> = vec![String::new(); dicts.len()];
@@ -535,7 +588,7 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
         body.push(' ');
         let code = summary_cache.entry(p).or_insert_with_key(|p| {
             let mut code = String::new();
-            encode::postings(&mut code, &summary(&terms, p));
+            encode::postings(&mut code, &summary(terms, lists, p));
             code
         });
         body.push_str(code);
@@ -548,8 +601,8 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
     let dirty_dicts = dirty_ranges(&dicts, &word_points);
     let mut dict_meta = Vec::new();
     for (k, (&(from, to), sums)) in dicts.iter().zip(&summaries).enumerate() {
-        let first = terms[words[from]].0;
-        let last = terms[words[to - 1]].0;
+        let first = terms[words[from]].term.as_str();
+        let last = terms[words[to - 1]].term.as_str();
         let id = file_id("dict", first, &mut taken);
         let path = format!("{DIR}/t/{id}.js");
         if let Some((l, old_sums, file)) = before.dicts.get(first)
@@ -559,6 +612,7 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
             && file.0 == path
         {
             out.files.push(file.clone());
+            out.same.push(true);
             written.dicts.insert(
                 first.to_string(),
                 (last.to_string(), sums.clone(), file.clone()),
@@ -569,10 +623,10 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
         let mut entries = String::new();
         let mut prev = "";
         for &i in &words[from..to] {
-            let (term, postings) = &terms[i];
+            let Ordered { term, records, .. } = &terms[i];
             encode::front_coded(&mut entries, prev, term);
             entries.push(' ');
-            encode::varint(&mut entries, postings.len() as u32);
+            encode::varint(&mut entries, *records as u32);
             entries.push(',');
             prev = term;
         }
@@ -592,22 +646,25 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
             (last.to_string(), sums.clone(), file.clone()),
         );
         out.files.push(file);
+        out.same.push(false);
         dict_meta.push((first, id));
     }
     out.dicts = dicts.len();
 
     out.docs = docs.len();
     out.files.extend(docs);
+    out.same.extend(docs_same);
+    out.same.resize(out.files.len(), false);
 
-    let mut counts = String::with_capacity(entries.len());
-    for e in entries {
-        encode::varint(&mut counts, e.sections.len() as u32);
+    let mut encoded = String::with_capacity(counts.len());
+    for &count in counts {
+        encode::varint(&mut encoded, count);
     }
     let meta = serde_json::json!({
         "version": 1,
-        "notes": entries.len(),
+        "notes": counts.len(),
         "records": records,
-        "counts": counts,
+        "counts": encoded,
         "leaves": leaf_meta,
         "dicts": dict_meta,
         "prefixShards": PREFIX_SHARDS,
@@ -616,6 +673,7 @@ pub fn files(lists: &mut TermLists, entries: &[&NoteEntry], docs: Vec<(String, S
         format!("{DIR}/meta.js"),
         Shared::new(format!("{REGISTER}(\"m\",\"\",{meta});\n").into_bytes()),
     ));
+    out.same.push(false);
     out
 }
 
@@ -641,12 +699,12 @@ fn wide_prefixes(firsts: &[&str]) -> BTreeSet<String> {
 }
 
 /// The best records for prefix `p`: highest impact first, then site order.
-fn summary(terms: &[(&str, &Postings)], p: &str) -> Vec<(u32, u8)> {
-    let from = terms.partition_point(|(t, _)| js_cmp(t, p) == std::cmp::Ordering::Less);
+fn summary(terms: &[Ordered], lists: &Lists, p: &str) -> Vec<(u32, u8)> {
+    let from = terms.partition_point(|o| js_cmp(&o.term, p) == std::cmp::Ordering::Less);
     let range: Vec<&Postings> = terms[from..]
         .iter()
-        .take_while(|(t, _)| t.starts_with(p))
-        .map(|(_, postings)| *postings)
+        .take_while(|o| o.term.starts_with(p))
+        .filter_map(|o| lists.get(&o.term).map(|(postings, _)| postings))
         .collect();
     let mut chosen: Vec<(u32, u8)> = Vec::new();
     let mut seen: HashSet<u32> = HashSet::new();

@@ -92,7 +92,7 @@ impl Session {
             let written = if state.diagnostics().has_errors() && on_disk {
                 Ok(Default::default())
             } else {
-                txn.commit()
+                txn.commit().inspect(|_| state.written())
             };
             match written {
                 Ok(committed) => {
@@ -195,7 +195,9 @@ impl Session {
                     self.state = state;
                     let txn = self.output.begin(Mode::Fresh);
                     self.state.write_all(&txn, true);
-                    let _ = txn.commit();
+                    if txn.commit().is_ok() {
+                        self.state.written();
+                    }
                 }
                 Update::default()
             }
@@ -221,6 +223,7 @@ impl Session {
                 return Ok(Update::default());
             }
             let committed = txn.commit()?;
+            self.state.written();
             return Ok(Update {
                 changed: committed.changed,
                 removed: committed.removed,
