@@ -252,12 +252,26 @@ impl State {
             ) => true,
             (Fact::HasCards | Fact::Decks | Fact::Deck(_) | Fact::CardTag(_), Some(r)) => r.decks,
         };
-        let mut facts: std::collections::HashSet<Fact> = self
-            .record
-            .facts()
-            .filter(|f| reached(f))
-            .cloned()
-            .collect();
+        let mut facts: std::collections::HashSet<Fact> =
+            if scope.reach.is_none() && !everything && !scope.templates && !scope.statics {
+                // Only bodies, files and the whole-site outputs can be reached: looked up, not
+                // searched for among every fact of the site.
+                let whole_site =
+                    (!scope.touched.is_empty()).then_some([Fact::SearchIndex, Fact::Feed]);
+                bodies
+                    .iter()
+                    .map(|id| Fact::Body(id.clone()))
+                    .chain(scope.files.iter().map(|p| Fact::File(p.clone())))
+                    .chain(whole_site.into_iter().flatten())
+                    .filter(|f| self.record.knows(f))
+                    .collect()
+            } else {
+                self.record
+                    .facts()
+                    .filter(|f| reached(f))
+                    .cloned()
+                    .collect()
+            };
         if scope.reach.is_none() {
             facts.extend(scope.touched.iter().map(|id| Fact::Source(id.clone())));
             facts.extend(topic_keys.into_iter().map(|k| Fact::Topic(k.to_string())));

@@ -102,6 +102,11 @@ impl Record {
         self.readers.keys()
     }
 
+    /// Whether some output reads a fact.
+    pub fn knows(&self, fact: &Fact) -> bool {
+        self.readers.contains_key(fact)
+    }
+
     /// A fact's digest when last computed.
     pub fn digest(&self, fact: &Fact) -> Option<u64> {
         self.digests.get(fact).copied()
