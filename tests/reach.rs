@@ -339,3 +339,41 @@ fn a_duplicate_front_names_the_first_card_at_its_line_after_lines_moved_it() {
     assert!(warnings.contains("duplicate flashcard"), "{warnings}");
     assert_fresh(&site, &session, "duplicate");
 }
+
+/// A topic page shows one section of each note on it. An edit elsewhere in a note leaves the
+/// page as it is, unless what the page loads for that note changes: a first code block makes
+/// the topic page load the code stylesheet, as a fresh build's does.
+#[test]
+fn a_topic_page_is_rendered_again_for_an_edit_of_what_it_shows_of_a_note() {
+    let site = Fixture::new();
+    let one = |intro: &str, take: &str| {
+        format!("# One\n\n{intro}\n\n## Gamma Delta\n\n{take}\n\n## Other\n\nMore.\n")
+    };
+    site.note("one.md", &one("Intro.", "First take."))
+        .note("two.md", "# Two\n\n## Gamma Delta\n\nSecond take.\n");
+    let mut session = Session::open(&site.options()).unwrap();
+    let topic = "topics/gamma-delta/index.html";
+    assert!(session.files().contains_key(topic));
+    let path = site.root().join("content/one.md");
+    let mut edit = |text: String| {
+        fs::write(&path, text).unwrap();
+        session.apply(&Changes {
+            content: [path.clone()].into_iter().collect(),
+            ..Changes::default()
+        })
+    };
+    let inside = edit(one("Intro.", "First take, edited."));
+    let outside = edit(one("Intro, edited.", "First take, edited."));
+    assert_eq!(
+        outside.rendered + 1,
+        inside.rendered,
+        "the topic page is rendered for an edit of its section only: {inside:?} {outside:?}"
+    );
+    let code = edit(one(
+        "Intro.\n\n```rust\nfn main() {}\n```",
+        "First take, edited.",
+    ));
+    assert_eq!(code.rendered, inside.rendered, "{code:?}");
+    assert!(code.changed.iter().any(|f| f == topic), "{code:?}");
+    assert_fresh(&site, &session, "a code block outside the topic's section");
+}

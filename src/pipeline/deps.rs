@@ -196,9 +196,9 @@ pub struct Digester<'a> {
     l: &'a Linked,
     renderer: &'a Renderer,
     cards: std::sync::OnceLock<NoteCards<'a>>,
-    /// The body keys of the notes the topic pages among the facts show (many topics show the
-    /// same notes), worked out once.
-    bodies: HashMap<&'a NoteId, u64>,
+    /// What the topic pages among the facts show of each place: the digest of its excerpt,
+    /// and what the note needs loaded (worked out once, on every core).
+    places: HashMap<(&'a NoteId, Option<usize>), (u64, render::Needs)>,
 }
 
 /// Per note, what links to it and lists of it show: the digest of its title and site path,
@@ -239,38 +239,49 @@ fn shows_cards(fact: &Fact) -> bool {
 }
 
 impl<'a> Digester<'a> {
-    /// A digester over the site as it is now, for `facts`.
-    pub fn new(l: &'a Linked, renderer: &'a Renderer, facts: &[Fact]) -> Digester<'a> {
+    /// A digester over the site as it is now, for `facts` (excerpts of topic places come
+    /// from `excerpts`, and are kept there).
+    pub fn new(
+        l: &'a Linked,
+        renderer: &'a Renderer,
+        excerpts: &render::Excerpts,
+        facts: &[Fact],
+    ) -> Digester<'a> {
         let cards = std::sync::OnceLock::new();
         if facts.iter().any(shows_cards) {
             let _ = cards.set(note_cards(&l.site, true));
         }
-        let shown: std::collections::HashSet<&NoteId> = facts
+        let shown: std::collections::HashSet<(&NoteId, Option<usize>)> = facts
             .iter()
             .filter_map(|f| match f {
                 Fact::Topic(key) => l.taxonomy.topics.get(key),
                 _ => None,
             })
-            .flat_map(|t| t.coverage.iter().map(|c| &c.note))
+            .flat_map(|t| t.coverage.iter().map(|c| (&c.note, c.heading)))
             .collect();
-        let bodies = shown
+        let places = shown
             .into_par_iter()
-            .map(|id| (id, render::content_key(&l.site, &l.graph, id)))
+            .map(|place| (place, Self::place(l, excerpts, place)))
             .collect();
         Digester {
             l,
             renderer,
             cards,
-            bodies,
+            places,
         }
     }
 
-    /// The key of a note's body (see [`render::content_key`]).
-    fn body(&self, id: &NoteId) -> u64 {
-        match self.bodies.get(id) {
-            Some(&key) => key,
-            None => render::content_key(&self.l.site, &self.l.graph, id),
-        }
+    /// What a topic page shows of a place: its excerpt's digest (the excerpt is rendered and
+    /// kept unless kept: the page takes it from there), and what its note needs loaded.
+    fn place(
+        l: &Linked,
+        excerpts: &render::Excerpts,
+        (id, heading): (&NoteId, Option<usize>),
+    ) -> (u64, render::Needs) {
+        (
+            excerpts.digest(&l.site, &l.graph, id, heading),
+            render::Needs::of(&l.site, &l.graph, id),
+        )
     }
 
     /// The cards of every note: worked out above for the facts that show them; on one thread
@@ -393,7 +404,8 @@ impl<'a> Digester<'a> {
                         .heading
                         .and_then(|i| page.parsed.headings.get(i))
                         .map(|h| &h.anchor);
-                    (&page.title, &page.path, anchor, c, self.body(&c.note)).hash(&mut h);
+                    let shown = self.places.get(&(&c.note, c.heading));
+                    (&page.title, &page.path, anchor, c, shown).hash(&mut h);
                 }
             }
             Fact::VaultMap => {

@@ -285,7 +285,7 @@ impl State {
         if facts.is_empty() {
             return Vec::new();
         }
-        let digester = deps::Digester::new(&self.linked, &self.renderer, &facts);
+        let digester = deps::Digester::new(&self.linked, &self.renderer, &self.excerpts, &facts);
         facts
             .into_par_iter()
             .map(|f| {

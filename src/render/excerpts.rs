@@ -18,8 +18,9 @@ use std::sync::{Arc, Mutex};
 /// One excerpt: its HTML and what rendering it found wrong.
 type Excerpt = Arc<(String, Vec<Diagnostic>)>;
 
-/// Excerpts by note, kind and heading, each with the content key it was rendered at.
-type Kept = HashMap<(NoteId, Kind, Option<usize>), (u64, Excerpt)>;
+/// Excerpts by note, kind and heading, each with the content key it was rendered at and a
+/// digest of what it is (HTML and diagnostics).
+type Kept = HashMap<(NoteId, Kind, Option<usize>), (u64, Excerpt, u64)>;
 
 /// What of a note is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,6 +55,15 @@ impl Excerpts {
         self.kept_or(site, graph, (id, Kind::Excerpt, heading), 0, || {
             section_html(site, graph, id, heading)
         })
+    }
+
+    /// A digest of what [`Excerpts::get`] gives (the HTML and its diagnostics), rendered and
+    /// kept unless kept: two excerpts with one digest show the same.
+    pub fn digest(&self, site: &Site, graph: &Graph, id: &NoteId, heading: Option<usize>) -> u64 {
+        self.kept(site, graph, (id, Kind::Excerpt, heading), 0, || {
+            section_html(site, graph, id, heading)
+        })
+        .1
     }
 
     /// A note's body without the heading `without` (see [`note_html`]); kept when bodies are.
@@ -110,20 +120,34 @@ impl Excerpts {
         &self,
         site: &Site,
         graph: &Graph,
-        (id, kind, heading): (&NoteId, Kind, Option<usize>),
+        slot: (&NoteId, Kind, Option<usize>),
         salt: u64,
         render: impl FnOnce() -> (String, Vec<Diagnostic>),
     ) -> (String, Vec<Diagnostic>) {
+        let (kept, _) = self.kept(site, graph, slot, salt, render);
+        (kept.0.clone(), kept.1.clone())
+    }
+
+    /// [`Excerpts::kept_or`], shared, with its digest.
+    fn kept(
+        &self,
+        site: &Site,
+        graph: &Graph,
+        (id, kind, heading): (&NoteId, Kind, Option<usize>),
+        salt: u64,
+        render: impl FnOnce() -> (String, Vec<Diagnostic>),
+    ) -> (Excerpt, u64) {
         let key = content_key(site, graph, id) ^ salt;
         let slot = (id.clone(), kind, heading);
-        if let Some((k, kept)) = self.lock().get(&slot)
+        if let Some((k, kept, digest)) = self.lock().get(&slot)
             && *k == key
         {
-            return (kept.0.clone(), kept.1.clone());
+            return (kept.clone(), *digest);
         }
-        let made = render();
-        self.lock().insert(slot, (key, Arc::new(made.clone())));
-        made
+        let made = Arc::new(render());
+        let digest = crate::hash::digest(&*made);
+        self.lock().insert(slot, (key, made.clone(), digest));
+        (made, digest)
     }
 
     /// Forgets the excerpts of notes gone from the site.
