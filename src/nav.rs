@@ -11,7 +11,7 @@ use crate::vault::NoteId;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 
 /// How many entries of the page's own folder the sidebar shows at most.
 pub const SIDEBAR_WINDOW: usize = 40;
@@ -329,11 +329,13 @@ impl Nav {
         out
     }
 
-    /// A digest of exactly what the sidebar of `key` shows.
+    /// A digest of exactly what the sidebar of `key` shows: its entries laid end to end and
+    /// hashed at once (a title edit takes the key of every page in the folder, and a
+    /// streaming hash fed field by field cost more than the walk).
     pub fn sidebar_key(&self, key: &PageKey) -> u64 {
-        let mut h = crate::hash::Digester::new();
-        self.visit_sidebar(key, &mut |e: EntryRef<'_>| e.hash(&mut h));
-        h.finish()
+        let mut bytes = Vec::with_capacity(4096);
+        self.visit_sidebar(key, &mut |e: EntryRef<'_>| e.write_to(&mut bytes));
+        xxhash_rust::xxh3::xxh3_64(&bytes)
     }
 
     /// Walks the sidebar of `key`, entry by entry: the top level, and the open branch down to
@@ -420,7 +422,6 @@ impl Nav {
 }
 
 /// One line of a sidebar, borrowed from the navigation.
-#[derive(Hash)]
 struct EntryRef<'a> {
     /// `None` for a "N more…" entry.
     title: Option<&'a str>,
@@ -433,6 +434,24 @@ struct EntryRef<'a> {
 }
 
 impl<'a> EntryRef<'a> {
+    /// Appends the entry to `out`, told apart from its neighbours (texts end with `0xff`,
+    /// which UTF-8 never holds).
+    fn write_to(&self, out: &mut Vec<u8>) {
+        if let Some(title) = self.title {
+            out.push(1);
+            out.extend_from_slice(title.as_bytes());
+        }
+        out.push(0xff);
+        out.extend_from_slice(self.path.as_bytes());
+        out.push(0xff);
+        let flags = u8::from(self.is_section)
+            | (u8::from(self.is_current) << 1)
+            | (u8::from(self.is_open) << 2);
+        out.push(flags);
+        out.extend_from_slice(&(self.depth as u64).to_le_bytes());
+        out.extend_from_slice(&(self.more as u64).to_le_bytes());
+    }
+
     fn more(section: &'a Section, depth: usize, count: usize) -> EntryRef<'a> {
         EntryRef {
             title: None,
