@@ -219,6 +219,37 @@ struct Merged {
     pages: usize,
 }
 
+impl Merged {
+    /// Puts each changed note's new entry in place of its old one: `(n, base, old, new)`,
+    /// the note's place in the order, its first record, and the entries (with as many
+    /// sections, so no other note's records move).
+    fn replace_in_place<'a>(
+        &mut self,
+        changed: impl IntoIterator<Item = (usize, u32, &'a NoteEntry, &'a NoteEntry)>,
+    ) {
+        let mut touched = std::collections::HashSet::new();
+        self.same.clear();
+        self.same.resize(self.docs.len(), true);
+        for (n, base, old, new) in changed {
+            self.lists.replace(old, new, base, &mut touched);
+            self.docs[n] = shards::doc_file(n, new);
+            self.same[n] = false;
+        }
+        self.lists.reencode(&touched);
+    }
+
+    /// The index files as the merge is now.
+    fn index(&mut self) -> SearchIndex {
+        let docs = self.docs.clone();
+        index_of(shards::files(
+            &mut self.lists,
+            &self.counts,
+            docs,
+            &self.same,
+        ))
+    }
+}
+
 /// A hash of everything [`note_entry`] reads.
 fn input_key(page: &Page) -> u64 {
     let mut h = FastHasher::default();
@@ -256,15 +287,11 @@ impl SearchCache {
                 base += e.entry().sections.len() as u32;
             }
             if same_sections {
-                let mut touched = std::collections::HashSet::new();
-                m.same.clear();
-                m.same.resize(m.docs.len(), true);
-                for (n, base, old, new) in changed {
-                    m.lists.replace(old, new, base, &mut touched);
-                    m.docs[n] = shards::doc_file(n, new);
-                    m.same[n] = false;
-                }
-                m.lists.reencode(&touched);
+                m.replace_in_place(
+                    changed
+                        .iter()
+                        .map(|&(n, base, old, new)| (n, base, &**old, &**new)),
+                );
                 return Some(Vec::new());
             }
         }
@@ -402,28 +429,23 @@ impl SearchCache {
             }
         }
         changes.sort_unstable_by_key(|(n, ..)| *n);
-        m.same.clear();
-        m.same.resize(m.docs.len(), true);
-        let mut touched = std::collections::HashSet::new();
         let (mut base, mut counted) = (0u32, 0);
+        let mut patched = Vec::with_capacity(changes.len());
         for (n, key, new) in changes {
             base += m.counts[counted..n].iter().sum::<u32>();
             counted = n;
-            let id = &m.order[n];
-            let old = &self.entries.get(id)?.1;
-            m.lists.replace(old, &new, base, &mut touched);
-            m.docs[n] = shards::doc_file(n, &new);
-            m.same[n] = false;
-            self.entries.insert(id.clone(), (key, new));
+            let old = self.entries.get(&m.order[n])?.1.clone();
+            patched.push((n, base, old, key, new));
         }
-        m.lists.reencode(&touched);
-        let docs = m.docs.clone();
-        Some(index_of(shards::files(
-            &mut m.lists,
-            &m.counts,
-            docs,
-            &m.same,
-        )))
+        m.replace_in_place(
+            patched
+                .iter()
+                .map(|(n, base, old, _, new)| (*n, *base, &**old, &**new)),
+        );
+        for (n, _, _, key, new) in patched {
+            self.entries.insert(m.order[n].clone(), (key, new));
+        }
+        Some(m.index())
     }
 
     /// What the last index held.
@@ -549,14 +571,8 @@ impl SearchCache {
             ),
         };
         let patched = gone.is_some();
-        let docs = merged.docs.clone();
         merged.pages = site.pages.len();
-        let mut index = index_of(shards::files(
-            &mut merged.lists,
-            &merged.counts,
-            docs,
-            &merged.same,
-        ));
+        let mut index = merged.index();
         self.merged = Some(merged);
         index.stats.elapsed = started.elapsed();
         self.last = index.stats.clone();
